@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * header.h - the on-disk swap header: decode it and judge it as swapon would.
+ *
+ * The header is page 0 of a swap area, one *kernel* page long, laid out as
+ * `union swap_header` in include/linux/swap.h (unchanged since 2.6):
+ *
+ *   offset          size   field          meaning
+ *   0               1024   bootbits       disk label / boot loader, never read
+ *   1024            4      version        1 (v1 header)
+ *   1028            4      last_page      index of the last usable page
+ *   1032            4      nr_badpages    entries in badpages[]
+ *   1036            16     sws_uuid       UUID, raw bytes
+ *   1052            16     sws_volume     label, NUL-padded, NOT always
+ *                                         NUL-terminated (16 bytes is legal)
+ *   1068            468    padding[117]   zero; blkid trusts UUID and label
+ *                                         only if padding[32] (1196) and
+ *                                         padding[33] (1200) are zero
+ *   1536            4 * n  badpages[n]    pages the kernel must never use
+ *   page_size - 10  10     magic          "SWAPSPACE2" (v1), "SWAP-SPACE"
+ *                                         (v0, 1998, refused since 2.5.22),
+ *                                         or a hibernation signature
+ *
+ * Integers are in the byte order of the machine that wrote them; the kernel
+ * accepts the other order too, recognised by swab32(version) == 1, and swaps
+ * only its in-memory copy. The page size is not stored anywhere: it is found
+ * by where the magic sits, so a header is probed at every power of two from
+ * 4 KiB to 256 KiB (libblkid stops at 64 KiB). n is bounded by
+ * MAX_SWAP_BADPAGES = (page_size - 10 - 1536) / 4: 637 for 4 KiB pages.
+ *
+ * A hibernation image overwrites the magic (S1SUSPEND, S2SUSPEND, ULSUSPEND,
+ * LINHIB0001 at page_size - 10) or puts the TuxOnIce magic at offset 0
+ * (keeping a valid v1 header at the page end); the v1 fields stay readable.
+ *
+ * Worked example, mkswap -L demo -U 9f3c...: a 10 MiB file, 4 KiB pages:
+ *   0x400: 01 00 00 00  ff 09 00 00  00 00 00 00  9f 3c ...   version 1,
+ *          last_page 2559 (0x9ff), no bad pages, UUID bytes follow
+ *   0x41c: 64 65 6d 6f 00 ...                                 "demo"
+ *   0xff6: 53 57 41 50 53 50 41 43 45 32                      "SWAPSPACE2"
+ */
+#ifndef SWAPFS_HEADER_H
+#define SWAPFS_HEADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HEADER_OFF_VERSION	1024
+#define HEADER_OFF_LAST_PAGE	1028
+#define HEADER_OFF_NR_BADPAGES	1032
+#define HEADER_OFF_UUID		1036
+#define HEADER_OFF_LABEL	1052
+#define HEADER_OFF_PADDING32	1196
+#define HEADER_OFF_PADDING33	1200
+#define HEADER_OFF_BADPAGES	1536
+#define HEADER_MAGIC_LEN	10
+
+#define HEADER_UUID_LEN		16
+#define HEADER_LABEL_LEN	16
+/* UUID and label are adjacent: one 32-byte write edits both. */
+#define HEADER_IDS_LEN		(HEADER_UUID_LEN + HEADER_LABEL_LEN)
+
+#define HEADER_PAGE_MIN		4096u
+#define HEADER_PAGE_MAX		262144u
+
+/* MAX_SWAP_BADPAGES for a page size (include/linux/swap.h). */
+#define HEADER_MAX_BADPAGES(ps) \
+	(((ps) - HEADER_MAGIC_LEN - HEADER_OFF_BADPAGES) / 4)
+
+/* Which signature the probe found; order is libblkid's reporting order. */
+enum header_sig {
+	HEADER_SIG_NONE = 0,
+	HEADER_SIG_SWAP_V1,	/* "SWAPSPACE2" */
+	HEADER_SIG_SWAP_V0,	/* "SWAP-SPACE" */
+	HEADER_SIG_S1SUSPEND,	/* in-kernel hibernation (HIBERNATE_SIG) */
+	HEADER_SIG_S2SUSPEND,	/* swsusp2 / suspend2 */
+	HEADER_SIG_ULSUSPEND,	/* userspace uswsusp */
+	HEADER_SIG_LINHIB0001,	/* HIBERNATE_SIG of some 2.6.3x kernels */
+	HEADER_SIG_TUXONICE,	/* TuxOnIce magic at offset 0 */
+};
+
+/* Byte order the header fields were written in. */
+enum header_order {
+	HEADER_ORDER_LITTLE,
+	HEADER_ORDER_BIG,
+};
+
+/*
+ * Why swapon(2) would refuse the area, in the kernel's order of checks
+ * (read_swap_header, then swap_activate, then setup_swap_clusters_info).
+ * The numeric values are not stable; header_err_code() names are.
+ */
+enum header_err {
+	HEADER_OK = 0,
+	HEADER_ERR_NO_SIGNATURE,	/* no "SWAPSPACE2" at page_size - 10 */
+	HEADER_ERR_TOO_MANY_BADPAGES,	/* nr_badpages > MAX_SWAP_BADPAGES */
+	HEADER_ERR_BAD_VERSION,		/* version != 1 */
+	HEADER_ERR_EMPTY,		/* last_page == 0 */
+	HEADER_ERR_TOO_SHORT,		/* last_page + 1 > size / page_size */
+	HEADER_ERR_BADPAGES_ON_FILE,	/* bad pages listed in a regular file */
+	HEADER_ERR_HOLES,		/* a swap file with holes */
+	HEADER_ERR_BADPAGE_RANGE,	/* bad page 0 or beyond last_page */
+	HEADER_ERR_NO_GOOD_PAGES,	/* every page but the header is bad */
+	HEADER_ERR_BADPAGE_DUP,		/* a bad page listed twice */
+	HEADER_ERR_COUNT,
+};
+
+/* What the decoder needs to know about where the header came from. */
+struct header_env {
+	uint64_t size;		/* i_size: file length or block device size */
+	bool regular;		/* regular file: bad pages refused, holes checked */
+	bool holes;		/* the file has holes in [0, size) */
+};
+
+/* A decoded header, every field in host byte order. */
+struct header_info {
+	enum header_sig sig;
+	unsigned int page_size;		/* 0 when no magic was found */
+	enum header_order order;
+	bool foreign;			/* order differs from this machine's */
+	bool v1_magic;			/* "SWAPSPACE2" at page_size - 10 */
+	bool has_fields;		/* v1 fields present (not v0, not none) */
+	uint32_t version;
+	uint32_t last_page;
+	uint32_t nr_badpages;		/* as stored, possibly huge */
+	uint32_t *badpages;		/* first nr_badpages_read entries */
+	uint32_t nr_badpages_read;	/* min(nr_badpages, MAX_SWAP_BADPAGES) */
+	uint8_t uuid[HEADER_UUID_LEN];
+	uint8_t label[HEADER_LABEL_LEN];
+	bool ids_trusted;		/* padding[32] == padding[33] == 0 */
+	uint64_t area_size;		/* (last_page + 1) * page_size */
+
+	/* The kernel's verdict on a kernel with this page size. */
+	enum header_err err;
+	int64_t err_arg;		/* the version, bad page, ... it names */
+};
+
+/*
+ * header_decode - probe and decode the first @len bytes of a swap area.
+ * @buf: the area's first bytes; pass min(size, HEADER_PAGE_MAX) of them
+ * @len: bytes in @buf
+ * @env: size and kind of the area (for the kernel's size and file rules)
+ * @hi:  filled in; release with header_info_free()
+ *
+ * Pure: reads nothing but @buf, so it is safe on hostile input: every
+ * count is bounded by the page size before it is used.
+ *
+ * Returns 0 (the verdict is in @hi->err, the signature in @hi->sig),
+ * or -ENOMEM.
+ */
+int header_decode(const void *buf, size_t len, const struct header_env *env,
+		  struct header_info *hi);
+
+/* header_info_free - release what header_decode() allocated. */
+void header_info_free(struct header_info *hi);
+
+/* Stable reason code of @err ("no-signature", ...; "" for HEADER_OK). */
+const char *header_err_code(enum header_err err);
+
+/*
+ * header_err_message - the kernel's words for the verdict in @hi.
+ * @buf/@sz: where to format it. Rules the kernel fails silently (it only
+ * returns EINVAL) are described, and say so. Returns @buf.
+ */
+char *header_err_message(const struct header_info *hi, char *buf, size_t sz);
+
+/* libblkid's TYPE for @sig: "swap", "swsuspend", or NULL for none. */
+const char *header_sig_type(enum header_sig sig);
+
+/* libblkid's VERSION for @sig: "1", "0", "s1suspend", ...; NULL for none. */
+const char *header_sig_version(enum header_sig sig);
+
+/* A human name: "swap v1", "hibernation image (s1suspend)", ... */
+const char *header_sig_name(enum header_sig sig);
+
+/* "little" or "big". */
+const char *header_order_name(enum header_order order);
+
+/* true for every hibernation signature (S1SUSPEND ... TuxOnIce). */
+bool header_sig_is_hibernation(enum header_sig sig);
+
+/*
+ * header_label_escape - the label's exact bytes, printable.
+ * Bytes up to the last non-NUL one; printable ASCII as is, a backslash as
+ * "\\", anything else (NUL inside, control, 8-bit) as "\xNN".
+ * @buf must hold at least 4 * HEADER_LABEL_LEN + 1 bytes. Returns @buf.
+ */
+char *header_label_escape(const uint8_t label[HEADER_LABEL_LEN], char *buf);
+
+/*
+ * header_blkid_label - the label as libblkid reports it: cut at the first
+ * NUL, trailing whitespace trimmed. Empty when blkid would report none
+ * (untrusted padding, empty, or all blanks). @buf holds 17 bytes.
+ */
+char *header_blkid_label(const struct header_info *hi, char *buf);
+
+/* true when blkid would report a UUID: trusted padding, not all zero. */
+bool header_has_uuid(const struct header_info *hi);
+
+#endif /* SWAPFS_HEADER_H */

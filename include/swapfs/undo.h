@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * undo.h - undo files: the bytes an edit replaced, to put them back.
+ *
+ * An undo file is text, one "key: value" per line, '#' starts a comment:
+ *
+ *   format: swapfs-undo 1
+ *   target: /var/swapfile          the area as it was resolved
+ *   page_size: 4096                the header's page size
+ *   offset: 1036                   where the bytes live (UUID, then label)
+ *   old: <64 hex digits>           the 32 bytes before the edit
+ *   new: <64 hex digits>           the 32 bytes the edit wrote
+ *   header_hash: <16 hex digits>   FNV-1a 64 of the header page with the
+ *                                  32 bytes at offset read as zero
+ *
+ * Every key is required, once. Undo restores "old" only where the area
+ * still holds "new" and its header page still hashes to header_hash: the
+ * same area, untouched since the edit.
+ */
+#ifndef SWAPFS_UNDO_H
+#define SWAPFS_UNDO_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <swapfs/header.h>
+
+struct undo_record {
+	char target[PATH_MAX];
+	unsigned int page_size;
+	uint8_t old_ids[HEADER_IDS_LEN];
+	uint8_t new_ids[HEADER_IDS_LEN];
+	uint64_t header_hash;
+};
+
+/* undo_header_hash - FNV-1a 64 of @len header bytes, UUID and label as 0. */
+uint64_t undo_header_hash(const uint8_t *page, size_t len);
+
+/* undo_save - write @u to @path atomically (mode 0600). 0 or -errno. */
+int undo_save(const char *path, const struct undo_record *u);
+
+/*
+ * undo_load - parse @path into @u.
+ * On a malformed file returns -EINVAL with the line and the rule broken
+ * in @why ("line 5: old: expected 64 hex digits"); else 0 or -errno.
+ */
+int undo_load(const char *path, struct undo_record *u, char *why, size_t whysz);
+
+#endif /* SWAPFS_UNDO_H */

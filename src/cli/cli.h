@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cli.h - what the swapfs subcommands share: the command table, exit codes,
+ * util-linux style usage helpers. Only the CLI prints and exits.
+ */
+#ifndef SWAPFS_CLI_H
+#define SWAPFS_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit codes, documented in swapfs(8). */
+enum {
+	SWAPFS_EXIT_OK = 0,
+	SWAPFS_EXIT_INVALID = 1,	/* not a valid swap area (report printed) */
+	SWAPFS_EXIT_USAGE = 2,
+	SWAPFS_EXIT_SYSTEM = 3,		/* I/O or system error */
+};
+
+/* One subcommand; each cmd-<name>.c exports one of these. */
+struct cli_cmd {
+	const char *name;
+	const char *synopsis;		/* what follows the name in usage */
+	const char *summary;		/* one line for 'swapfs --help' */
+	int (*exec)(int argc, char **argv);	/* argv[0] is the name */
+};
+
+extern const struct cli_cmd cmd_header_entry;
+extern const struct cli_cmd cmd_label_entry;
+extern const struct cli_cmd cmd_undo_entry;
+extern const struct cli_cmd cmd_list_entry;
+
+/* Long-only options start past every short one (util-linux convention). */
+enum {
+	CLI_OPT_JSON = 0x100,
+	CLI_OPT_EXPORT,
+	CLI_OPT_BYTES,
+	CLI_OPT_RAW,
+	CLI_OPT_NOHEADINGS,
+	CLI_OPT_UNDO,
+};
+
+/* "Usage:" and the synopsis of @cmd, to @out. */
+void cli_usage_header(FILE *out, const struct cli_cmd *cmd);
+
+/* The closing lines of every usage(): help, version, man page. */
+void cli_usage_tail(FILE *out);
+
+/* "Try 'swapfs CMD --help'..." on stderr, then exit 2. */
+void __attribute__((noreturn)) cli_errtryhelp(const struct cli_cmd *cmd);
+
+/* "swapfs VERSION" on stdout, then exit 0. */
+void __attribute__((noreturn)) cli_print_version(void);
+
+struct edit_report;
+
+/*
+ * cmd_label_report - say what an edit or undo did (cmd-label.c; cmd-undo.c
+ * shares it). @rc and @rep are edit_ids()'s. Returns the exit code.
+ */
+int cmd_label_report(const char *spec, int rc, const struct edit_report *rep);
+
+/* Map a library -errno to an exit code: ENOMEM, EIO, EACCES... -> 3. */
+int cli_exit_for(int rc);
+
+#endif /* SWAPFS_CLI_H */

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * swapfs.c - the swapfs command: one binary, one subcommand per verb.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "cli.h"
+
+static const struct cli_cmd *const swapfs_cmds[] = {
+	&cmd_header_entry,
+	&cmd_label_entry,
+	&cmd_undo_entry,
+	&cmd_list_entry,
+};
+
+#define SWAPFS_NR_CMDS (sizeof(swapfs_cmds) / sizeof(swapfs_cmds[0]))
+
+void cli_usage_header(FILE *out, const struct cli_cmd *cmd)
+{
+	fprintf(out, "\nUsage:\n %s %s %s\n\n%s\n", program_invocation_short_name,
+		cmd->name, cmd->synopsis, cmd->summary);
+}
+
+void cli_usage_tail(FILE *out)
+{
+	fputs(" -h, --help             display this help\n", out);
+	fputs(" -V, --version          display version\n", out);
+	fputs("\nFor more details see swapfs(8).\n", out);
+}
+
+void cli_errtryhelp(const struct cli_cmd *cmd)
+{
+	fprintf(stderr, "Try '%s%s%s --help' for more information.\n",
+		program_invocation_short_name, cmd ? " " : "",
+		cmd ? cmd->name : "");
+	exit(SWAPFS_EXIT_USAGE);
+}
+
+void cli_print_version(void)
+{
+	printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+	exit(SWAPFS_EXIT_OK);
+}
+
+int cli_exit_for(int rc)
+{
+	return rc ? SWAPFS_EXIT_SYSTEM : SWAPFS_EXIT_OK;
+}
+
+static void __attribute__((noreturn)) swapfs_usage(void)
+{
+	size_t i;
+
+	printf("\nUsage:\n %s <command> [options] [<args>]\n\n",
+	       program_invocation_short_name);
+	puts("Inspect and edit Linux swap areas.\n\nCommands:");
+	for (i = 0; i < SWAPFS_NR_CMDS; i++)
+		printf(" %-8s %s\n", swapfs_cmds[i]->name, swapfs_cmds[i]->summary);
+	puts("\nOptions:");
+	cli_usage_tail(stdout);
+	exit(SWAPFS_EXIT_OK);
+}
+
+/*
+ * stdout is checked at exit, as util-linux's close_stdout() does: a report
+ * that could not be written (disk full, closed pipe) is an error.
+ */
+static void swapfs_close_stdout(void)
+{
+	bool failed = ferror(stdout);
+
+	if (fclose(stdout) && errno != EPIPE)
+		failed = true;
+	if (failed) {
+		fprintf(stderr, "%s: write error\n", program_invocation_short_name);
+		_exit(SWAPFS_EXIT_SYSTEM);
+	}
+}
+
+static const struct cli_cmd *swapfs_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < SWAPFS_NR_CMDS; i++)
+		if (!strcmp(swapfs_cmds[i]->name, name))
+			return swapfs_cmds[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cli_cmd *cmd;
+	int c;
+
+	setlocale(LC_ALL, "");
+	atexit(swapfs_close_stdout);
+
+	/* '+': stop at the command name; its options are its own. */
+	while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			swapfs_usage();
+		case 'V':
+			cli_print_version();
+		default:
+			cli_errtryhelp(NULL);
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "%s: no command specified\n",
+			program_invocation_short_name);
+		cli_errtryhelp(NULL);
+	}
+	cmd = swapfs_find(argv[optind]);
+	if (!cmd) {
+		fprintf(stderr, "%s: unknown command '%s'\n",
+			program_invocation_short_name, argv[optind]);
+		cli_errtryhelp(NULL);
+	}
+	argv += optind;
+	argc -= optind;
+	optind = 0;	/* re-initialise getopt for the subcommand */
+	return cmd->exec(argc, argv);
+}
