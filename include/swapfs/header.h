@@ -110,7 +110,26 @@ struct header_env {
 	uint64_t size;		/* i_size: file length or block device size */
 	bool regular;		/* regular file: bad pages refused, holes checked */
 	bool holes;		/* the file has holes in [0, size) */
+	uint32_t kernel;	/* HEADER_KERNEL(x, y, z) judged for; 0: newest */
 };
+
+/* A kernel release as a comparable number, like KERNEL_VERSION(). */
+#define HEADER_KERNEL(x, y, z)	(((x) << 16) + ((y) << 8) + (z))
+
+/*
+ * Duplicate bad pages: 6.18 accepts them (measured on 6.18.44); the swap
+ * table's bad-slot setup (phase III, after 6.18) refuses the second one.
+ */
+#define HEADER_KERNEL_BADPAGE_DUP	HEADER_KERNEL(7, 0, 0)
+
+/*
+ * header_parse_kernel - "6.18.44-foo", "7.0" or "newest" (0) to a number.
+ * Returns 0 or -EINVAL.
+ */
+int header_parse_kernel(const char *release, uint32_t *kernel);
+
+/* header_running_kernel - this machine's release as a number (0 if unknown). */
+uint32_t header_running_kernel(void);
 
 /* A decoded header, every field in host byte order. */
 struct header_info {

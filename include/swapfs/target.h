@@ -38,12 +38,13 @@ void target_close(struct target *t);
 /*
  * target_read_header - read up to HEADER_PAGE_MAX bytes from offset 0 and
  * decode them (O(1) pages whatever the area's size).
+ * @kernel: the release to judge for (header_env.kernel; 0: newest)
  * @buf: if not NULL, receives the bytes read (malloc'ed, caller frees)
  * @len: if not NULL, receives how many bytes were read
  * Returns 0 or -errno.
  */
-int target_read_header(struct target *t, struct header_info *hi,
-		       uint8_t **buf, size_t *len);
+int target_read_header(struct target *t, uint32_t kernel,
+		       struct header_info *hi, uint8_t **buf, size_t *len);
 
 /*
  * target_same_object - true when @a and @b are the same file (device and

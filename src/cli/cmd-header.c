@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <uuid/uuid.h>
@@ -31,10 +32,14 @@ struct cmd_header_view {
 	const char *target;
 	const struct header_info *hi;
 	enum output_mode mode;
+	const char *kernel;		/* the release the verdict is for */
 	char *buf;			/* CMD_HEADER_VALUE_MAX bytes */
 };
 
-/* A field's value, or NULL when the area has none (no export line). */
+/*
+ * A field's value, or NULL when the area has none (no export line).
+ * Booleans are "yes"/"no": libsmartcols prints JSON false for a leading 'n'.
+ */
 typedef const char *(*cmd_header_value_fn)(const struct cmd_header_view *v);
 
 struct cmd_header_field {
@@ -104,7 +109,7 @@ static const char *cmd_header_native(const struct cmd_header_view *v)
 {
 	if (!v->hi->has_fields)
 		return NULL;
-	return v->hi->foreign ? "false" : "true";
+	return v->hi->foreign ? "no" : "yes";
 }
 
 static const char *cmd_header_last_page(const struct cmd_header_view *v)
@@ -168,7 +173,12 @@ static const char *cmd_header_ids_trusted(const struct cmd_header_view *v)
 {
 	if (!v->hi->has_fields)
 		return NULL;
-	return v->hi->ids_trusted ? "true" : "false";
+	return v->hi->ids_trusted ? "yes" : "no";
+}
+
+static const char *cmd_header_kernel(const struct cmd_header_view *v)
+{
+	return v->kernel;
 }
 
 static const char *cmd_header_kernel_ok(const struct cmd_header_view *v)
@@ -204,6 +214,7 @@ static const struct cmd_header_field cmd_header_fields[] = {
 	{ "UUID", "UUID", SCOLS_JSON_STRING, true, cmd_header_uuid },
 	{ "LABEL", "Label", SCOLS_JSON_STRING, true, cmd_header_label },
 	{ "IDS_TRUSTED", "blkid trusts IDs", SCOLS_JSON_BOOLEAN, false, cmd_header_ids_trusted },
+	{ "KERNEL", "Judged for kernel", SCOLS_JSON_STRING, false, cmd_header_kernel },
 	{ "KERNEL_OK", "Kernel accepts", SCOLS_JSON_BOOLEAN, true, cmd_header_kernel_ok },
 	{ "KERNEL_ERROR", "Kernel error", SCOLS_JSON_STRING, true, cmd_header_kernel_error },
 	{ "KERNEL_MESSAGE", "Kernel says", SCOLS_JSON_STRING, false, cmd_header_kernel_message },
@@ -317,6 +328,8 @@ static void cmd_header_note_page_size(const struct cmd_header_view *v)
 
 struct cmd_header_ctl {
 	enum output_mode mode;
+	uint32_t kernel;		/* --kernel: release judged for */
+	const char *kernel_name;	/* its name, for the report */
 	int status;			/* worst exit code so far */
 	struct libscols_table *tb;	/* JSON: every target in one table */
 };
@@ -324,14 +337,16 @@ struct cmd_header_ctl {
 static int cmd_header_one(struct cmd_header_ctl *ctl, const char *spec, char *buf)
 {
 	struct header_info hi = { 0 };
-	struct cmd_header_view v = { .hi = &hi, .mode = ctl->mode, .buf = buf };
+	struct cmd_header_view v = {
+		.hi = &hi, .mode = ctl->mode, .kernel = ctl->kernel_name, .buf = buf,
+	};
 	struct target t;
 	struct libscols_table *tb;
 	int rc;
 
 	rc = target_open(&t, spec, O_RDONLY);
 	if (!rc)
-		rc = target_read_header(&t, &hi, NULL, NULL);
+		rc = target_read_header(&t, ctl->kernel, &hi, NULL, NULL);
 	if (rc) {
 		if (rc == -EINVAL)
 			fprintf(stderr, "%s: %s: not a regular file or block device\n",
@@ -384,6 +399,8 @@ static void __attribute__((noreturn)) cmd_header_usage(void)
 	puts("\nOptions:");
 	puts(" -J, --json             use JSON output format");
 	puts(" -e, --export           use key=\"value\" output format (blkid names)");
+	puts(" -k, --kernel <release> judge for this kernel release, or 'newest'");
+	puts("                          (default: the running kernel)");
 	cli_usage_tail(stdout);
 	exit(SWAPFS_EXIT_OK);
 }
@@ -393,15 +410,24 @@ static int cmd_header_exec(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "export", no_argument, NULL, 'e' },
+		{ "kernel", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cmd_header_ctl ctl = { .mode = OUTPUT_HUMAN };
+	struct utsname u;
 	char *buf;
 	int c, i, rc;
+	static char release[sizeof(u.release)];
 
-	while ((c = getopt_long(argc, argv, "JehV", longopts, NULL)) != -1) {
+	ctl.kernel_name = "newest";
+	if (!uname(&u) && !header_parse_kernel(u.release, &ctl.kernel)) {
+		memcpy(release, u.release, sizeof(release));
+		ctl.kernel_name = release;
+	}
+
+	while ((c = getopt_long(argc, argv, "Jek:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 		case 'e':
@@ -411,6 +437,14 @@ static int cmd_header_exec(int argc, char **argv)
 				cli_errtryhelp(&cmd_header_entry);
 			}
 			ctl.mode = c == 'J' ? OUTPUT_JSON : OUTPUT_EXPORT;
+			break;
+		case 'k':
+			if (header_parse_kernel(optarg, &ctl.kernel)) {
+				fprintf(stderr, "%s: invalid kernel release '%s': expected X.Y[.Z] or newest\n",
+					program_invocation_short_name, optarg);
+				cli_errtryhelp(&cmd_header_entry);
+			}
+			ctl.kernel_name = optarg;
 			break;
 		case 'h':
 			cmd_header_usage();

@@ -28,7 +28,7 @@ static int cmd_label_show(const char *spec)
 
 	rc = target_open(&t, spec, O_RDONLY);
 	if (!rc)
-		rc = target_read_header(&t, &hi, NULL, NULL);
+		rc = target_read_header(&t, header_running_kernel(), &hi, NULL, NULL);
 	if (rc) {
 		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
 			t.path ? t.path : spec,

@@ -146,7 +146,7 @@ static bool cmd_list_read_header(const char *path, struct header_info *hi)
 	struct target t;
 	bool ok;
 
-	ok = !target_open(&t, path, O_RDONLY) && !target_read_header(&t, hi, NULL, NULL);
+	ok = !target_open(&t, path, O_RDONLY) && !target_read_header(&t, header_running_kernel(), hi, NULL, NULL);
 	target_close(&t);
 	return ok;
 }

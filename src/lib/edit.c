@@ -200,7 +200,7 @@ static int edit_run(const char *spec, const struct edit_job *job,
 	rc = edit_check_active(&t, rep);
 	if (rc || rep->refusal)
 		goto out;
-	rc = target_read_header(&t, &rep->hi, &page, &len);
+	rc = target_read_header(&t, header_running_kernel(), &rep->hi, &page, &len);
 	if (rc)
 		goto out;
 	header_info_free(&rep->hi);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include <swapfs/header.h>
 
@@ -202,8 +203,42 @@ static void header_fail(struct header_info *hi, enum header_err err, int64_t arg
 	hi->err_arg = arg;
 }
 
+static bool header_kernel_at_least(const struct header_env *env, uint32_t v)
+{
+	return !env->kernel || env->kernel >= v;
+}
+
+int header_parse_kernel(const char *release, uint32_t *kernel)
+{
+	unsigned int x, y, z = 0;
+	int n = 0;
+
+	if (!strcmp(release, "newest")) {
+		*kernel = 0;
+		return 0;
+	}
+	if (sscanf(release, "%u.%u%n.%u%n", &x, &y, &n, &z, &n) < 2 ||
+	    x > 255 || y > 255 ||
+	    (release[n] && release[n] != '-' && release[n] != '+'))
+		return -EINVAL;
+	/* KERNEL_VERSION() saturates the sublevel the same way (4.9.337) */
+	*kernel = HEADER_KERNEL(x, y, z > 255 ? 255 : z);
+	return 0;
+}
+
+uint32_t header_running_kernel(void)
+{
+	struct utsname u;
+	uint32_t v;
+
+	if (uname(&u) || header_parse_kernel(u.release, &v))
+		return 0;
+	return v;
+}
+
 /* setup_swap_clusters_info(): each bad page, in list order. */
-static int header_judge_badpages(struct header_info *hi)
+static int header_judge_badpages(const struct header_env *env,
+				 struct header_info *hi)
 {
 	uint64_t max = (uint64_t)hi->last_page + 1;
 	uint64_t pages;
@@ -227,7 +262,7 @@ static int header_judge_badpages(struct header_info *hi)
 			header_fail(hi, HEADER_ERR_NO_GOOD_PAGES, page);
 			return 0;
 		}
-		if (i == dup) {
+		if (i == dup && header_kernel_at_least(env, HEADER_KERNEL_BADPAGE_DUP)) {
 			header_fail(hi, HEADER_ERR_BADPAGE_DUP, page);
 			return 0;
 		}
@@ -280,7 +315,7 @@ static int header_judge(const struct header_env *env, struct header_info *hi)
 		header_fail(hi, HEADER_ERR_HOLES, 0);
 		return 0;
 	}
-	return header_judge_badpages(hi);
+	return header_judge_badpages(env, hi);
 }
 
 int header_decode(const void *buf, size_t len, const struct header_env *env,

@@ -127,10 +127,14 @@ done:
 	return 0;
 }
 
-int target_read_header(struct target *t, struct header_info *hi,
-		       uint8_t **bufp, size_t *lenp)
+int target_read_header(struct target *t, uint32_t kernel,
+		       struct header_info *hi, uint8_t **bufp, size_t *lenp)
 {
-	struct header_env env = { .size = t->size, .regular = !t->blockdev };
+	struct header_env env = {
+		.size = t->size,
+		.regular = !t->blockdev,
+		.kernel = kernel,
+	};
 	size_t want = t->size < HEADER_PAGE_MAX ? t->size : HEADER_PAGE_MAX;
 	uint8_t *buf;
 	size_t got;
