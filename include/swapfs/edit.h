@@ -40,6 +40,7 @@ struct edit_report {
 	enum edit_refusal refusal;
 	char path[PATH_MAX];		/* the area, as resolved */
 	char detail[PATH_MAX + 64];	/* what the refusal is about */
+	bool undo_failed;		/* the error was writing the undo file */
 	struct header_info hi;		/* the header as read (no bad-page list) */
 	uint8_t old_ids[HEADER_IDS_LEN];
 	uint8_t new_ids[HEADER_IDS_LEN];

@@ -26,7 +26,8 @@ struct target {
  * @flags: O_RDONLY or O_RDWR; O_RDWR opens a block device with O_EXCL so
  *         the kernel refuses it while it is swapped on or mounted
  *
- * Returns 0, -ENOENT when a tag matches no device, -EINVAL when @spec is
+ * Returns 0, -ENOENT when a tag matches no device, -ESTALE when the device
+ * blkid names for it no longer carries that label or UUID, -EINVAL when @spec is
  * neither a regular file nor a block device, or -errno from open/fstat.
  * @t->path is set as soon as the tag is resolved, even on error.
  */

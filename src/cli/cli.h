@@ -22,7 +22,7 @@ struct cli_cmd {
 	const char *name;
 	const char *synopsis;		/* what follows the name in usage */
 	const char *summary;		/* one line for 'swapfs --help' */
-	int (*exec)(int argc, char **argv);	/* argv[0] is the name */
+	int (*exec)(int argc, char **argv);	/* argv[0] is "swapfs" */
 };
 
 extern const struct cli_cmd cmd_header_entry;
@@ -59,6 +59,13 @@ struct edit_report;
  * shares it). @rc and @rep are edit_ids()'s. Returns the exit code.
  */
 int cmd_label_report(const char *spec, int rc, const struct edit_report *rep);
+
+/*
+ * cli_target_error - print "swapfs: <name>: <why>" for a failed target_open()
+ * or header read, in the words of swapfs(8). @resolved: a tag was resolved
+ * to a path (so -ENOENT is about the path). Returns the exit code.
+ */
+int cli_target_error(const char *name, int rc, bool resolved);
 
 /* Map a library -errno to an exit code: ENOMEM, EIO, EACCES... -> 3. */
 int cli_exit_for(int rc);

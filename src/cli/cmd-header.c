@@ -292,6 +292,8 @@ static int cmd_header_print_human(const struct cmd_header_view *v)
 
 	if (!tb || output_add_column(tb, &cols[0]) || output_add_column(tb, &cols[1]))
 		goto enomem;
+	/* the label is escaped already (\xNN); don't escape the escapes */
+	scols_table_enable_noencoding(tb, 1);
 	for (i = 0; i < CMD_HEADER_NR_FIELDS; i++) {
 		const struct cmd_header_field *f = &cmd_header_fields[i];
 		struct libscols_line *ln;
@@ -348,17 +350,9 @@ static int cmd_header_one(struct cmd_header_ctl *ctl, const char *spec, char *bu
 	if (!rc)
 		rc = target_read_header(&t, ctl->kernel, &hi, NULL, NULL);
 	if (rc) {
-		if (rc == -EINVAL)
-			fprintf(stderr, "%s: %s: not a regular file or block device\n",
-				program_invocation_short_name, spec);
-		else if (rc == -ENOENT && !t.path)
-			fprintf(stderr, "%s: %s: no such swap area\n",
-				program_invocation_short_name, spec);
-		else
-			fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
-				t.path ? t.path : spec, strerror(-rc));
+		rc = cli_target_error(t.path ? t.path : spec, rc, t.path);
 		target_close(&t);
-		return rc == -EINVAL ? SWAPFS_EXIT_INVALID : SWAPFS_EXIT_SYSTEM;
+		return rc;
 	}
 	v.target = t.path;
 	switch (ctl->mode) {

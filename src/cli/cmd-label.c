@@ -22,7 +22,7 @@
 static int cmd_label_show(const char *spec)
 {
 	struct header_info hi = { 0 };
-	char label[4 * HEADER_LABEL_LEN + 1], uuid[37];
+	char label[HEADER_LABEL_LEN + 1], uuid[37];
 	struct target t;
 	int rc;
 
@@ -30,11 +30,9 @@ static int cmd_label_show(const char *spec)
 	if (!rc)
 		rc = target_read_header(&t, header_running_kernel(), &hi, NULL, NULL);
 	if (rc) {
-		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
-			t.path ? t.path : spec,
-			rc == -EINVAL ? "not a regular file or block device" : strerror(-rc));
+		rc = cli_target_error(t.path ? t.path : spec, rc, t.path);
 		target_close(&t);
-		return rc == -EINVAL ? SWAPFS_EXIT_INVALID : SWAPFS_EXIT_SYSTEM;
+		return rc;
 	}
 	if (!hi.has_fields) {
 		fprintf(stderr, "%s: %s: not a valid swap area (%s)\n",
@@ -42,8 +40,13 @@ static int cmd_label_show(const char *spec)
 		target_close(&t);
 		return SWAPFS_EXIT_INVALID;
 	}
-	uuid_unparse_lower(hi.uuid, uuid);
-	printf("LABEL: %s\nUUID:  %s\n", header_label_escape(hi.label, label), uuid);
+	/* swaplabel prints what blkid reports, and only that */
+	if (*header_blkid_label(&hi, label))
+		printf("LABEL: %s\n", label);
+	if (header_has_uuid(&hi)) {
+		uuid_unparse_lower(hi.uuid, uuid);
+		printf("UUID:  %s\n", uuid);
+	}
 	header_info_free(&hi);
 	target_close(&t);
 	return SWAPFS_EXIT_OK;
@@ -54,14 +57,18 @@ int cmd_label_report(const char *spec, int rc, const struct edit_report *rep)
 	const char *name = *rep->path ? rep->path : spec;
 	char msg[256];
 
-	if (rc) {
-		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, name,
-			rc == -EINVAL ? "not a regular file or block device" :
-			rc == -ENOENT && !*rep->path ? "no such swap area" :
-			rc == -EIO ? "read-back after the write does not match" :
-			strerror(-rc));
-		return rc == -EINVAL ? SWAPFS_EXIT_INVALID : SWAPFS_EXIT_SYSTEM;
+	if (rc && rep->undo_failed) {
+		fprintf(stderr, "%s: %s: cannot write the undo file: %s; nothing written to %s\n",
+			program_invocation_short_name, rep->detail, strerror(-rc), name);
+		return SWAPFS_EXIT_SYSTEM;
 	}
+	if (rc == -EIO && rep->refusal == EDIT_DONE && *rep->path) {
+		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, name,
+			"I/O error, or the read-back after the write does not match");
+		return SWAPFS_EXIT_SYSTEM;
+	}
+	if (rc)
+		return cli_target_error(name, rc, *rep->path);
 	switch (rep->refusal) {
 	case EDIT_DONE:
 		break;

@@ -54,11 +54,14 @@ static const struct cmd_list_colinfo cmd_list_cols[COL_COUNT] = {
 	[COL_KERNEL_OK] = { "KERNEL_OK", 9, 0, SCOLS_JSON_BOOLEAN, "would the kernel accept the header now" },
 };
 
+/* Columns may repeat (as in lsblk); this bounds how many are asked for. */
+#define CMD_LIST_MAX_COLS	(4 * COL_COUNT)
+
 struct cmd_list_ctl {
 	enum output_mode mode;
 	bool bytes;		/* --bytes */
 	bool noheadings;	/* --noheadings */
-	int cols[COL_COUNT];	/* --output */
+	int cols[CMD_LIST_MAX_COLS];	/* --output */
 	size_t ncols;
 };
 
@@ -216,12 +219,21 @@ static int cmd_list_parse_columns(struct cmd_list_ctl *ctl, const char *arg)
 		p++;
 	else
 		ctl->ncols = 0;
+	if (!*p) {
+		fprintf(stderr, "%s: no columns in '%s'\n", program_invocation_short_name, arg);
+		return -EINVAL;
+	}
 	while (*p) {
 		end = strchrnul(p, ',');
 		id = cmd_list_column_id(p, end - p);
-		if (id < 0 || ctl->ncols >= COL_COUNT) {
-			fprintf(stderr, "%s: unknown or repeated column in '%s'\n",
-				program_invocation_short_name, arg);
+		if (id < 0) {
+			fprintf(stderr, "%s: unknown column '%.*s'\n",
+				program_invocation_short_name, (int)(end - p), p);
+			return -EINVAL;
+		}
+		if (ctl->ncols >= CMD_LIST_MAX_COLS) {
+			fprintf(stderr, "%s: more than %d columns in '%s'\n",
+				program_invocation_short_name, CMD_LIST_MAX_COLS, arg);
 			return -EINVAL;
 		}
 		ctl->cols[ctl->ncols++] = id;

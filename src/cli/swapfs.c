@@ -22,38 +22,6 @@ static const struct cli_cmd *const swapfs_cmds[] = {
 
 #define SWAPFS_NR_CMDS (sizeof(swapfs_cmds) / sizeof(swapfs_cmds[0]))
 
-void cli_usage_header(FILE *out, const struct cli_cmd *cmd)
-{
-	fprintf(out, "\nUsage:\n %s %s %s\n\n%s\n", program_invocation_short_name,
-		cmd->name, cmd->synopsis, cmd->summary);
-}
-
-void cli_usage_tail(FILE *out)
-{
-	fputs(" -h, --help             display this help\n", out);
-	fputs(" -V, --version          display version\n", out);
-	fputs("\nFor more details see swapfs(8).\n", out);
-}
-
-void cli_errtryhelp(const struct cli_cmd *cmd)
-{
-	fprintf(stderr, "Try '%s%s%s --help' for more information.\n",
-		program_invocation_short_name, cmd ? " " : "",
-		cmd ? cmd->name : "");
-	exit(SWAPFS_EXIT_USAGE);
-}
-
-void cli_print_version(void)
-{
-	printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-	exit(SWAPFS_EXIT_OK);
-}
-
-int cli_exit_for(int rc)
-{
-	return rc ? SWAPFS_EXIT_SYSTEM : SWAPFS_EXIT_OK;
-}
-
 static void __attribute__((noreturn)) swapfs_usage(void)
 {
 	size_t i;
@@ -131,6 +99,8 @@ int main(int argc, char **argv)
 	}
 	argv += optind;
 	argc -= optind;
+	/* getopt names argv[0] in its messages: say "swapfs", not "header" */
+	argv[0] = program_invocation_short_name;
 	optind = 0;	/* re-initialise getopt for the subcommand */
 	return cmd->exec(argc, argv);
 }

@@ -120,7 +120,9 @@ static int edit_save_undo(const char *undo_path, const struct target *t,
 {
 	struct undo_record u = { .page_size = rep->hi.page_size };
 
-	snprintf(u.target, sizeof(u.target), "%s", t->path);
+	/* absolute, so 'swapfs undo' works from any directory */
+	if (!realpath(t->path, u.target))
+		return -errno;
 	memcpy(u.old_ids, rep->old_ids, HEADER_IDS_LEN);
 	memcpy(u.new_ids, rep->new_ids, HEADER_IDS_LEN);
 	u.header_hash = undo_header_hash(page, rep->hi.page_size);
@@ -211,14 +213,18 @@ static int edit_run(const char *spec, const struct edit_job *job,
 	edit_plan(job, page, len, rep);
 	if (rep->refusal)
 		goto out;
-	if (job->undo_path) {
-		rc = edit_save_undo(job->undo_path, &t, page, rep);
-		if (rc)
-			goto out;
-	}
 	rc = edit_reopen(&t, page, len, &w, rep);
 	if (rc || rep->refusal)
 		goto out;
+	/* saved once the edit is sure to be tried, and before it is */
+	if (job->undo_path) {
+		rc = edit_save_undo(job->undo_path, &t, page, rep);
+		if (rc) {
+			rep->undo_failed = true;
+			snprintf(rep->detail, sizeof(rep->detail), "%s", job->undo_path);
+			goto out;
+		}
+	}
 	rc = edit_write(&w, rep->new_ids);
 out:
 	free(page);

@@ -8,10 +8,12 @@
 #include <linux/fs.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <blkid.h>
+#include <uuid/uuid.h>
 
 #include <swapfs/durable.h>
 #include <swapfs/target.h>
@@ -19,9 +21,11 @@
 /* Extents fetched per FS_IOC_FIEMAP call. */
 #define TARGET_FIEMAP_BATCH	64
 
+static bool target_is_tag(const char *spec);
+
 static int target_resolve(struct target *t, const char *spec)
 {
-	if (!strncmp(spec, "LABEL=", 6) || !strncmp(spec, "UUID=", 5)) {
+	if (target_is_tag(spec)) {
 		/* NULL cache: blkid reads (and refreshes) its default cache */
 		t->path = blkid_evaluate_tag(spec, NULL, NULL);
 		return t->path ? 0 : -ENOENT;
@@ -46,6 +50,36 @@ static int target_measure(struct target *t)
 	return 0;
 }
 
+static bool target_is_tag(const char *spec)
+{
+	return !strncmp(spec, "LABEL=", 6) || !strncmp(spec, "UUID=", 5);
+}
+
+/*
+ * blkid's cache may name a device that has since been reused: make sure
+ * the header really carries the label or UUID asked for.
+ */
+static int target_verify_tag(struct target *t, const char *spec)
+{
+	char have[HEADER_LABEL_LEN + 1] = "", uuid[37] = "";
+	bool label = !strncmp(spec, "LABEL=", 6);
+	const char *want = strchr(spec, '=') + 1;
+	struct header_info hi;
+	int rc;
+
+	rc = target_read_header(t, 0, &hi, NULL, NULL);
+	if (rc)
+		return rc;
+	if (label)
+		header_blkid_label(&hi, have);
+	else if (header_has_uuid(&hi))
+		uuid_unparse_lower(hi.uuid, uuid);
+	header_info_free(&hi);
+	if (label ? strcmp(have, want) : strcasecmp(uuid, want))
+		return -ESTALE;
+	return 0;
+}
+
 int target_open(struct target *t, const char *spec, int flags)
 {
 	int rc;
@@ -59,6 +93,8 @@ int target_open(struct target *t, const char *spec, int flags)
 	if (t->fd < 0)
 		return -errno;
 	rc = target_measure(t);
+	if (!rc && target_is_tag(spec))
+		rc = target_verify_tag(t, spec);
 	if (rc || !t->blockdev || (flags & O_ACCMODE) == O_RDONLY)
 		return rc;
 	/*

@@ -111,9 +111,11 @@ static bool undo_unhex(const char *s, uint8_t *out, size_t n)
 
 static bool undo_parse_u64(const char *s, int base, uint64_t max, uint64_t *v)
 {
+	const char *digits = base == 16 ? "0123456789abcdefABCDEF" : "0123456789";
 	char *end;
 
-	if (!*s || *s == '-' || *s == '+')
+	/* strtoull would take blanks, a sign and "0x": only digits are valid */
+	if (!*s || strspn(s, digits) != strlen(s))
 		return false;
 	errno = 0;
 	*v = strtoull(s, &end, base);

@@ -51,7 +51,8 @@ def test_subcommand_help(cmd):
     (["label", "-U", "not-a-uuid", "x"], "invalid UUID 'not-a-uuid'"),
     (["undo"], "no undo file specified"),
     (["list", "extra"], "unexpected argument"),
-    (["list", "-o", "NAME,NOPE"], "unknown or repeated column"),
+    (["list", "-o", "NAME,NOPE"], "unknown column 'NOPE'"),
+    (["list", "-o", ""], "no columns in ''"),
 ])
 def test_usage_errors_exit_2(args, msg):
     p = run(*args, check=2)

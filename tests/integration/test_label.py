@@ -170,10 +170,6 @@ def test_show_after_edit(workdir):
     assert p.stdout == tool("swaplabel", img).stdout
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: 'swapfs label IMG' prints 'LABEL: ' for an area without label "
-    "(and the all-zero UUID for a cleared one) where swaplabel prints "
-    "only the lines blkid reports"))
 @pytest.mark.parametrize("mkargs,edit", [
     (["-U", UUID_A], None),
     (["-L", "demo"], ["-U", "clear"]),
@@ -490,8 +486,12 @@ MALFORMED = [
                  id="bad-hex"),
     pytest.param(_replace("new", "ab" * 31), "line 7: new: expected 64 hex digits",
                  id="short-hex"),
-    pytest.param(_replace("header_hash", "0x0123456789abcd"),
+    pytest.param(_replace("header_hash", "0123456789abcdeg"),
                  "line 8: header_hash: expected 16 hex digits", id="bad-hash"),
+    pytest.param(_replace("header_hash", "0123456789abcdef0"),
+                 "line 8: header_hash: expected 16 hex digits", id="long-hash"),
+    pytest.param(_replace("target", ""), "line 3: target: expected a path",
+                 id="empty-target"),
     pytest.param(_append("colour: blue"), "line 9: unknown key 'colour'",
                  id="unknown-key"),
     pytest.param(_append("page_size: 4096"), "line 9: 'page_size' given twice",
@@ -523,6 +523,23 @@ def test_undo_malformed(edited, workdir, mutate, why):
     # the unmodified file still works
     run("undo", undo, check=0)
     assert data(img) == orig
+
+
+@pytest.mark.parametrize("mutate,why", [
+    (_replace("header_hash", "0x0123456789abcd"),
+     "line 8: header_hash: expected 16 hex digits"),
+    (_replace("header_hash", " 0123456789abcde"),
+     "line 8: header_hash: expected 16 hex digits"),
+    (_replace("page_size", " 4096"), "line 4: page_size: expected"),
+], ids=["hash-0x-prefix", "hash-leading-blank", "page-size-leading-blank"])
+def test_undo_malformed_numbers_strict(edited, workdir, mutate, why):
+    img, undo, orig = edited
+    lines = open(undo).read().splitlines()
+    bad = workdir / "bad.undo"
+    bad.write_text("\n".join(mutate(lines)) + "\n")
+    p = run("undo", bad)
+    assert p.returncode == 1
+    assert why in p.stderr
 
 
 @pytest.mark.parametrize("garbage,why", [
@@ -558,9 +575,6 @@ def test_undo_file_unwritable_means_no_edit(workdir):
     assert sha(img) == before
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: when the undo file cannot be written, the error names the swap "
-    "area (\"swapfs: IMG: No such file or directory\"), not the undo file"))
 def test_undo_file_unwritable_message_names_undo_file(workdir):
     img = mkswap(workdir / "u.img", "-L", "orig")
     where = workdir / "no" / "such" / "u.undo"
@@ -568,9 +582,6 @@ def test_undo_file_unwritable_message_names_undo_file(workdir):
     assert str(where) in p.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the undo file records the target as typed (relative), so "
-    "'swapfs undo' from another directory cannot find the area"))
 def test_undo_relative_target_from_other_cwd(workdir):
     img = mkswap(workdir / "rel.img", "-L", "orig", "-U", UUID_A)
     orig = data(img)
@@ -733,10 +744,6 @@ def test_unknown_label_tag():
 
 
 @needs_root
-@pytest.mark.xfail(strict=False, reason=(
-    "BUG: a LABEL=/UUID= target is taken from libblkid's cache without "
-    "checking that the header opened carries that label: a stale cache "
-    "entry (device reused within 2 s) gets another area edited"))
 def test_label_tag_stale_cache_edits_other_area(workdir):
     tag = f"stale{os.getpid() % 100000}{random.randrange(10**5)}"[:16]
     a = mkswap(workdir / "alpha.img", "-L", tag, size=8 * MiB)
