@@ -37,7 +37,11 @@ struct undo_record {
 /* undo_header_hash - FNV-1a 64 of @len header bytes, UUID and label as 0. */
 uint64_t undo_header_hash(const uint8_t *page, size_t len);
 
-/* undo_save - write @u to @path atomically (mode 0600). 0 or -errno. */
+/*
+ * undo_save - write @u to @path atomically (mode 0600).
+ * Returns 0, -EINVAL when a path holds a newline (the format is one record
+ * per line), or -errno.
+ */
 int undo_save(const char *path, const struct undo_record *u);
 
 /*

@@ -61,6 +61,9 @@ int undo_save(const char *path, const struct undo_record *u)
 	char *text;
 	int len, rc;
 
+	/* one record per line: a newline in a path would make it unreadable */
+	if (strchr(path, '\n') || strchr(u->target, '\n'))
+		return -EINVAL;
 	undo_hex(u->old_ids, HEADER_IDS_LEN, old);
 	undo_hex(u->new_ids, HEADER_IDS_LEN, new);
 	len = asprintf(&text,
