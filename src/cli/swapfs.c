@@ -10,7 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "cli.h"
 
 static const struct cli_cmd *const swapfs_cmds[] = {
