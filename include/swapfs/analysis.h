@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * analysis.h - one pass over a snapshot into the summaries every view
+ * answers from: per cluster counts and findings, per order ownership and
+ * how many allocations would succeed, device totals.
+ *
+ * analysis_run() walks the slots once, cluster by cluster; findings are
+ * produced by the same per-cluster scanner that views use later to list
+ * the findings of one cluster (analysis_cluster_findings()), so a view of
+ * one cluster costs O(cluster), never O(device).
+ *
+ * The checks (a finding line is
+ * "<check> cluster=<i> offset=<first slot> nr=<slots> [order=<k>] [detail=<text>]"):
+ *
+ *  error   misaligned      a known run of order k (a swap-cache folio or an
+ *                          orders record) whose first slot is not a multiple
+ *                          of 2^k, or that crosses a cluster boundary. One
+ *                          per run; a folio and an orders record with the
+ *                          same offset and order are one run.
+ *  error   count-mismatch  ci->count differs from the non-free slots of the
+ *                          cluster (count > 0, cached or bad) plus its tail
+ *                          beyond max (setup_clusters counts header, bad and
+ *                          tail slots in every era). One per cluster.
+ *  error   list-mismatch   flags contradict count or order: free with
+ *                          count > 0 or order > 0, full with count <
+ *                          cluster_size, nonfull/frag with count 0 or
+ *                          count == cluster_size, discard with count > 0.
+ *  error   bad-in-use      a bad slot that is cached or under a folio. One
+ *                          per run of consecutive such slots in a cluster.
+ *  error   orphan-cache    a swap-cache folio covering slots the map says
+ *                          are not cached (free, or counted without the
+ *                          cache mark). One per folio. Never in era F,
+ *                          whose map has no cache mark.
+ *  error   mixed-backing   a known run of order > 0 whose allocated slots
+ *                          disagree on zswap. One per run.
+ *  warning mixed-order     a run of known order other than its cluster's
+ *                          order (including order-0 runs in a higher-order
+ *                          cluster). One per such run.
+ *  info    partial-block   in a cluster of order k > 0 (not free), an
+ *                          aligned 2^k block partly non-free. One per block.
+ *  info    cache-only      slots with count 0 held only by the swap cache.
+ *                          One per cluster, nr = their number, offset = the
+ *                          first of them.
+ * A run or folio belongs to the cluster of its first slot.
+ */
+#ifndef SWAPFS_ANALYSIS_H
+#define SWAPFS_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "swapfs/snapshot.h"
+
+enum analysis_check {
+	ANALYSIS_MISALIGNED,
+	ANALYSIS_COUNT_MISMATCH,
+	ANALYSIS_LIST_MISMATCH,
+	ANALYSIS_BAD_IN_USE,
+	ANALYSIS_ORPHAN_CACHE,
+	ANALYSIS_MIXED_BACKING,
+	ANALYSIS_MIXED_ORDER,
+	ANALYSIS_PARTIAL_BLOCK,
+	ANALYSIS_CACHE_ONLY,
+	ANALYSIS_NR_CHECKS,
+};
+
+#define ANALYSIS_ALL_CHECKS	((1u << ANALYSIS_NR_CHECKS) - 1)
+
+enum analysis_severity {
+	ANALYSIS_INFO,
+	ANALYSIS_WARNING,
+	ANALYSIS_ERROR,
+};
+
+/* One finding. */
+struct analysis_finding {
+	enum analysis_check check;
+	uint32_t cluster;
+	uint32_t offset;	/* first slot */
+	uint32_t nr;		/* slots */
+	int order;		/* -1: none */
+	char detail[64];	/* "" for none; no blanks */
+};
+
+/* Per cluster summary: slot counts in the cluster's slots below max. */
+struct analysis_cluster {
+	uint16_t used;		/* count > 0 (bad slots never have a count) */
+	uint16_t free;		/* not used, not cached, not bad */
+	uint16_t cached;	/* cached, with or without a count */
+	uint16_t cache_only;	/* cached with count 0 */
+	uint16_t bad;
+	uint16_t zero;
+	uint16_t zswap;
+	uint16_t nonfree;	/* what ci->count should be, tail included */
+	int8_t largest_free_order;	/* largest free aligned 2^k block, -1 none */
+	uint8_t reserved;
+	/* aligned free 2^order blocks of the cluster's own order: strictly
+	 * free, and counting cache-only slots as free (vm_swap_full reclaim) */
+	uint16_t own_blocks, own_blocks_reclaim;
+	uint16_t findings[ANALYSIS_NR_CHECKS];	/* how many of each */
+};
+
+/* Per order summary. */
+struct analysis_order {
+	uint64_t clusters[SNAPSHOT_CLUSTER_NR_FLAGS];	/* owned by this order, by flag */
+	uint64_t runs;		/* known runs of this order (orders + folios, once) */
+	uint64_t folios;	/* swap-cache folios of this order */
+	uint64_t allocatable;	/* order-k allocations that would succeed now */
+};
+
+/* Device totals. */
+struct analysis_totals {
+	uint64_t slots_used, slots_free, slots_cached, slots_cache_only,
+		 slots_bad, slots_zero, slots_zswap;
+	uint64_t clusters[SNAPSHOT_CLUSTER_NR_FLAGS];
+	uint64_t findings[ANALYSIS_NR_CHECKS];
+	uint64_t by_severity[3];	/* enum analysis_severity */
+	bool vm_swap_full;	/* free slots * 2 < usable slots */
+};
+
+struct analysis {
+	const struct snapshot *snap;
+	struct analysis_cluster *clusters;	/* snap->dev.nr_clusters */
+	uint16_t *order_runs;	/* [cluster * nr_orders + k]: known runs of k */
+	struct analysis_order orders[SNAPSHOT_MAX_ORDER + 1];	/* nr_orders used */
+	struct analysis_totals totals;
+};
+
+/*
+ * A finding callback. Return 0 to go on, anything else to stop (the
+ * value is passed back).
+ */
+typedef int (*analysis_finding_fn)(const struct analysis_finding *f, void *arg);
+
+/*
+ * analysis_run - the one pass. @fn (may be NULL) sees every finding of the
+ * checks in @mask as it is found, in cluster order, so `swapfs check`
+ * streams. *@out stays valid while @s does. Returns 0, -ENOMEM, or @fn's
+ * non-zero value.
+ */
+int analysis_run(const struct snapshot *s, unsigned int mask,
+		 analysis_finding_fn fn, void *arg, struct analysis **out);
+
+/* analysis_free - free an analysis (NULL is fine). */
+void analysis_free(struct analysis *a);
+
+/*
+ * analysis_cluster_findings - the findings of cluster @ci for the checks
+ * in @mask, in slot order, again. Returns 0 or @fn's non-zero value.
+ */
+int analysis_cluster_findings(const struct analysis *a, uint32_t ci,
+			      unsigned int mask, analysis_finding_fn fn,
+			      void *arg);
+
+/*
+ * analysis_allocatable - order-@order allocations that would succeed now
+ * (also in orders[].allocatable), under the rules of the snapshot's era:
+ * free clusters x cluster_size / 2^k, plus aligned free 2^k blocks in
+ * usable clusters (nonfull, frag) owned by order k; order 0 also takes any
+ * free slot of a usable cluster. Era details are in swapfs(8).
+ */
+uint64_t analysis_allocatable(const struct analysis *a, unsigned int order);
+
+/* analysis_check_name / _parse - "misaligned" ... ; parse returns -1. */
+const char *analysis_check_name(enum analysis_check c);
+int analysis_check_parse(const char *name, size_t len);
+
+/* analysis_check_severity - the severity of check @c. */
+enum analysis_severity analysis_check_severity(enum analysis_check c);
+
+/* analysis_severity_name / _parse - "info", "warning", "error". */
+const char *analysis_severity_name(enum analysis_severity sev);
+int analysis_severity_parse(const char *name);
+
+/*
+ * analysis_finding_format - the finding line (no newline) into @buf.
+ * Returns the length it needs (as snprintf).
+ */
+int analysis_finding_format(const struct analysis_finding *f, char *buf,
+			    size_t len);
+
+#endif /* SWAPFS_ANALYSIS_H */

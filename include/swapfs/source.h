@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * source.h - "SRC" on the command line: a dump directory or a snapshot file,
+ * whichever it is, loaded into the model.
+ */
+#ifndef SWAPFS_SOURCE_H
+#define SWAPFS_SOURCE_H
+
+#include <stdint.h>
+
+#include "swapfs/diag.h"
+#include "swapfs/snapshot.h"
+
+/*
+ * source_load - load @path: a directory is read as a dump, a snapshot file
+ * through snapfile_read() (@id picks a snapshot of a time series, 0 the
+ * last; a dump has only one, so @id must be 0 or 1). Returns 0 or -errno
+ * with @d filled (-ENOENT for a missing snapshot id, -EINVAL for input
+ * that is neither).
+ */
+int source_load(const char *path, int64_t id, struct snapshot **out,
+		struct diag *d);
+
+#endif /* SWAPFS_SOURCE_H */

@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* dump-read.c - placeholder until written. */
+#include "swapfs/snapshot.h"

@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * snapshot.c - the model's storage: the slot words, the clusters and the
+ * sorted side tables for what is rare (snapshot.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "swapfs/snapshot.h"
+
+struct snapshot *snapshot_new(void)
+{
+	struct snapshot *s = calloc(1, sizeof(*s));
+
+	if (s)
+		s->prov.step = -1;
+	return s;
+}
+
+void snapshot_free(struct snapshot *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->nr_info; i++) {
+		free(s->info[i].key);
+		free(s->info[i].value);
+	}
+	free(s->info);
+	free(s->slots);
+	free(s->clusters);
+	free(s->counts);
+	free(s->shmem);
+	free(s->folios);
+	free(s->next);
+	free(s->strings);
+	free(s->prov.source_kind);
+	free(s->prov.source_path);
+	free(s->prov.created);
+	free(s->prov.note);
+	free(s);
+}
+
+/* Grow *@arr (of @size-byte items) to hold one more. */
+static int snapshot_grow(void **arr, size_t *alloc, size_t nr, size_t size)
+{
+	size_t want;
+	void *p;
+
+	if (nr < *alloc)
+		return 0;
+	want = *alloc ? *alloc * 2 : 16;
+	p = reallocarray(*arr, want, size);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*alloc = want;
+	return 0;
+}
+
+int snapshot_set_geometry(struct snapshot *s, uint32_t max, uint32_t cluster_size)
+{
+	uint32_t shift = 0;
+	uint64_t nr_clusters;
+
+	if (!max || !cluster_size || cluster_size > SNAPSHOT_MAX_CLUSTER_SIZE ||
+	    (cluster_size & (cluster_size - 1)))
+		return -EINVAL;
+	while ((1u << shift) < cluster_size)
+		shift++;
+	nr_clusters = ((uint64_t)max + cluster_size - 1) >> shift;
+
+	free(s->slots);
+	free(s->clusters);
+	s->slots = calloc(max, sizeof(*s->slots));
+	s->clusters = calloc(nr_clusters, sizeof(*s->clusters));
+	if (!s->slots || !s->clusters) {
+		free(s->slots);
+		free(s->clusters);
+		s->slots = NULL;
+		s->clusters = NULL;
+		return -ENOMEM;
+	}
+	s->dev.max = max;
+	s->dev.cluster_size = cluster_size;
+	s->dev.cluster_shift = shift;
+	s->dev.nr_clusters = (uint32_t)nr_clusters;
+	if (!s->dev.nr_orders)
+		s->dev.nr_orders = shift + 1;
+	return 0;
+}
+
+int snapshot_set_string(char **field, const char *v)
+{
+	char *copy = NULL;
+
+	if (v && !(copy = strdup(v)))
+		return -ENOMEM;
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+int snapshot_info_add(struct snapshot *s, const char *key, const char *value)
+{
+	struct snapshot_info *e;
+
+	if (snapshot_grow((void **)&s->info, &s->alloc_info, s->nr_info,
+			  sizeof(*s->info)))
+		return -ENOMEM;
+	e = &s->info[s->nr_info];
+	e->key = strdup(key);
+	e->value = strdup(value);
+	if (!e->key || !e->value) {
+		free(e->key);
+		free(e->value);
+		return -ENOMEM;
+	}
+	s->nr_info++;
+	return 0;
+}
+
+static struct snapshot_info *snapshot_info_find(const struct snapshot *s,
+						const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr_info; i++)
+		if (!strcmp(s->info[i].key, key))
+			return &s->info[i];
+	return NULL;
+}
+
+const char *snapshot_info_get(const struct snapshot *s, const char *key)
+{
+	struct snapshot_info *e = snapshot_info_find(s, key);
+
+	return e ? e->value : NULL;
+}
+
+int snapshot_info_set(struct snapshot *s, const char *key, const char *value)
+{
+	struct snapshot_info *e = snapshot_info_find(s, key);
+
+	if (!e)
+		return snapshot_info_add(s, key, value);
+	return snapshot_set_string(&e->value, value);
+}
+
+static int snapshot_count_cmp(const void *a, const void *b)
+{
+	const struct snapshot_count *x = a, *y = b;
+
+	return (x->slot > y->slot) - (x->slot < y->slot);
+}
+
+static struct snapshot_count *snapshot_count_find(const struct snapshot *s,
+						  uint32_t slot)
+{
+	struct snapshot_count key = { .slot = slot };
+
+	if (!s->nr_counts)
+		return NULL;
+	return bsearch(&key, s->counts, s->nr_counts, sizeof(key),
+		       snapshot_count_cmp);
+}
+
+/* Index where @slot belongs in the sorted counts table. */
+static size_t snapshot_count_pos(const struct snapshot *s, uint32_t slot)
+{
+	size_t lo = 0, hi = s->nr_counts;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->counts[mid].slot < slot)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int snapshot_set_count(struct snapshot *s, uint32_t slot, uint32_t count)
+{
+	uint16_t *w = &s->slots[slot];
+	struct snapshot_count *big = snapshot_count_find(s, slot);
+	size_t pos;
+
+	*w &= ~SNAPSHOT_SLOT_COUNT;
+	if (count <= SNAPSHOT_COUNT_INLINE_MAX) {
+		*w |= count;
+		if (big) {
+			pos = big - s->counts;
+			memmove(big, big + 1,
+				(s->nr_counts - pos - 1) * sizeof(*big));
+			s->nr_counts--;
+		}
+		return 0;
+	}
+	*w |= SNAPSHOT_COUNT_BIG;
+	if (big) {
+		big->count = count;
+		return 0;
+	}
+	if (snapshot_grow((void **)&s->counts, &s->alloc_counts, s->nr_counts,
+			  sizeof(*s->counts)))
+		return -ENOMEM;
+	pos = snapshot_count_pos(s, slot);
+	memmove(&s->counts[pos + 1], &s->counts[pos],
+		(s->nr_counts - pos) * sizeof(*s->counts));
+	s->counts[pos].slot = slot;
+	s->counts[pos].count = count;
+	s->nr_counts++;
+	return 0;
+}
+
+uint32_t snapshot_count(const struct snapshot *s, uint32_t slot)
+{
+	uint16_t c = s->slots[slot] & SNAPSHOT_SLOT_COUNT;
+	struct snapshot_count *big;
+
+	if (c != SNAPSHOT_COUNT_BIG)
+		return c;
+	big = snapshot_count_find(s, slot);
+	return big ? big->count : SNAPSHOT_COUNT_BIG;
+}
+
+int snapshot_add_run(struct snapshot *s, uint32_t offset, unsigned int order,
+		     uint32_t *clash)
+{
+	uint64_t end = (uint64_t)offset + (1ull << (order > 31 ? 31 : order));
+	uint32_t i;
+
+	if (order > SNAPSHOT_MAX_ORDER)
+		return -ERANGE;
+	if (end > s->dev.max) {
+		if (clash)
+			*clash = s->dev.max;
+		return -EINVAL;
+	}
+	for (i = offset; i < end; i++) {
+		if (s->slots[i] & SNAPSHOT_SLOT_ORDER) {
+			if (clash)
+				*clash = i;
+			return -EINVAL;
+		}
+	}
+	for (i = offset; i < end; i++)
+		s->slots[i] |= (uint16_t)((order + 1) << SNAPSHOT_SLOT_ORDER_SHIFT);
+	s->slots[offset] |= SNAPSHOT_SLOT_HEAD;
+	return 0;
+}
+
+int snapshot_run_at(const struct snapshot *s, uint32_t slot, uint32_t *start,
+		    unsigned int *order)
+{
+	int k = snapshot_slot_order(s->slots[slot]);
+	uint32_t i = slot;
+
+	if (k < 0)
+		return -ENOENT;
+	/* Runs never overlap, so the nearest head at or before is ours. */
+	while (!(s->slots[i] & SNAPSHOT_SLOT_HEAD)) {
+		if (!i || slot - i >= (1u << k))
+			return -ENOENT;	/* cannot happen for add_run() runs */
+		i--;
+	}
+	*start = i;
+	*order = (unsigned int)k;
+	return 0;
+}
+
+static int snapshot_u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int snapshot_add_shmem(struct snapshot *s, uint32_t slot)
+{
+	if (snapshot_grow((void **)&s->shmem, &s->alloc_shmem, s->nr_shmem,
+			  sizeof(*s->shmem)))
+		return -ENOMEM;
+	s->shmem[s->nr_shmem++] = slot;
+	return 0;
+}
+
+bool snapshot_is_shmem(const struct snapshot *s, uint32_t slot)
+{
+	return s->nr_shmem && bsearch(&slot, s->shmem, s->nr_shmem,
+				      sizeof(slot), snapshot_u32_cmp);
+}
+
+static const char *const snapshot_folio_flags[SNAPSHOT_FOLIO_NR_FLAGS] = {
+	"locked", "dirty", "writeback", "uptodate", "reclaim", "large_rmappable",
+};
+
+const char *snapshot_folio_flag_name(unsigned int bit_index)
+{
+	return bit_index < SNAPSHOT_FOLIO_NR_FLAGS ?
+		snapshot_folio_flags[bit_index] : NULL;
+}
+
+int snapshot_folio_flag_parse(const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; i < SNAPSHOT_FOLIO_NR_FLAGS; i++)
+		if (strlen(snapshot_folio_flags[i]) == len &&
+		    !memcmp(snapshot_folio_flags[i], name, len))
+			return i;
+	return -1;
+}
+
+/* Keep @str in the string pool; returns 1 + its offset, or 0 on ENOMEM. */
+static uint32_t snapshot_intern(struct snapshot *s, const char *str)
+{
+	size_t len = strlen(str) + 1;
+	uint32_t off;
+
+	if (s->strings_len + len > UINT32_MAX - 1)
+		return 0;
+	if (s->strings_len + len > s->strings_alloc) {
+		size_t want = s->strings_alloc ? s->strings_alloc * 2 : 256;
+		char *p;
+
+		while (want < s->strings_len + len)
+			want *= 2;
+		p = realloc(s->strings, want);
+		if (!p)
+			return 0;
+		s->strings = p;
+		s->strings_alloc = want;
+	}
+	off = (uint32_t)s->strings_len;
+	memcpy(s->strings + off, str, len);
+	s->strings_len += len;
+	return off + 1;
+}
+
+int snapshot_add_folio(struct snapshot *s, uint32_t offset, unsigned int order,
+		       unsigned int flags, const char *extra)
+{
+	struct snapshot_folio *f;
+	uint32_t ref = 0;
+
+	if (order > SNAPSHOT_MAX_ORDER)
+		return -ERANGE;
+	if (extra && *extra && !(ref = snapshot_intern(s, extra)))
+		return -ENOMEM;
+	if (snapshot_grow((void **)&s->folios, &s->alloc_folios, s->nr_folios,
+			  sizeof(*s->folios)))
+		return -ENOMEM;
+	f = &s->folios[s->nr_folios++];
+	f->offset = offset;
+	f->order = (uint8_t)order;
+	f->reserved = 0;
+	f->flags = (uint16_t)flags;
+	f->extra = ref;
+	return 0;
+}
+
+const char *snapshot_folio_extra(const struct snapshot *s,
+				 const struct snapshot_folio *f)
+{
+	return f->extra ? s->strings + f->extra - 1 : "";
+}
+
+size_t snapshot_folios_from(const struct snapshot *s, uint32_t slot)
+{
+	size_t lo = 0, hi = s->nr_folios;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->folios[mid].offset < slot)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const struct snapshot_folio *snapshot_folio_at(const struct snapshot *s,
+					       uint32_t slot)
+{
+	size_t i = snapshot_folios_from(s, slot);
+	const struct snapshot_folio *f;
+
+	if (i < s->nr_folios && s->folios[i].offset == slot)
+		return &s->folios[i];
+	if (!i)
+		return NULL;
+	f = &s->folios[i - 1];	/* folios do not overlap: only it can cover */
+	return (uint64_t)f->offset + (1ull << f->order) > slot ? f : NULL;
+}
+
+int snapshot_add_next(struct snapshot *s, int32_t cpu, uint32_t order,
+		      uint32_t offset)
+{
+	struct snapshot_next *n;
+
+	if (snapshot_grow((void **)&s->next, &s->alloc_next, s->nr_next,
+			  sizeof(*s->next)))
+		return -ENOMEM;
+	n = &s->next[s->nr_next++];
+	n->cpu = cpu;
+	n->order = order;
+	n->offset = offset;
+	return 0;
+}
+
+static int snapshot_folio_cmp(const void *a, const void *b)
+{
+	const struct snapshot_folio *x = a, *y = b;
+
+	return (x->offset > y->offset) - (x->offset < y->offset);
+}
+
+int snapshot_finish(struct snapshot *s, uint32_t *clash)
+{
+	size_t i;
+
+	if (s->nr_shmem)
+		qsort(s->shmem, s->nr_shmem, sizeof(*s->shmem), snapshot_u32_cmp);
+	if (s->nr_folios)
+		qsort(s->folios, s->nr_folios, sizeof(*s->folios),
+		      snapshot_folio_cmp);
+	for (i = 0; i < s->nr_folios; i++) {
+		uint64_t end = (uint64_t)s->folios[i].offset +
+			       (1ull << s->folios[i].order);
+
+		if (end > s->dev.max ||
+		    (i + 1 < s->nr_folios && end > s->folios[i + 1].offset)) {
+			if (clash)
+				*clash = end > s->dev.max ? s->folios[i].offset :
+					 s->folios[i + 1].offset;
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static const char *const snapshot_cluster_flags[SNAPSHOT_CLUSTER_NR_FLAGS] = {
+	"none", "free", "nonfull", "frag", "full", "discard",
+};
+
+const char *snapshot_cluster_flag_name(unsigned int flag)
+{
+	return flag < SNAPSHOT_CLUSTER_NR_FLAGS ?
+		snapshot_cluster_flags[flag] : "?";
+}
+
+int snapshot_cluster_flag_parse(const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; i < SNAPSHOT_CLUSTER_NR_FLAGS; i++)
+		if (strlen(snapshot_cluster_flags[i]) == len &&
+		    !memcmp(snapshot_cluster_flags[i], name, len))
+			return i;
+	return -1;
+}
