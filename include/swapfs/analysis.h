@@ -16,32 +16,59 @@
  *                          orders record) whose first slot is not a multiple
  *                          of 2^k, or that crosses a cluster boundary. One
  *                          per run; a folio and an orders record with the
- *                          same offset and order are one run.
+ *                          same offset and order are one run. order=k,
+ *                          detail=<source>[,misaligned-by-<offset mod 2^k>]
+ *                          [,crosses-cluster], source "orders", "cache" or
+ *                          "orders+cache".
  *  error   count-mismatch  ci->count differs from the non-free slots of the
  *                          cluster (count > 0, cached or bad) plus its tail
  *                          beyond max (setup_clusters counts header, bad and
- *                          tail slots in every era). One per cluster.
+ *                          tail slots in every era). One per cluster,
+ *                          offset/nr = the cluster, detail=count=<ci->count>,
+ *                          slots=<expected>. Not in eras A..D for a cluster
+ *                          with count 0, flag discard or none, every slot
+ *                          bad: swap_cluster_schedule_discard() memset it to
+ *                          SWAP_MAP_BAD (up to 6.14).
  *  error   list-mismatch   flags contradict count or order: free with
  *                          count > 0 or order > 0, full with count <
  *                          cluster_size, nonfull/frag with count 0 or
- *                          count == cluster_size, discard with count > 0.
- *  error   bad-in-use      a bad slot that is cached or under a folio. One
- *                          per run of consecutive such slots in a cluster.
+ *                          count == cluster_size, discard with count > 0;
+ *                          any flag with an order >= nr_orders (or above
+ *                          cluster_shift), a flag value outside the enum.
+ *                          One per cluster, detail=<flag>[,count=<n>]
+ *                          [,order=<k>] (or flags=<n>).
+ *  error   bad-in-use      a bad slot that is cached, under a folio or
+ *                          counted. One per run of consecutive such slots in
+ *                          a cluster, detail = the reasons found in the run
+ *                          joined by '+', in the order cached, folio, count.
  *  error   orphan-cache    a swap-cache folio covering slots the map says
  *                          are not cached (free, or counted without the
- *                          cache mark). One per folio. Never in era F,
+ *                          cache mark; bad slots are bad-in-use). One per
+ *                          folio, order=its order, detail=free=<n>
+ *                          [,uncached=<m>] or uncached=<m>. Never in era F,
  *                          whose map has no cache mark.
  *  error   mixed-backing   a known run of order > 0 whose allocated slots
- *                          disagree on zswap. One per run.
+ *                          (count > 0 or cached) disagree on zswap. One per
+ *                          run, detail=zswap=<in zswap>/<allocated>.
  *  warning mixed-order     a run of known order other than its cluster's
  *                          order (including order-0 runs in a higher-order
- *                          cluster). One per such run.
+ *                          cluster, and any order > 0 in a free cluster).
+ *                          One per such run, detail=cluster-order=<k>. Not
+ *                          in eras A and B, which have no ci->order.
  *  info    partial-block   in a cluster of order k > 0 (not free), an
- *                          aligned 2^k block partly non-free. One per block.
+ *                          aligned 2^k block partly non-free (tail slots
+ *                          count as non-free). One per block, order=k,
+ *                          detail=used=<non-free slots>.
  *  info    cache-only      slots with count 0 held only by the swap cache.
  *                          One per cluster, nr = their number, offset = the
- *                          first of them.
+ *                          first of them, no order, no detail.
  * A run or folio belongs to the cluster of its first slot.
+ *
+ * Stream order: clusters in index order; inside a cluster the two cluster
+ * checks (count-mismatch, then list-mismatch) first, then by offset, and
+ * at one offset by the order of enum analysis_check (two runs at one
+ * offset, a folio and a record of different orders: the smaller order
+ * first, check by check).
  */
 #ifndef SWAPFS_ANALYSIS_H
 #define SWAPFS_ANALYSIS_H
@@ -85,7 +112,7 @@ struct analysis_finding {
 
 /* Per cluster summary: slot counts in the cluster's slots below max. */
 struct analysis_cluster {
-	uint16_t used;		/* count > 0 (bad slots never have a count) */
+	uint16_t used;		/* count > 0 (on a bad slot: bad-in-use) */
 	uint16_t free;		/* not used, not cached, not bad */
 	uint16_t cached;	/* cached, with or without a count */
 	uint16_t cache_only;	/* cached with count 0 */
@@ -116,13 +143,22 @@ struct analysis_totals {
 	uint64_t clusters[SNAPSHOT_CLUSTER_NR_FLAGS];
 	uint64_t findings[ANALYSIS_NR_CHECKS];
 	uint64_t by_severity[3];	/* enum analysis_severity */
-	bool vm_swap_full;	/* free slots * 2 < usable slots */
+	/*
+	 * vm_swap_full(): (pages - inuse_pages) * 2 < pages, from info when
+	 * given, else pages = max - bad slots and inuse = slots with a count
+	 * or a cache mark that are not bad.
+	 */
+	bool vm_swap_full;
 };
 
 struct analysis {
 	const struct snapshot *snap;
 	struct analysis_cluster *clusters;	/* snap->dev.nr_clusters */
-	uint16_t *order_runs;	/* [cluster * nr_orders + k]: known runs of k */
+	/*
+	 * [cluster * nr_orders + k]: known runs of order k starting in the
+	 * cluster (runs of an order >= nr_orders only count in orders[].runs)
+	 */
+	uint16_t *order_runs;
 	struct analysis_order orders[SNAPSHOT_MAX_ORDER + 1];	/* nr_orders used */
 	struct analysis_totals totals;
 };
@@ -135,9 +171,15 @@ typedef int (*analysis_finding_fn)(const struct analysis_finding *f, void *arg);
 
 /*
  * analysis_run - the one pass. @fn (may be NULL) sees every finding of the
- * checks in @mask as it is found, in cluster order, so `swapfs check`
- * streams. *@out stays valid while @s does. Returns 0, -ENOMEM, or @fn's
- * non-zero value.
+ * checks in @mask as it is found, in stream order, so `swapfs check`
+ * streams; checks outside @mask are neither reported nor counted (slot,
+ * run and cluster summaries do not depend on @mask). *@out (@out may be
+ * NULL) stays valid while @s does; it describes @s as it was (run it
+ * again after an edit: analysis_cluster_findings() reads @s afresh).
+ * Returns 0, -EINVAL for a snapshot without a consistent geometry (no
+ * slots, nr_orders not 1..SNAPSHOT_MAX_ORDER + 1, nr_clusters not
+ * DIV_ROUND_UP(max, cluster_size)), -ENOMEM, or @fn's non-zero value (the
+ * pass stops there and *@out is NULL).
  */
 int analysis_run(const struct snapshot *s, unsigned int mask,
 		 analysis_finding_fn fn, void *arg, struct analysis **out);
@@ -147,7 +189,9 @@ void analysis_free(struct analysis *a);
 
 /*
  * analysis_cluster_findings - the findings of cluster @ci for the checks
- * in @mask, in slot order, again. Returns 0 or @fn's non-zero value.
+ * in @mask, in stream order, again: exactly what analysis_run() streamed
+ * for that cluster under the same mask, at O(cluster) cost. Returns 0,
+ * -EINVAL for @ci out of range, or @fn's non-zero value.
  */
 int analysis_cluster_findings(const struct analysis *a, uint32_t ci,
 			      unsigned int mask, analysis_finding_fn fn,
@@ -158,7 +202,8 @@ int analysis_cluster_findings(const struct analysis *a, uint32_t ci,
  * (also in orders[].allocatable), under the rules of the snapshot's era:
  * free clusters x cluster_size / 2^k, plus aligned free 2^k blocks in
  * usable clusters (nonfull, frag) owned by order k; order 0 also takes any
- * free slot of a usable cluster. Era details are in swapfs(8).
+ * free slot of a usable cluster. 0 for @order >= nr_orders. The table per
+ * era is at the top of src/lib/analysis.c and in swapfs(8).
  */
 uint64_t analysis_allocatable(const struct analysis *a, unsigned int order);
 

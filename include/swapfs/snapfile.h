@@ -3,11 +3,24 @@
  * snapfile.h - the snapshot file: an SQLite database holding one snapshot
  * or a time series of them (swapfs-snapshot(5) documents the schema).
  *
- * A new file is built under a temporary name and appears at its path only
- * when committed (synced, renamed, directory synced), so a crash leaves no
- * file or a whole one. Appending to an existing file is one SQLite
- * transaction per snapshot. Reading validates every row the way the dump
- * loader validates a dump: users may edit the file with sqlite3.
+ * A new file is built under a temporary name (".NAME.tmp-XXXXXX" beside
+ * it, no journal, no syncs: nothing is at stake until it is renamed) and
+ * appears at its path only when committed (synced, renamed, directory
+ * synced), so a crash leaves no file or a whole one. Appending to an
+ * existing file is one SQLite transaction per snapshot, under a rollback
+ * journal with full syncs.
+ *
+ * Reading validates every row the way the dump loader validates a dump:
+ * users may edit the file with sqlite3. A rejection is -EINVAL with a
+ * diag naming the file, the table, the row and the rule
+ * ("snap.db: slots row snapshot=1 cluster=12: blob of 1000 bytes, expected
+ * 1024 [snap-slots-size]"); SQLite's own failures are mapped to -errno.
+ *
+ * Writing trusts the snapshot.h invariants every source leaves behind
+ * (a count of 127 has a counts[] entry, run bits come from
+ * snapshot_add_run()), and checks what it turns into text.
+ *
+ * A struct snapfile is used by one thread at a time.
  */
 #ifndef SWAPFS_SNAPFILE_H
 #define SWAPFS_SNAPFILE_H
@@ -27,8 +40,19 @@ struct snapfile_entry {
 	int64_t step;		/* -1 when not a simulator step */
 	char created[32];
 	char source_kind[16];
-	char kernel[64];
+	char kernel[65];	/* a release is at most 64 bytes (utsname) */
 	char era;
+};
+
+/*
+ * A per-order event counter (hugepages-<size>/stats/<name> in the kernel:
+ * swpout, swpout_fallback, ...), for sources that know them.
+ */
+#define SNAPFILE_COUNTER_NAME_MAX	32
+struct snapfile_counter {
+	unsigned int order;			/* < the snapshot's nr_orders */
+	char name[SNAPFILE_COUNTER_NAME_MAX];	/* [a-z0-9_], 1..31 bytes */
+	uint64_t value;				/* <= INT64_MAX (SQLite) */
 };
 
 /*
@@ -39,39 +63,67 @@ bool snapfile_probe(const char *path);
 
 /*
  * snapfile_create - start a new snapshot file that will appear at @path on
- * snapfile_commit(). Refuses an existing @path (-EEXIST) unless @replace.
+ * snapfile_commit(). Refuses an existing @path (-EEXIST) unless @replace;
+ * the check is made again at the rename, so a file that appears meanwhile
+ * is not clobbered either.
  */
 int snapfile_create(const char *path, bool replace, struct snapfile **out,
 		    struct diag *d);
 
-/* snapfile_open - open an existing snapshot file, read-only or to append. */
+/*
+ * snapfile_open - open an existing snapshot file, read-only or to append.
+ * Checks the application_id, the schema version and every table's columns.
+ */
 int snapfile_open(const char *path, bool writable, struct snapfile **out,
 		  struct diag *d);
 
 /*
  * snapfile_append - store @s as a new snapshot (one transaction); its id
- * goes to *@id (may be NULL). Ids count up from 1 in time order.
+ * goes to *@id (may be NULL). Ids count up from 1 in time order. On a
+ * created file a failure midway cannot be rolled back (no journal): the
+ * file is then spoilt, snapfile_commit() refuses it and the caller closes.
  */
 int snapfile_append(struct snapfile *f, const struct snapshot *s, int64_t *id,
 		    struct diag *d);
 
 /*
- * snapfile_list - the snapshots in @f, by id. *@out is malloc'ed (free()).
+ * snapfile_append_counters - snapfile_append() with @nr per-order event
+ * counters stored beside the snapshot (@c may be NULL when @nr is 0).
+ * A name given twice for one order is refused (-EINVAL).
+ */
+int snapfile_append_counters(struct snapfile *f, const struct snapshot *s,
+			     const struct snapfile_counter *c, size_t nr,
+			     int64_t *id, struct diag *d);
+
+/*
+ * snapfile_list - the snapshots in @f, by id. *@out is malloc'ed (free());
+ * NULL when *@nr is 0.
  */
 int snapfile_list(struct snapfile *f, struct snapfile_entry **out, size_t *nr,
 		  struct diag *d);
 
 /*
  * snapfile_read - load snapshot @id (0: the last one) into a new snapshot,
- * validating every row. -ENOENT when there is no such id.
+ * validating every row. -ENOENT when there is no such id. The model's
+ * provenance is the stored one; prov.id is @id's row. Memory: the slot
+ * array plus what is rare; blobs are decoded straight into it.
  */
 int snapfile_read(struct snapfile *f, int64_t id, struct snapshot **out,
 		  struct diag *d);
 
 /*
+ * snapfile_read_counters - the counters of snapshot @id (0: the last),
+ * sorted by order then name. *@out is malloc'ed (free()); NULL when *@nr
+ * is 0. -ENOENT when there is no such id.
+ */
+int snapfile_read_counters(struct snapfile *f, int64_t id,
+			   struct snapfile_counter **out, size_t *nr,
+			   struct diag *d);
+
+/*
  * snapfile_commit - for a created file: sync it, rename it to its path,
  * sync the directory. For an opened file: nothing more to do. Either way
- * @f is closed (even on error).
+ * @f is closed (even on error; a created file's temporary is removed).
  */
 int snapfile_commit(struct snapfile *f, struct diag *d);
 

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <swapfs/source.h>
+
 #include "config.h"
 #include "cli.h"
 
@@ -62,4 +64,35 @@ int cli_target_error(const char *name, int rc, bool resolved)
 	}
 	fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, name, why);
 	return rc == -EINVAL ? SWAPFS_EXIT_INVALID : SWAPFS_EXIT_SYSTEM;
+}
+
+int64_t cli_parse_snapshot_id(const struct cli_cmd *cmd, const char *arg)
+{
+	char *end;
+	long long id;
+
+	errno = 0;
+	id = strtoll(arg, &end, 10);
+	if (errno || end == arg || *end || id < 1) {
+		fprintf(stderr, "%s: invalid snapshot id '%s': expected a number from 1\n",
+			program_invocation_short_name, arg);
+		cli_errtryhelp(cmd);
+	}
+	return id;
+}
+
+int cli_load_source(const char *src, int64_t id, struct snapshot **out)
+{
+	struct diag d;
+	int rc;
+
+	rc = source_load(src, id, out, &d);
+	if (!rc)
+		return SWAPFS_EXIT_OK;
+	if (d.msg[0])
+		fprintf(stderr, "%s: %s\n", program_invocation_short_name, d.msg);
+	else
+		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
+			src, strerror(-rc));
+	return SWAPFS_EXIT_SYSTEM;
 }

@@ -7,6 +7,7 @@
 #define SWAPFS_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Exit codes, documented in swapfs(8). */
@@ -29,6 +30,10 @@ extern const struct cli_cmd cmd_header_entry;
 extern const struct cli_cmd cmd_label_entry;
 extern const struct cli_cmd cmd_undo_entry;
 extern const struct cli_cmd cmd_list_entry;
+extern const struct cli_cmd cmd_import_entry;
+extern const struct cli_cmd cmd_export_entry;
+extern const struct cli_cmd cmd_stat_entry;
+extern const struct cli_cmd cmd_check_entry;
 
 /* Long-only options start past every short one (util-linux convention). */
 enum {
@@ -38,6 +43,10 @@ enum {
 	CLI_OPT_RAW,
 	CLI_OPT_NOHEADINGS,
 	CLI_OPT_UNDO,
+	CLI_OPT_ERA,
+	CLI_OPT_ONLY,
+	CLI_OPT_SEVERITY,
+	CLI_OPT_NOTE,
 };
 
 /* "Usage:" and the synopsis of @cmd, to @out. */
@@ -66,6 +75,21 @@ int cmd_label_report(const char *spec, int rc, const struct edit_report *rep);
  * to a path (so -ENOENT is about the path). Returns the exit code.
  */
 int cli_target_error(const char *name, int rc, bool resolved);
+
+struct snapshot;
+
+/*
+ * cli_parse_snapshot_id - parse --snapshot N (N >= 1). Prints the error
+ * and exits 2 when it is not a positive integer.
+ */
+int64_t cli_parse_snapshot_id(const struct cli_cmd *cmd, const char *arg);
+
+/*
+ * cli_load_source - load SRC (dump directory or snapshot file, snapshot
+ * @id, 0 = last) for @cmd. On failure prints "swapfs: <why>" and returns
+ * the exit code (3: unreadable or invalid input); 0 on success.
+ */
+int cli_load_source(const char *src, int64_t id, struct snapshot **out);
 
 /* Map a library -errno to an exit code: ENOMEM, EIO, EACCES... -> 3. */
 int cli_exit_for(int rc);

@@ -17,6 +17,10 @@ static const struct cli_cmd *const swapfs_cmds[] = {
 	&cmd_label_entry,
 	&cmd_undo_entry,
 	&cmd_list_entry,
+	&cmd_import_entry,
+	&cmd_export_entry,
+	&cmd_stat_entry,
+	&cmd_check_entry,
 };
 
 #define SWAPFS_NR_CMDS (sizeof(swapfs_cmds) / sizeof(swapfs_cmds[0]))

@@ -1,3 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* source.c - placeholder until written. */
-#include "swapfs/snapshot.h"
+/*
+ * source.c - SRC on the command line: a dump directory or a snapshot file.
+ */
+#include <errno.h>
+#include <sys/stat.h>
+
+#include "swapfs/dump.h"
+#include "swapfs/snapfile.h"
+#include "swapfs/source.h"
+
+static int source_load_snapfile(const char *path, int64_t id,
+				struct snapshot **out, struct diag *d)
+{
+	struct snapfile *f;
+	int rc;
+
+	rc = snapfile_open(path, false, &f, d);
+	if (rc)
+		return rc;
+	rc = snapfile_read(f, id, out, d);
+	snapfile_close(f);
+	return rc;
+}
+
+int source_load(const char *path, int64_t id, struct snapshot **out,
+		struct diag *d)
+{
+	struct stat st;
+
+	diag_clear(d);
+	if (stat(path, &st))
+		return diag_errno(d, path, -errno);
+	if (S_ISDIR(st.st_mode)) {
+		/* A dump is one state: there is no other snapshot to pick. */
+		if (id > 1) {
+			diag_line(d, path, 0, "source-snapshot",
+				  "a dump directory holds one snapshot; there is no snapshot %lld",
+				  (long long)id);
+			return -ENOENT;
+		}
+		return dump_load(path, out, d);
+	}
+	if (S_ISREG(st.st_mode) && snapfile_probe(path))
+		return source_load_snapfile(path, id, out, d);
+	return diag_line(d, path, 0, "source-kind",
+			 "neither a dump directory nor a swapfs snapshot file");
+}

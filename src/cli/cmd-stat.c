@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cmd-stat.c - swapfs stat: the device, its totals, its clusters by list
+ * and, per order, who owns what and how many allocations would succeed.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <swapfs/analysis.h>
+
+#include "cli.h"
+#include "json.h"
+#include "output.h"
+
+static void __attribute__((noreturn)) cmd_stat_usage(void)
+{
+	cli_usage_header(stdout, &cmd_stat_entry);
+	puts("\nOptions:");
+	puts(" -J, --json             use JSON output format");
+	puts(" -s, --snapshot <id>    which snapshot of a time series (default: the last)");
+	cli_usage_tail(stdout);
+	exit(SWAPFS_EXIT_OK);
+}
+
+/* Sizes as hugepages-<size>kB names them: 4K, 64K, 2M. */
+static void cmd_stat_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char suffix[] = "KMGT";
+	unsigned int i = 0;
+	uint64_t v = bytes / 1024;
+
+	while (v >= 1024 && !(v % 1024) && i < sizeof(suffix) - 2) {
+		v /= 1024;
+		i++;
+	}
+	snprintf(buf, len, "%" PRIu64 "%c", v, suffix[i]);
+}
+
+static double cmd_stat_pct(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+static int cmd_stat_kv(struct libscols_table *tb, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int cmd_stat_kv(struct libscols_table *tb, const char *key, const char *fmt, ...)
+{
+	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	char val[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof(val), fmt, ap);
+	va_end(ap);
+	if (!ln || scols_line_set_data(ln, 0, key) || scols_line_set_data(ln, 1, val))
+		return -ENOMEM;
+	return 0;
+}
+
+static int cmd_stat_human_device(const struct snapshot *s, const struct analysis *a)
+{
+	static const struct output_column cols[] = {
+		{ "FIELD", SCOLS_JSON_STRING, 0, 0 },
+		{ "VALUE", SCOLS_JSON_STRING, 0, SCOLS_FL_WRAP },
+	};
+	struct libscols_table *tb = output_table_new("stat", OUTPUT_HUMAN, true);
+	const struct analysis_totals *t = &a->totals;
+	uint64_t max = s->dev.max;
+	char size[32];
+	int rc = -ENOMEM;
+
+	if (!tb || output_add_column(tb, &cols[0]) || output_add_column(tb, &cols[1]))
+		goto out;
+	cmd_stat_size((uint64_t)s->dev.page_size * max, size, sizeof(size));
+	if (cmd_stat_kv(tb, "Source:", "%s (%s)",
+			s->prov.source_path ? s->prov.source_path : "-",
+			s->prov.source_kind ? s->prov.source_kind : "?") ||
+	    (s->prov.id && cmd_stat_kv(tb, "Snapshot:", "%" PRId64 "%s%s", s->prov.id,
+				       s->prov.created ? ", taken " : "",
+				       s->prov.created ? s->prov.created : "")) ||
+	    cmd_stat_kv(tb, "Kernel:", "%s (era %c)", s->dev.kernel, s->dev.era) ||
+	    (s->dev.path && cmd_stat_kv(tb, "Path:", "%s", s->dev.path)) ||
+	    cmd_stat_kv(tb, "Slots:", "%" PRIu64 " of %u bytes (%s), %u clusters of %u",
+			max, s->dev.page_size, size, s->dev.nr_clusters, s->dev.cluster_size) ||
+	    cmd_stat_kv(tb, "Used:", "%" PRIu64 " (%.1f%%)", t->slots_used, cmd_stat_pct(t->slots_used, max)) ||
+	    cmd_stat_kv(tb, "Free:", "%" PRIu64 " (%.1f%%)", t->slots_free, cmd_stat_pct(t->slots_free, max)) ||
+	    cmd_stat_kv(tb, "Cached:", "%" PRIu64 " (%" PRIu64 " cache-only)", t->slots_cached, t->slots_cache_only) ||
+	    cmd_stat_kv(tb, "Bad:", "%" PRIu64 " (header included)", t->slots_bad) ||
+	    cmd_stat_kv(tb, "Zero:", "%" PRIu64, t->slots_zero) ||
+	    cmd_stat_kv(tb, "Zswap:", "%" PRIu64, t->slots_zswap) ||
+	    (s->dev.has_inuse && cmd_stat_kv(tb, "inuse_pages:", "%" PRIu64 " (as the kernel counted)", s->dev.inuse_pages)) ||
+	    cmd_stat_kv(tb, "vm_swap_full:", "%s", t->vm_swap_full ? "yes" : "no") ||
+	    cmd_stat_kv(tb, "Clusters:", "free %" PRIu64 ", nonfull %" PRIu64 ", frag %" PRIu64
+			", full %" PRIu64 ", discard %" PRIu64 ", none %" PRIu64,
+			t->clusters[SNAPSHOT_CLUSTER_FREE], t->clusters[SNAPSHOT_CLUSTER_NONFULL],
+			t->clusters[SNAPSHOT_CLUSTER_FRAG], t->clusters[SNAPSHOT_CLUSTER_FULL],
+			t->clusters[SNAPSHOT_CLUSTER_DISCARD], t->clusters[SNAPSHOT_CLUSTER_NONE]) ||
+	    cmd_stat_kv(tb, "Findings:", "%" PRIu64 " errors, %" PRIu64 " warnings, %" PRIu64 " info",
+			t->by_severity[ANALYSIS_ERROR], t->by_severity[ANALYSIS_WARNING],
+			t->by_severity[ANALYSIS_INFO]))
+		goto out;
+	return output_print(tb);
+out:
+	scols_unref_table(tb);
+	return rc;
+}
+
+enum { ORD_ORDER, ORD_SIZE, ORD_CLUSTERS, ORD_NONFULL, ORD_FRAG, ORD_FULL,
+       ORD_NONE, ORD_RUNS, ORD_FOLIOS, ORD_ALLOCATABLE, ORD_NR };
+
+static int cmd_stat_human_orders(const struct snapshot *s, const struct analysis *a)
+{
+	static const struct output_column cols[ORD_NR] = {
+		[ORD_ORDER] = { "ORDER", SCOLS_JSON_NUMBER, 5, SCOLS_FL_RIGHT },
+		[ORD_SIZE] = { "SIZE", SCOLS_JSON_STRING, 5, SCOLS_FL_RIGHT },
+		[ORD_CLUSTERS] = { "CLUSTERS", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
+		[ORD_NONFULL] = { "NONFULL", SCOLS_JSON_NUMBER, 7, SCOLS_FL_RIGHT },
+		[ORD_FRAG] = { "FRAG", SCOLS_JSON_NUMBER, 7, SCOLS_FL_RIGHT },
+		[ORD_FULL] = { "FULL", SCOLS_JSON_NUMBER, 7, SCOLS_FL_RIGHT },
+		[ORD_NONE] = { "NONE", SCOLS_JSON_NUMBER, 5, SCOLS_FL_RIGHT },
+		[ORD_RUNS] = { "RUNS", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
+		[ORD_FOLIOS] = { "FOLIOS", SCOLS_JSON_NUMBER, 6, SCOLS_FL_RIGHT },
+		[ORD_ALLOCATABLE] = { "ALLOCATABLE", SCOLS_JSON_NUMBER, 11, SCOLS_FL_RIGHT },
+	};
+	struct libscols_table *tb = output_table_new("orders", OUTPUT_HUMAN, false);
+	unsigned int k, i;
+
+	if (!tb)
+		return -ENOMEM;
+	for (i = 0; i < ORD_NR; i++)
+		if (output_add_column(tb, &cols[i]))
+			goto enomem;
+	for (k = 0; k < s->dev.nr_orders; k++) {
+		const struct analysis_order *o = &a->orders[k];
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		uint64_t owned = 0, vals[ORD_NR];
+		char buf[32];
+
+		if (!ln)
+			goto enomem;
+		for (i = 0; i < SNAPSHOT_CLUSTER_NR_FLAGS; i++)
+			owned += o->clusters[i];
+		vals[ORD_ORDER] = k;
+		vals[ORD_CLUSTERS] = owned;
+		vals[ORD_NONFULL] = o->clusters[SNAPSHOT_CLUSTER_NONFULL];
+		vals[ORD_FRAG] = o->clusters[SNAPSHOT_CLUSTER_FRAG];
+		vals[ORD_FULL] = o->clusters[SNAPSHOT_CLUSTER_FULL];
+		vals[ORD_NONE] = o->clusters[SNAPSHOT_CLUSTER_NONE];
+		vals[ORD_RUNS] = o->runs;
+		vals[ORD_FOLIOS] = o->folios;
+		vals[ORD_ALLOCATABLE] = o->allocatable;
+		for (i = 0; i < ORD_NR; i++) {
+			if (i == ORD_SIZE)
+				cmd_stat_size((uint64_t)s->dev.page_size << k, buf, sizeof(buf));
+			else
+				snprintf(buf, sizeof(buf), "%" PRIu64, vals[i]);
+			if (scols_line_set_data(ln, i, buf))
+				goto enomem;
+		}
+	}
+	putchar('\n');
+	return output_print(tb);
+enomem:
+	scols_unref_table(tb);
+	return -ENOMEM;
+}
+
+static void cmd_stat_json_flags(struct json *j, const char *key, const uint64_t *by_flag)
+{
+	unsigned int f;
+
+	json_object_open(j, key);
+	for (f = 0; f < SNAPSHOT_CLUSTER_NR_FLAGS; f++)
+		json_u64(j, snapshot_cluster_flag_name(f), by_flag[f]);
+	json_object_close(j);
+}
+
+static void cmd_stat_json_source(struct json *j, const struct snapshot *s)
+{
+	char era[2] = { s->dev.era, '\0' };
+	size_t i;
+
+	json_object_open(j, "source");
+	json_string(j, "path", s->prov.source_path);
+	json_string(j, "kind", s->prov.source_kind);
+	json_string(j, "kernel", s->dev.kernel);
+	json_string(j, "era", era);
+	json_string(j, "created", s->prov.created);
+	if (s->prov.id)
+		json_i64(j, "snapshot", s->prov.id);
+	else
+		json_null(j, "snapshot");
+	if (s->prov.step >= 0)
+		json_i64(j, "step", s->prov.step);
+	else
+		json_null(j, "step");
+	json_string(j, "note", s->prov.note);
+	json_object_close(j);
+
+	json_object_open(j, "info");
+	for (i = 0; i < s->nr_info; i++)
+		json_string(j, s->info[i].key, s->info[i].value);
+	json_object_close(j);
+}
+
+static void cmd_stat_json(const struct snapshot *s, const struct analysis *a)
+{
+	const struct analysis_totals *t = &a->totals;
+	struct json j;
+	unsigned int k, c;
+
+	json_begin(&j, stdout);
+	cmd_stat_json_source(&j, s);
+	json_object_open(&j, "device");
+	json_u64(&j, "slots", s->dev.max);
+	json_u64(&j, "page_size", s->dev.page_size);
+	json_u64(&j, "cluster_size", s->dev.cluster_size);
+	json_u64(&j, "clusters", s->dev.nr_clusters);
+	json_u64(&j, "nr_orders", s->dev.nr_orders);
+	json_object_close(&j);
+
+	json_object_open(&j, "totals");
+	json_u64(&j, "slots_used", t->slots_used);
+	json_u64(&j, "slots_free", t->slots_free);
+	json_u64(&j, "slots_cached", t->slots_cached);
+	json_u64(&j, "slots_cache_only", t->slots_cache_only);
+	json_u64(&j, "slots_bad", t->slots_bad);
+	json_u64(&j, "slots_zero", t->slots_zero);
+	json_u64(&j, "slots_zswap", t->slots_zswap);
+	json_bool(&j, "vm_swap_full", t->vm_swap_full);
+	json_object_close(&j);
+	cmd_stat_json_flags(&j, "clusters", t->clusters);
+
+	json_object_open(&j, "findings");
+	json_u64(&j, "errors", t->by_severity[ANALYSIS_ERROR]);
+	json_u64(&j, "warnings", t->by_severity[ANALYSIS_WARNING]);
+	json_u64(&j, "info", t->by_severity[ANALYSIS_INFO]);
+	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
+		json_u64(&j, analysis_check_name(c), t->findings[c]);
+	json_object_close(&j);
+
+	json_array_open(&j, "orders");
+	for (k = 0; k < s->dev.nr_orders; k++) {
+		const struct analysis_order *o = &a->orders[k];
+
+		json_object_open(&j, NULL);
+		json_u64(&j, "order", k);
+		json_u64(&j, "size", (uint64_t)s->dev.page_size << k);
+		cmd_stat_json_flags(&j, "clusters", o->clusters);
+		json_u64(&j, "runs", o->runs);
+		json_u64(&j, "folios", o->folios);
+		json_u64(&j, "allocatable", o->allocatable);
+		json_object_close(&j);
+	}
+	json_array_close(&j);
+	json_end(&j);
+}
+
+static int cmd_stat_exec(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "snapshot", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct analysis *a = NULL;
+	struct snapshot *s;
+	bool json = false;
+	int64_t id = 0;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "Js:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'J':
+			json = true;
+			break;
+		case 's':
+			id = cli_parse_snapshot_id(&cmd_stat_entry, optarg);
+			break;
+		case 'h':
+			cmd_stat_usage();
+		case 'V':
+			cli_print_version();
+		default:
+			cli_errtryhelp(&cmd_stat_entry);
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "%s: %s\n", program_invocation_short_name,
+			optind >= argc ? "no source specified" : "one source at a time");
+		cli_errtryhelp(&cmd_stat_entry);
+	}
+	rc = cli_load_source(argv[optind], id, &s);
+	if (rc)
+		return rc;
+	rc = analysis_run(s, 0, NULL, NULL, &a);
+	if (!rc) {
+		if (json)
+			cmd_stat_json(s, a);
+		else
+			rc = cmd_stat_human_device(s, a) ?: cmd_stat_human_orders(s, a);
+	}
+	analysis_free(a);
+	snapshot_free(s);
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", program_invocation_short_name, strerror(-rc));
+		return SWAPFS_EXIT_SYSTEM;
+	}
+	return SWAPFS_EXIT_OK;
+}
+
+const struct cli_cmd cmd_stat_entry = {
+	.name = "stat",
+	.synopsis = "[options] <source>",
+	.summary = "Show a snapshot's totals, clusters and per-order allocatable space.",
+	.exec = cmd_stat_exec,
+};
