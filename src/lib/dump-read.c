@@ -40,6 +40,10 @@
 #define DUMP_LINE_MAX		4096u
 #define DUMP_NEXT_CPU_MAX	65535u
 #define DUMP_MAP_BLOCK		64u
+/* Bounds that keep hostile text linear: exporters write a dozen keys, and
+ * the kernel has fewer than 64 page flags. */
+#define DUMP_INFO_KEYS_MAX	1024u
+#define DUMP_FOLIO_FLAGS_MAX	64u
 
 /* A slot the map marked as continued, waiting for its 'continued' line. */
 struct dump_pending {
@@ -62,6 +66,7 @@ struct dump_reader {
 	struct snapshot *s;
 	struct diag *d;
 	const struct era_props *era;
+	bool discard_memset;		/* era_discard_memset() */
 	char path[PATH_MAX + 32];	/* "<dir>/<file>" being read */
 	char *buf;			/* DUMP_CHUNK + 16, shared by every file */
 
@@ -628,6 +633,9 @@ static int dump_info_line(struct dump_reader *r, struct dump_cursor *c)
 			return dump_fail(c, "info-duplicate",
 					 "key '%s' was given on line %lu already",
 					 key, r->info_lines[i]);
+	if (r->s->nr_info >= DUMP_INFO_KEYS_MAX)
+		return dump_fail(c, "info-syntax", "more than %u keys",
+				 DUMP_INFO_KEYS_MAX);
 	if (info_check(key, value, &e))
 		return dump_fail(c, e.rule, "%s", e.why);
 	/* A dump has a few dozen keys: growing one by one is fine. */
@@ -691,6 +699,7 @@ static int dump_read_info(struct dump_reader *r)
 		return diag_line(r->d, r->path, dump_info_line_of(r, e.key),
 				 e.rule, "%s", e.why);
 	r->era = era_get(r->s->dev.era);
+	r->discard_memset = r->era && era_discard_memset(r->era, r->s->dev.kernel);
 	if (!r->era)
 		return diag_line(r->d, r->path, 0, "info-era",
 				 "era '%c' is not one of A..G", r->s->dev.era);
@@ -739,8 +748,9 @@ static int dump_cluster_line(struct dump_reader *r, struct dump_cursor *c)
 		return rc;
 	if (!era_cluster_order_ok(r->era, order, dev->cluster_shift))
 		return dump_fail(c, "cluster-order-era",
-				 "order %u: era %c clusters have only the HUGE flag, so order 0 or %u",
-				 order, r->era->era, dev->cluster_shift);
+				 "order %u: %s", order, r->era->era == 'A' ?
+				 "era A clusters have only the HUGE flag, so order 0 or PMD" :
+				 "era B clusters have no order (6.10 and 6.11), so 0");
 	r->s->clusters[index].count = (uint16_t)count;
 	r->s->clusters[index].flags = (uint8_t)flag;
 	r->s->clusters[index].order = (uint8_t)order;
@@ -893,7 +903,7 @@ static int dump_map_decode(struct dump_reader *r, const uint8_t *b,
 	return 0;
 }
 
-/* Eras A..D memset a cluster pending discard to 0x3f: its slots are free. */
+/* Eras A..C and D up to 6.14 memset a cluster pending discard to 0x3f: its slots are free. */
 static int dump_map_discard(struct dump_reader *r, const uint8_t *b,
 			    uint32_t slot, size_t n)
 {
@@ -902,7 +912,7 @@ static int dump_map_discard(struct dump_reader *r, const uint8_t *b,
 	for (i = 0; i < n; i++)
 		if (b[i] != ERA_MAP_BAD)
 			return diag_byte(r->d, r->path, slot + i, "discard-memset",
-					 "0x%02x at slot %u in discard cluster %u; eras A..D fill a cluster pending discard with 0x3f",
+					 "0x%02x at slot %u in discard cluster %u; kernels before 6.15 fill a cluster pending discard with 0x3f",
 					 b[i], slot + (uint32_t)i,
 					 (slot + (uint32_t)i) >> r->s->dev.cluster_shift);
 	return 0;
@@ -916,7 +926,7 @@ static int dump_map_chunk(struct dump_reader *r, const uint8_t *b, uint64_t off,
 	size_t k;
 	int rc;
 
-	if (!r->nr_discard || !r->era->discard_memset)
+	if (!r->nr_discard || !r->discard_memset)
 		return dump_map_decode(r, b, slot, n);
 	while (n) {
 		ci = slot >> s->dev.cluster_shift;
@@ -1215,11 +1225,15 @@ static int dump_cache_flags(struct dump_cursor *c, const char *f, size_t n,
 			    unsigned int *bits, char *extra)
 {
 	const char *end = f + n, *comma;
-	size_t elen = 0, len;
+	size_t elen = 0, len, nr = 0;
 	int bit;
 
 	*bits = 0;
 	while (f <= end) {
+		if (++nr > DUMP_FOLIO_FLAGS_MAX)
+			return dump_fail(c, "cache-flags",
+					 "more than %u flags; the kernel has fewer page flags",
+					 DUMP_FOLIO_FLAGS_MAX);
 		comma = memchr(f, ',', (size_t)(end - f));
 		if (!comma)
 			comma = end;
@@ -1286,13 +1300,14 @@ static int dump_cache_apply(struct dump_reader *r, struct dump_cursor *c,
 
 static int dump_cache_line(struct dump_reader *r, struct dump_cursor *c)
 {
-	char extra[DUMP_LINE_MAX + 1] = "";
+	char extra[DUMP_LINE_MAX + 1];
 	uint32_t offset, order;
 	unsigned int bits = 0;
 	const char *f;
 	size_t n;
 	int rc;
 
+	extra[0] = '\0';
 	if ((rc = dump_u32(c, "offset", &offset)) ||
 	    (rc = dump_u32(c, "order", &order)))
 		return rc;

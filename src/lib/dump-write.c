@@ -10,6 +10,7 @@
  * each walk is a plain loop over 2 bytes per slot, cheaper than one walk
  * juggling five output files.
  */
+#include <dirent.h>
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +22,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <dirent.h>
 
 #include "swapfs/dump.h"
 #include "swapfs/durable.h"
@@ -42,6 +42,7 @@ static const char *const dump_files[] = {
 struct dump_writer {
 	const struct snapshot *s;
 	const struct era_props *era;
+	bool discard_memset;		/* era_discard_memset() */
 	struct diag *d;
 	const char *dir;		/* as given, for messages */
 	char target[PATH_MAX];		/* @dir without trailing slashes */
@@ -54,7 +55,6 @@ struct dump_writer {
 /* One output file: a buffer flushed with large writes. */
 struct dump_out {
 	struct dump_writer *w;
-	const char *name;
 	int fd;
 	char *buf;
 	size_t len;
@@ -91,7 +91,6 @@ static int dump_out_open(struct dump_writer *w, struct dump_out *o,
 {
 	dump_set_path(w, name);	/* a system error names the file */
 	o->w = w;
-	o->name = name;
 	o->fd = -1;
 	o->len = 0;
 	o->off = 0;
@@ -292,9 +291,11 @@ static int dump_check_clusters(struct dump_writer *w)
 					   ci, c->order, dev->nr_orders);
 		if (!era_cluster_order_ok(w->era, c->order, dev->cluster_shift))
 			return dump_refuse(w, "clusters", "cluster-order-era",
-					   "cluster %u has order %u, but era %c clusters have only the HUGE flag (order 0 or %u)",
-					   ci, c->order, w->era->era, dev->cluster_shift);
-		if (c->flags != SNAPSHOT_CLUSTER_DISCARD || !w->era->discard_memset)
+					   "cluster %u has order %u, but %s",
+					   ci, c->order, w->era->era == 'A' ?
+					   "era A clusters have only the HUGE flag (order 0 or PMD)" :
+					   "era B clusters have no order (0)");
+		if (c->flags != SNAPSHOT_CLUSTER_DISCARD || !w->discard_memset)
 			continue;
 		end = snapshot_cluster_end(s, ci);
 		for (i = snapshot_cluster_first(s, ci); i < end; i++)
@@ -704,7 +705,7 @@ static int dump_map_cluster(struct dump_writer *w, struct dump_out *m,
 	if (!p)
 		return rc;
 	if (s->clusters[ci].flags == SNAPSHOT_CLUSTER_DISCARD &&
-	    w->era->discard_memset) {
+	    w->discard_memset) {
 		memset(p, ERA_MAP_BAD, end - first);
 		m->len += end - first;
 		return 0;
@@ -1107,6 +1108,7 @@ int dump_write(const struct snapshot *s, const char *dir, char era,
 		return diag_line(d, w.path, 0, "info-era",
 				 "era '%c' is not one of A..G", era ? era : s->dev.era);
 	}
+	w.discard_memset = era_discard_memset(w.era, s->dev.kernel);
 	len = strlen(dir);
 	while (len > 1 && dir[len - 1] == '/')
 		len--;

@@ -6,10 +6,10 @@
  * The byte meanings follow include/linux/swap.h and mm/swapfile.c of each
  * era (kernel-swap-facts sections 2, 3 and 5): SWAP_HAS_CACHE until phase
  * II of the swap table (F) dropped it, SWAP_MAP_SHMEM until shmem took a
- * plain count (E), the discard memset until clusters got a DISCARD state
- * of their own (E), and no swap_map at all from phase III (G).
+ * plain count (E), the discard memset until 6.15 (era_discard_memset()), and no swap_map at all from phase III (G).
  */
 #include <stddef.h>
+#include <stdio.h>
 
 #include "era.h"
 
@@ -17,7 +17,7 @@ static const struct era_props era_table[] = {
 	{ .era = 'A', .kernels = "<= 6.9", .map_cache = true, .shmem = true,
 	  .discard_memset = true },
 	{ .era = 'B', .kernels = "6.10-6.11", .map_cache = true, .shmem = true,
-	  .discard_memset = true, .cluster_order = true },
+	  .discard_memset = true },
 	{ .era = 'C', .kernels = "6.12-6.13", .map_cache = true, .shmem = true,
 	  .discard_memset = true, .zeromap = true, .cluster_lists = true,
 	  .cluster_order = true },
@@ -39,10 +39,27 @@ const struct era_props *era_get(char era)
 	return &era_table[era - 'A'];
 }
 
+/*
+ * 6.10 removed CLUSTER_FLAG_HUGE and ci->order came only with 6.12: era B
+ * clusters carry no order at all, era A only "huge" (a whole PMD folio).
+ */
 bool era_cluster_order_ok(const struct era_props *p, unsigned int order,
 			  unsigned int cluster_shift)
 {
-	return p->cluster_order || !order || order == cluster_shift;
+	if (p->cluster_order || !order)
+		return true;
+	return p->era == 'A' && order == cluster_shift;
+}
+
+bool era_discard_memset(const struct era_props *p, const char *kernel)
+{
+	unsigned int major, minor;
+
+	if (!p->discard_memset)
+		return false;
+	if (p->era != 'D' || !kernel || sscanf(kernel, "%u.%u", &major, &minor) != 2)
+		return true;
+	return major < 6 || (major == 6 && minor < 15);
 }
 
 bool era_cluster_flag_ok(const struct era_props *p, unsigned int flag)

@@ -24,15 +24,25 @@ struct era_props {
 	bool swap_table;	/* slots in swap_table words, no swap_map (G) */
 	bool map_cache;		/* SWAP_HAS_CACHE in swap_map (A..E) */
 	bool shmem;		/* SWAP_MAP_SHMEM exists (A..D) */
-	bool discard_memset;	/* a discard cluster's bytes are all 0x3f (A..D) */
+	bool discard_memset;	/* a discard cluster's bytes are 0x3f (A..D; see era_discard_memset) */
 	bool zeromap;		/* si->zeromap exists (C..G) */
 	bool cluster_lists;	/* nonfull/frag/full lists (C..G) */
-	bool cluster_order;	/* ci->order, any order (B..G); A: HUGE only */
+	bool cluster_order;	/* ci->order (C..G); A: HUGE only; B: none */
 	bool cache_from_folios;	/* cached = under a swap-cache folio (F) */
 };
 
 /* era_get - the properties of era @era, or NULL if it is not 'A'..'G'. */
 const struct era_props *era_get(char era);
+
+/*
+ * era_discard_memset - whether a discard cluster's swap_map bytes are all
+ * 0x3f in era @p for kernel release @kernel: eras A..C, and era D up to
+ * 6.14 ("mm, swap: remove setting SWAP_MAP_BAD for discard cluster" went
+ * into 6.15). An era-D release that cannot be parsed keeps the memset,
+ * as swapfs-dump(5) says.
+ */
+bool era_discard_memset(const struct era_props *p, const char *kernel);
+
 
 /*
  * era_cluster_order_ok - whether era @p can say that a cluster is owned by

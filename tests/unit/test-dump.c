@@ -402,12 +402,12 @@ static void test_era_b(void)
 	   "B: last slot 0x8b + continued 200");
 	ok(cluster_is(s, 11, 77, SNAPSHOT_CLUSTER_NONE, 0),
 	   "B: last cluster counts its 72 tail slots");
-	ok(cluster_is(s, 1, 16, SNAPSHOT_CLUSTER_NONE, 2) &&
+	ok(cluster_is(s, 1, 16, SNAPSHOT_CLUSTER_NONE, 0) &&
 	   slots_are(s, 256, 4, 1, 0) && slots_are(s, 260, 4, 1, CACHED) &&
 	   run_is(s, 262, 260, 2) && run_is(s, 271, 268, 2) &&
 	   folio_is(s, 263, 260, 2, SNAPSHOT_FOLIO_DIRTY | SNAPSHOT_FOLIO_UPTODATE |
 		    SNAPSHOT_FOLIO_LARGE_RMAPPABLE, ""),
-	   "B: an order-2 cluster, its runs and a large folio");
+	   "B: a cluster without an order (6.10), order-2 runs and a large folio");
 	ok(cluster_is(s, 2, 0, SNAPSHOT_CLUSTER_DISCARD, 0) && slots_are(s, 512, 256, 0, 0),
 	   "B: discard memset");
 	ok(s->nr_next == 4 && next_is(s, 0, 0, 0, 8) && next_is(s, 1, 0, 2, 272) &&
@@ -470,7 +470,8 @@ static void test_era_d(void)
 	ok(slot_is(s, 256, 1, ZERO) && slot_is(s, 257, 1, ZERO) &&
 	   slot_is(s, 258, 1, ZSWAP) && slot_is(s, 259, 1, ZSWAP),
 	   "D: zeromap and zswap on different slots");
-	ok(slots_are(s, 128, 64, 0, 0), "D: discard memset");
+	ok(slots_are(s, 128, 64, 0, 0) && cluster_is(s, 2, 0, SNAPSHOT_CLUSTER_DISCARD, 0),
+	   "D: a 6.15 discard cluster keeps its zero bytes (no memset since 6.15)");
 	ok(s->nr_next == 3 && next_is(s, 2, 3, 0, 14), "D: next");
 	ok(s->files == (SNAPSHOT_HAS_CONTINUED | SNAPSHOT_HAS_ZEROMAP |
 			SNAPSHOT_HAS_ZSWAP | SNAPSHOT_HAS_ORDERS | SNAPSHOT_HAS_NEXT),
@@ -610,8 +611,12 @@ static void test_refusals(void)
 	if (!a || !b || !c || !e)
 		goto out;
 	check_refusal(a, 'E', "map-shmem-era", "slot 12", "shmem slots outside A..D");
+	b->clusters[1].order = 2;
 	check_refusal(b, 'A', "cluster-order-era", "cluster 1",
 		      "era A cluster order other than 0 or PMD");
+	check_refusal(b, 'B', "cluster-order-era", "cluster 1",
+		      "era B clusters have no order");
+	b->clusters[1].order = 0;
 	check_refusal(c, 'B', "cluster-flags-era", "cluster 0",
 		      "nonfull/frag/full lists before era C");
 

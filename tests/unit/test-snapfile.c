@@ -394,6 +394,29 @@ static void test_round_trip(void)
 	snapshot_free(s);
 }
 
+/* Rows whose only text is empty: '' must not become NULL on the way. */
+static void test_empty_text(void)
+{
+	struct snapshot *s = make_snapshot(0), *back;
+	char path[PATH_MAX];
+	struct diag d;
+	int rc;
+
+	path_in(path, "empty.db");
+	s->nr_folios = 1;	/* the first by offset: order 0 at 10, no flags */
+	snapshot_info_add(s, "zz.empty", "");
+	rc = write_file(path, false, &s, 1, &d);
+	ok(!rc, "write a lone folio without flags, an empty info value: %s", d.msg);
+	back = read_file(path, 0, &rc, &d);
+	ok(!rc && back && same(s, back, 1) &&
+	   sql_int(path, "SELECT count(*) FROM folios WHERE flags = ''") == 1 &&
+	   sql_int(path, "SELECT count(*) FROM info WHERE value = ''") == 1,
+	   "a lone folio without flags and an empty info value stay '' (%s)", d.msg);
+	snapshot_free(back);
+	snapshot_free(s);
+	unlink(path);
+}
+
 static void test_series(void)
 {
 	struct snapshot *s[4] = { make_snapshot(0), make_snapshot(1), make_snapshot(2),
@@ -621,6 +644,10 @@ static void test_edits(void)
 	expect_bad("a bad slot with references", "snap-slots-word");
 	patch_word(bad, 0, 400, SNAPSHOT_SLOT_ZERO);
 	expect_bad("the zero bit on a free slot", "snap-slots-word");
+	patch_word(bad, 0, 41, SNAPSHOT_SLOT_ZERO | SNAPSHOT_SLOT_ZSWAP | 1);
+	expect_bad("zero and zswap on one slot", "snap-slots-word");
+	patch_word(bad, 9, 391, 0xf001);
+	expect_bad("run bits in the last word of the partial cluster", "snap-slots-bits");
 	edit("count 127 without a counts row", "DELETE FROM counts WHERE slot = 5",
 	     "snap-count-missing");
 	edit("a counts row for a slot whose word is not 127",
@@ -714,6 +741,7 @@ int main(int argc, char **argv)
 	}
 	path_in(good, "good.db");
 	test_round_trip();
+	test_empty_text();
 	test_series();
 	test_counters();
 	test_lifecycle();

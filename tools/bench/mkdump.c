@@ -123,8 +123,9 @@ static int mkdump_cluster(struct snapshot *s, uint32_t ci, unsigned int k)
 	for (i = first; i < first + MKDUMP_CLUSTER; i++)
 		used += !snapshot_slot_free(s->slots[i]);
 	c->count = (uint16_t)used;
-	c->order = (uint8_t)k;
-	c->flags = used == MKDUMP_CLUSTER ? SNAPSHOT_CLUSTER_FULL :
+	c->order = used ? (uint8_t)k : 0;
+	c->flags = !used ? SNAPSHOT_CLUSTER_FREE :
+		   used == MKDUMP_CLUSTER ? SNAPSHOT_CLUSTER_FULL :
 		   mkdump_pct() < 50 ? SNAPSHOT_CLUSTER_FRAG : SNAPSHOT_CLUSTER_NONFULL;
 	return 0;
 }
