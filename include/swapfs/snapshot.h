@@ -185,6 +185,7 @@ struct snapshot {
 	size_t nr_info, alloc_info;
 
 	uint16_t *slots;		/* dev.max words */
+	size_t slots_mapped;		/* bytes mmap'ed for slots, 0 if malloc'ed */
 	struct snapshot_cluster *clusters;	/* dev.nr_clusters */
 
 	struct snapshot_count *counts;	/* sorted by slot, unique */

@@ -16,6 +16,7 @@
 
 struct cmd_check_ctl {
 	unsigned int mask;		/* checks shown */
+	const char *src;		/* SRC as given */
 	bool json;
 	struct json j;
 	uint64_t shown[ANALYSIS_NR_CHECKS];
@@ -109,7 +110,8 @@ static void cmd_check_json_summary(struct cmd_check_ctl *ctl,
 	int c;
 
 	json_object_open(&ctl->j, "summary");
-	json_string(&ctl->j, "source", s->prov.source_path);
+	json_string(&ctl->j, "source", ctl->src);
+	json_string(&ctl->j, "origin", s->prov.source_path);
 	json_u64(&ctl->j, "slots", s->dev.max);
 	json_u64(&ctl->j, "clusters", s->dev.nr_clusters);
 	json_u64(&ctl->j, "errors", ctl->by_severity[ANALYSIS_ERROR]);
@@ -204,7 +206,8 @@ static int cmd_check_exec(int argc, char **argv)
 		    (int)analysis_check_severity(c) >= min_severity)
 			ctl.mask |= 1u << c;
 
-	rc = cli_load_source(argv[optind], id, &s);
+	ctl.src = argv[optind];
+	rc = cli_load_source(ctl.src, id, &s);
 	if (rc)
 		return rc;
 	/* millions of findings: write them in large blocks */

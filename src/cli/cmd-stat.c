@@ -301,7 +301,7 @@ static int cmd_stat_exec(int argc, char **argv)
 	rc = cli_load_source(argv[optind], id, &s);
 	if (rc)
 		return rc;
-	rc = analysis_run(s, 0, NULL, NULL, &a);
+	rc = analysis_run(s, ANALYSIS_ALL_CHECKS, NULL, NULL, &a);
 	if (!rc) {
 		if (json)
 			cmd_stat_json(s, a);

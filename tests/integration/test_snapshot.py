@@ -286,6 +286,12 @@ def test_findings_exact(case, tmp_path):
         assert p.returncode == (1 if serious else 0)
         if case in CHECKS:
             assert case in shown, f"{case} fixture does not plant its check"
+        # stat counts what check prints
+        st = json.loads(run("stat", "--json", source, check=0).stdout)["findings"]
+        assert {c: st[c] for c in CHECKS} == {c: shown.count(c) for c in CHECKS}
+        assert st["errors"] == sum(SEVERITY[c] == "error" for c in shown)
+        assert st["warnings"] == sum(SEVERITY[c] == "warning" for c in shown)
+        assert st["info"] == sum(SEVERITY[c] == "info" for c in shown)
 
 
 def test_clean_has_no_findings():
