@@ -14,11 +14,15 @@
  * users may edit the file with sqlite3. A rejection is -EINVAL with a
  * diag naming the file, the table, the row and the rule
  * ("snap.db: slots row snapshot=1 cluster=12: blob of 1000 bytes, expected
- * 1024 [snap-slots-size]"); SQLite's own failures are mapped to -errno.
+ * 512 or 1024 ... [snap-slots-size]"); SQLite's own failures are mapped to
+ * -errno.
  *
  * Writing trusts the snapshot.h invariants every source leaves behind
  * (a count of 127 has a counts[] entry, run bits come from
- * snapshot_add_run()), and checks what it turns into text.
+ * snapshot_add_run()), and checks what it turns into text. Slot blobs
+ * take 1 byte a slot where every count of the cluster fits 4 bits, else 2;
+ * runs are one blob per cluster in which runs start, written on the same
+ * pass over the slot words.
  *
  * A struct snapfile is used by one thread at a time.
  */
@@ -106,7 +110,8 @@ int snapfile_list(struct snapfile *f, struct snapfile_entry **out, size_t *nr,
  * snapfile_read - load snapshot @id (0: the last one) into a new snapshot,
  * validating every row. -ENOENT when there is no such id. The model's
  * provenance is the stored one; prov.id is @id's row. Memory: the slot
- * array plus what is rare; blobs are decoded straight into it.
+ * array plus what is rare; blobs are decoded straight into it, a
+ * cluster's runs set while its words are still in the CPU's cache.
  */
 int snapfile_read(struct snapfile *f, int64_t id, struct snapshot **out,
 		  struct diag *d);

@@ -81,18 +81,21 @@ int64_t cli_parse_snapshot_id(const struct cli_cmd *cmd, const char *arg)
 	return id;
 }
 
+int cli_diag_error(const char *what, int rc, const struct diag *d)
+{
+	if (d->msg[0])
+		fprintf(stderr, "%s: %s\n", program_invocation_short_name, d->msg);
+	else
+		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
+			what, strerror(-rc));
+	return SWAPFS_EXIT_SYSTEM;
+}
+
 int cli_load_source(const char *src, int64_t id, struct snapshot **out)
 {
 	struct diag d;
 	int rc;
 
 	rc = source_load(src, id, out, &d);
-	if (!rc)
-		return SWAPFS_EXIT_OK;
-	if (d.msg[0])
-		fprintf(stderr, "%s: %s\n", program_invocation_short_name, d.msg);
-	else
-		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
-			src, strerror(-rc));
-	return SWAPFS_EXIT_SYSTEM;
+	return rc ? cli_diag_error(src, rc, &d) : SWAPFS_EXIT_OK;
 }

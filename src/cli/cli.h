@@ -91,6 +91,14 @@ int64_t cli_parse_snapshot_id(const struct cli_cmd *cmd, const char *arg);
  */
 int cli_load_source(const char *src, int64_t id, struct snapshot **out);
 
+struct diag;
+
+/*
+ * cli_diag_error - print "swapfs: <diag>" or, when the library said
+ * nothing, "swapfs: <what>: <strerror>". Returns exit code 3.
+ */
+int cli_diag_error(const char *what, int rc, const struct diag *d);
+
 /* Map a library -errno to an exit code: ENOMEM, EIO, EACCES... -> 3. */
 int cli_exit_for(int rc);
 

@@ -78,14 +78,7 @@ static int cmd_export_exec(int argc, char **argv)
 	diag_clear(&d);
 	rc = dump_write(s, output, era, &d);
 	snapshot_free(s);
-	if (!rc)
-		return SWAPFS_EXIT_OK;
-	if (d.msg[0])
-		fprintf(stderr, "%s: %s\n", program_invocation_short_name, d.msg);
-	else
-		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
-			output, strerror(-rc));
-	return SWAPFS_EXIT_SYSTEM;
+	return rc ? cli_diag_error(output, rc, &d) : SWAPFS_EXIT_OK;
 }
 
 const struct cli_cmd cmd_export_entry = {

@@ -26,16 +26,6 @@ static void __attribute__((noreturn)) cmd_import_usage(void)
 	exit(SWAPFS_EXIT_OK);
 }
 
-static int cmd_import_fail(const char *what, int rc, const struct diag *d)
-{
-	if (d->msg[0])
-		fprintf(stderr, "%s: %s\n", program_invocation_short_name, d->msg);
-	else
-		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
-			what, strerror(-rc));
-	return SWAPFS_EXIT_SYSTEM;
-}
-
 /* Write @s to @path: appended in one transaction, or as a whole new file. */
 static int cmd_import_write(const char *path, const struct snapshot *s,
 			    bool append, bool force)
@@ -55,14 +45,14 @@ static int cmd_import_write(const char *path, const struct snapshot *s,
 		return SWAPFS_EXIT_SYSTEM;
 	}
 	if (rc)
-		return cmd_import_fail(path, rc, &d);
+		return cli_diag_error(path, rc, &d);
 	rc = snapfile_append(f, s, NULL, &d);
 	if (rc) {
 		snapfile_close(f);
-		return cmd_import_fail(path, rc, &d);
+		return cli_diag_error(path, rc, &d);
 	}
 	rc = snapfile_commit(f, &d);
-	return rc ? cmd_import_fail(path, rc, &d) : SWAPFS_EXIT_OK;
+	return rc ? cli_diag_error(path, rc, &d) : SWAPFS_EXIT_OK;
 }
 
 static int cmd_import_exec(int argc, char **argv)

@@ -56,6 +56,9 @@
 #define SNAPFILE_INFO_VALUE_MAX	4096
 #define SNAPFILE_NEXT_CPU_MAX	65535
 #define SNAPFILE_NR_FILES	6
+/* A runs blob entry: the run's slot in its cluster above its order. */
+#define SNAPFILE_RUN_SHIFT	4
+#define SNAPFILE_RUN_ORDER	0xfu
 
 /* What a slot's page is: only a slot in use has a mark, and never both. */
 #define SNAPFILE_SLOT_MARKS	(SNAPSHOT_SLOT_ZERO | SNAPSHOT_SLOT_ZSWAP)
@@ -117,10 +120,9 @@ static const struct snapfile_table snapfile_tables[] = {
 	  "CREATE TABLE folios(snapshot INTEGER NOT NULL, offset INTEGER NOT NULL,"
 	  " ord INTEGER NOT NULL, flags TEXT NOT NULL,"
 	  " PRIMARY KEY(snapshot, offset)) WITHOUT ROWID" },
-	{ "runs", 2, { "snapshot", "offset", "ord", "nr" },
-	  "CREATE TABLE runs(snapshot INTEGER NOT NULL, offset INTEGER NOT NULL,"
-	  " ord INTEGER NOT NULL, nr INTEGER NOT NULL,"
-	  " PRIMARY KEY(snapshot, offset)) WITHOUT ROWID" },
+	{ "runs", 2, { "snapshot", "cluster", "data" },
+	  "CREATE TABLE runs(snapshot INTEGER NOT NULL, cluster INTEGER NOT NULL,"
+	  " data BLOB NOT NULL, PRIMARY KEY(snapshot, cluster))" },
 	{ "next", 2, { "snapshot", "pos", "cpu", "ord", "offset" },
 	  "CREATE TABLE next(snapshot INTEGER NOT NULL, pos INTEGER NOT NULL,"
 	  " cpu INTEGER, ord INTEGER NOT NULL, offset INTEGER NOT NULL,"
@@ -798,9 +800,6 @@ struct snapfile_writer {
 	struct diag *d;
 	int64_t id;
 	struct snapfile_batch *runs;	/* runs rows go out beside the slots */
-	uint32_t run_offset;		/* the run-length row being built: */
-	uint32_t run_nr;		/* run_nr runs of 2^run_order from run_offset */
-	unsigned int run_order;
 	char *text;			/* a folio's flags as text */
 	size_t text_alloc;
 };
@@ -1126,31 +1125,81 @@ static inline unsigned int snapfile_lanes_big(uint64_t x)
 }
 
 /*
- * @n slot words as a file stores them (bits 0..10, little endian) into
- * @out. Returns the OR of what was stored; *@all gets the OR of the words.
+ * The 1-byte form of a slot word (swapfs-snapshot(5)): count 0..15 in
+ * bits 0..3, then cached, bad, zero, zswap in bits 4..7 (the word's bits
+ * 7..10, shifted down by 3). A cluster is stored so when none of its
+ * counts needs bits 4..6 of the word.
  */
-static uint16_t snapfile_encode(uint16_t *out, const uint16_t *src, uint32_t n,
+#define SNAPFILE_BYTE_COUNT	0x0fu
+#define SNAPFILE_BYTE_FLAGS	0xf0u
+#define SNAPFILE_BYTE_SHIFT	3
+#define SNAPFILE_WORD_WIDE	(SNAPSHOT_SLOT_COUNT & ~SNAPFILE_BYTE_COUNT)
+
+/*
+ * Cluster words @src[0..@n) as the file stores them, into @out: nothing
+ * when no word has a stored bit (the row's data is NULL), else 1 byte a
+ * slot when every count fits 4 bits, else 2 (bits 0..10, little endian).
+ * Returns the blob's length; *@all gets the OR of the words.
+ */
+static uint32_t snapfile_encode(uint8_t *out, const uint16_t *src, uint32_t n,
 				uint16_t *all)
 {
-	uint64_t x, any = 0, words = 0;
+	uint64_t x, words = 0;
 	uint32_t j = 0;
+	uint16_t v;
 
-#if __BYTE_ORDER == __LITTLE_ENDIAN
 	for (; j + 4 <= n; j += 4) {
 		memcpy(&x, src + j, sizeof(x));
 		words |= x;
-		x &= SNAPFILE_LANES(SNAPSHOT_SLOT_STORED);
-		any |= x;
-		memcpy(out + j, &x, sizeof(x));
 	}
-#endif
-	for (; j < n; j++) {
+	for (; j < n; j++)
 		words |= src[j];
-		any |= src[j] & SNAPSHOT_SLOT_STORED;
-		out[j] = htole16(src[j] & SNAPSHOT_SLOT_STORED);
-	}
 	*all = snapfile_fold(words);
-	return snapfile_fold(any);
+	if (!(*all & SNAPSHOT_SLOT_STORED))
+		return 0;
+	if (!(*all & SNAPFILE_WORD_WIDE)) {
+		for (j = 0; j < n; j++)
+			out[j] = (uint8_t)((src[j] & SNAPFILE_BYTE_COUNT) |
+					   ((src[j] >> SNAPFILE_BYTE_SHIFT) &
+					    SNAPFILE_BYTE_FLAGS));
+		return n;
+	}
+	for (j = 0; j < n; j++) {
+		v = htole16(src[j] & SNAPSHOT_SLOT_STORED);
+		memcpy(out + 2 * j, &v, sizeof(v));
+	}
+	return 2 * n;
+}
+
+/*
+ * The runs headed among cluster words @src[0..@n), as the entries of its
+ * runs blob: (slot - first slot) << 4 | order, little endian, ascending.
+ * Returns how many; *@top gets the largest order.
+ */
+static uint32_t snapfile_run_entries(uint32_t *out, const uint16_t *src,
+				     uint32_t n, unsigned int *top)
+{
+	uint32_t j, nr = 0;
+	uint64_t x;
+	int k;
+
+	*top = 0;
+	for (j = 0; j < n; j++) {
+		if (!(j & 3) && j + 4 <= n) {
+			memcpy(&x, src + j, sizeof(x));
+			if (!(x & SNAPFILE_LANES(SNAPSHOT_SLOT_HEAD))) {
+				j += 3;
+				continue;
+			}
+		}
+		if (!(src[j] & SNAPSHOT_SLOT_HEAD) ||
+		    (k = snapshot_slot_order(src[j])) < 0)
+			continue;
+		if ((unsigned int)k > *top)
+			*top = (unsigned int)k;
+		out[nr++] = htole32(j << SNAPFILE_RUN_SHIFT | (unsigned int)k);
+	}
+	return nr;
 }
 
 /* ---- the rows of one snapshot ------------------------------------------------------ */
@@ -1245,90 +1294,49 @@ static int snapfile_write_clusters(struct snapfile_writer *w,
 	return rc;
 }
 
-static int snapfile_run_flush(struct snapfile_writer *w)
-{
-	if (!w->run_nr)
-		return 0;
-	snapfile_put_int(w->runs, w->run_offset);
-	snapfile_put_int(w->runs, w->run_order);
-	snapfile_put_int(w->runs, w->run_nr);
-	w->run_nr = 0;
-	return snapfile_row_done(w->runs);
-}
-
-/* The run headed at @offset: the next of the row being built, or a new row. */
-static int snapfile_run_add(struct snapfile_writer *w, uint32_t offset,
-			    unsigned int order)
-{
-	int rc;
-
-	if (w->run_nr && order == w->run_order &&
-	    (uint64_t)w->run_offset + ((uint64_t)w->run_nr << order) == offset) {
-		w->run_nr++;
-		return 0;
-	}
-	rc = snapfile_run_flush(w);
-	w->run_offset = offset;
-	w->run_order = order;
-	w->run_nr = 1;
-	return rc;
-}
-
-/* The run heads among @n words from slot @first, four words a test. */
-static int snapfile_run_heads(struct snapfile_writer *w, uint32_t first,
-			      uint32_t n)
-{
-	const uint16_t *src = w->s->slots + first;
-	uint32_t j;
-	uint64_t x;
-	int k, rc = 0;
-
-	for (j = 0; !rc && j < n; j++) {
-		if (!(j & 3) && j + 4 <= n) {
-			memcpy(&x, src + j, sizeof(x));
-			if (!(x & SNAPFILE_LANES(SNAPSHOT_SLOT_HEAD))) {
-				j += 3;
-				continue;
-			}
-		}
-		if ((src[j] & SNAPSHOT_SLOT_HEAD) &&
-		    (k = snapshot_slot_order(src[j])) >= 0)
-			rc = snapfile_run_add(w, first + j, (unsigned int)k);
-	}
-	return rc;
-}
-
 /*
- * One blob per cluster: the stored bits of each slot below max, little
- * endian; NULL for a cluster with nothing to store. Run heads seen on the
- * way become run-length rows of the runs table.
+ * One slots row per cluster (snapfile_encode()), and one runs row for
+ * each cluster in which runs start, found on the same pass.
  */
 static int snapfile_write_slots(struct snapfile_writer *w,
 				struct snapfile_batch *b)
 {
 	const struct snapshot *s = w->s;
-	uint32_t ci, first, n;
-	uint16_t *buf, all;
+	uint32_t ci, first, n, len, nr;
+	unsigned int top;
+	uint32_t *runs;
+	uint8_t *buf;
+	uint16_t all;
 	int rc = 0;
 
-	buf = malloc((size_t)s->dev.cluster_size * sizeof(*buf));
-	if (!buf)
+	runs = malloc((size_t)s->dev.cluster_size * (sizeof(*runs) + 2));
+	if (!runs)
 		return diag_errno(w->d, w->f->path, -ENOMEM);
+	buf = (uint8_t *)(runs + s->dev.cluster_size);
 	for (ci = 0; !rc && ci < s->dev.nr_clusters; ci++) {
 		first = snapshot_cluster_first(s, ci);
 		n = snapshot_cluster_end(s, ci) - first;
+		len = snapfile_encode(buf, s->slots + first, n, &all);
 		snapfile_put_int(b, ci);
-		if (snapfile_encode(buf, s->slots + first, n, &all))
-			snapfile_put_bytes(b, SQLITE_BLOB, buf, n * sizeof(*buf));
-		else
-			snapfile_put_bytes(b, SQLITE_NULL, NULL, 0);
+		snapfile_put_bytes(b, len ? SQLITE_BLOB : SQLITE_NULL,
+				   len ? buf : NULL, len);
 		rc = snapfile_row_done(b);
-		if (!rc && (all & SNAPSHOT_SLOT_HEAD))
-			rc = snapfile_run_heads(w, first, n);
+		if (rc || !(all & SNAPSHOT_SLOT_HEAD))
+			continue;
+		nr = snapfile_run_entries(runs, s->slots + first, n, &top);
+		if (!nr)
+			continue;
+		if (top >= s->dev.nr_orders) {
+			rc = snapfile_refuse(w, "snap-run-order",
+					     "a run of order %u in cluster %u, nr_orders is %u",
+					     top, ci, s->dev.nr_orders);
+			break;
+		}
+		snapfile_put_int(w->runs, ci);
+		snapfile_put_bytes(w->runs, SQLITE_BLOB, runs, nr * sizeof(*runs));
+		rc = snapfile_row_done(w->runs);
 	}
-	if (!rc)
-		rc = snapfile_run_flush(w);
-	free(buf);
+	free(runs);
 	return rc;
 }
 
@@ -1471,7 +1479,7 @@ static int snapfile_write(struct snapfile_writer *w)
 	if (!b)
 		return diag_errno(w->d, w->f->path, -ENOMEM);
 	runs = b + 1;
-	snapfile_batch_init(runs, w->f, w->d, w->id, "runs", 3);
+	snapfile_batch_init(runs, w->f, w->d, w->id, "runs", 2);
 	w->runs = runs;
 	for (i = 0; !rc && i < sizeof(snapfile_writes) / sizeof(snapfile_writes[0]); i++) {
 		snapfile_batch_init(b, w->f, w->d, w->id, snapfile_writes[i].table,
@@ -1555,7 +1563,9 @@ struct snapfile_reader {
 	sqlite3_stmt *st;		/* on the row being checked; its key is column 0 */
 	const char *table;
 	uint64_t next_key;		/* the key the next row must have (or exceed) */
-	uint64_t end;			/* where the previous run or folio ends */
+	uint64_t end;			/* where the previous folio ends */
+	uint64_t run_next;		/* runs: the cluster the next row must exceed */
+	uint64_t run_end;		/* runs: where the previous run ends */
 	uint64_t nr_big;		/* slot words whose count is 127 */
 	uint32_t nr_orders;		/* snapfile_read_counters() */
 	struct snapfile_counter *counters;
@@ -1947,9 +1957,35 @@ static int snapfile_cluster_row(struct snapfile_reader *r)
 	return 0;
 }
 
-/* Name the first word of the cluster snapfile_lanes_bad() objects to. */
+/*
+ * The 1-byte form decoded: the slot word, and bit 16 when the byte says
+ * what snapfile_lanes_bad() refuses in a word (a bad slot with a count,
+ * a mark on a slot that holds no page, both marks). Built by the
+ * preprocessor, so it is there before any thread reads a file.
+ */
+#define SNAPFILE_B_WORD(b)	(((b) & SNAPFILE_BYTE_COUNT) | \
+				 ((b) & SNAPFILE_BYTE_FLAGS) << SNAPFILE_BYTE_SHIFT)
+#define SNAPFILE_B_BAD(b)	((((b) & 0x20) && ((b) & 0x0f)) || \
+				 (((b) & 0xc0) && (((b) & 0x20) || !((b) & 0x1f))) || \
+				 ((b) & 0xc0) == 0xc0)
+#define SNAPFILE_B(b)		((uint32_t)SNAPFILE_B_WORD(b) | (uint32_t)SNAPFILE_B_BAD(b) << 16)
+#define SNAPFILE_B4(b)		SNAPFILE_B(b), SNAPFILE_B((b) + 1), \
+				SNAPFILE_B((b) + 2), SNAPFILE_B((b) + 3)
+#define SNAPFILE_B16(b)		SNAPFILE_B4(b), SNAPFILE_B4((b) + 4), \
+				SNAPFILE_B4((b) + 8), SNAPFILE_B4((b) + 12)
+#define SNAPFILE_B64(b)		SNAPFILE_B16(b), SNAPFILE_B16((b) + 16), \
+				SNAPFILE_B16((b) + 32), SNAPFILE_B16((b) + 48)
+
+static const uint32_t snapfile_bytes[256] = {
+	SNAPFILE_B64(0), SNAPFILE_B64(64), SNAPFILE_B64(128), SNAPFILE_B64(192),
+};
+
+/*
+ * Name the first word of the cluster snapfile_lanes_bad() objects to;
+ * @width is the bytes a slot takes in the blob.
+ */
 static int snapfile_word_error(struct snapfile_reader *r, uint32_t first,
-			       uint32_t n)
+			       uint32_t n, unsigned int width)
 {
 	const uint16_t *w = r->s->slots + first;
 	uint32_t j;
@@ -1961,34 +1997,28 @@ static int snapfile_word_error(struct snapfile_reader *r, uint32_t first,
 	if (v & ~SNAPSHOT_SLOT_STORED)
 		return snapfile_bad(r, "snap-slots-bits",
 				    "slot %u (byte %u of the blob): word 0x%04x sets bits 11..15, which a file never stores (runs have their own table)",
-				    first + j, 2 * j, v);
+				    first + j, width * j, v);
 	if ((v & SNAPSHOT_SLOT_BAD) && (v & SNAPSHOT_SLOT_COUNT))
 		return snapfile_bad(r, "snap-slots-word",
 				    "slot %u (byte %u of the blob): word 0x%04x is bad with a count of %u; no era has references on a bad slot",
-				    first + j, 2 * j, v, v & SNAPSHOT_SLOT_COUNT);
+				    first + j, width * j, v, v & SNAPSHOT_SLOT_COUNT);
 	if ((v & SNAPFILE_SLOT_MARKS) == SNAPFILE_SLOT_MARKS)
 		return snapfile_bad(r, "snap-slots-word",
 				    "slot %u (byte %u of the blob): word 0x%04x is in zeromap and zswap; a zero-filled page never reaches zswap",
-				    first + j, 2 * j, v);
+				    first + j, width * j, v);
 	return snapfile_bad(r, "snap-slots-word",
 			    "slot %u (byte %u of the blob): word 0x%04x has the %s bit on a slot that is %s; only a slot in use holds a page",
-			    first + j, 2 * j, v,
+			    first + j, width * j, v,
 			    v & SNAPSHOT_SLOT_ZERO ? "zero" : "zswap",
 			    v & SNAPSHOT_SLOT_BAD ? "bad" : "free");
 }
 
-/*
- * Cluster @ci's blob straight into the slot array, then every word
- * checked there, four at a time: no copy of the device but the model.
- */
-static int snapfile_decode(struct snapfile_reader *r, uint32_t ci,
-			   const uint8_t *p)
+/* 2 bytes a slot, straight into the slot array, then checked there. */
+static uint64_t snapfile_decode_words(struct snapfile_reader *r, uint16_t *w,
+				      const uint8_t *p, uint32_t n, uint64_t *bad)
 {
-	struct snapshot *s = r->s;
-	uint32_t first = snapshot_cluster_first(s, ci);
-	uint32_t n = snapshot_cluster_end(s, ci) - first, j = 0;
-	uint16_t *w = s->slots + first;
-	uint64_t x, bad = 0, any = 0;
+	uint64_t x, any = 0;
+	uint32_t j = 0;
 
 #if __BYTE_ORDER == __LITTLE_ENDIAN
 	memcpy(w, p, (size_t)n * sizeof(*w));
@@ -1999,17 +2029,52 @@ static int snapfile_decode(struct snapfile_reader *r, uint32_t ci,
 #endif
 	for (; j + 4 <= n; j += 4) {
 		memcpy(&x, w + j, sizeof(x));
-		bad |= snapfile_lanes_bad(x);
+		*bad |= snapfile_lanes_bad(x);
 		any |= x;
 		r->nr_big += snapfile_lanes_big(x);
 	}
 	for (; j < n; j++) {
-		bad |= snapfile_lanes_bad(w[j]);
+		*bad |= snapfile_lanes_bad(w[j]);
 		any |= w[j];
 		r->nr_big += snapfile_lanes_big(w[j]);
 	}
+	return any;
+}
+
+/* 1 byte a slot, through snapfile_bytes[]: word and verdict in one load. */
+static uint64_t snapfile_decode_bytes(uint16_t *w, const uint8_t *p, uint32_t n,
+				      uint64_t *bad)
+{
+	uint32_t j, t, acc = 0;
+
+	for (j = 0; j < n; j++) {
+		t = snapfile_bytes[p[j]];
+		w[j] = (uint16_t)t;
+		acc |= t;
+	}
+	*bad |= acc >> 16;
+	return acc & 0xffffu;
+}
+
+/*
+ * Cluster @ci's blob of @width bytes a slot straight into the slot array,
+ * every word checked on the way: no copy of the device but the model.
+ */
+static int snapfile_decode(struct snapfile_reader *r, uint32_t ci,
+			   const uint8_t *p, unsigned int width)
+{
+	struct snapshot *s = r->s;
+	uint32_t first = snapshot_cluster_first(s, ci);
+	uint32_t n = snapshot_cluster_end(s, ci) - first, j;
+	uint16_t *w = s->slots + first;
+	uint64_t bad = 0, any;
+
+	if (width == 1)
+		any = snapfile_decode_bytes(w, p, n, &bad);
+	else
+		any = snapfile_decode_words(r, w, p, n, &bad);
 	if (bad)
-		return snapfile_word_error(r, first, n);
+		return snapfile_word_error(r, first, n, width);
 	if ((any & SNAPFILE_LANES(SNAPSHOT_SLOT_ZERO)) && !r->era->zeromap) {
 		for (j = 0; !(w[j] & SNAPSHOT_SLOT_ZERO); j++)
 			;
@@ -2043,13 +2108,13 @@ static int snapfile_slots_row(struct snapfile_reader *r)
 	n = snapshot_cluster_end(s, (uint32_t)ci) - snapshot_cluster_first(s, (uint32_t)ci);
 	p = sqlite3_column_blob(r->st, 1);
 	bytes = sqlite3_column_bytes(r->st, 1);
-	if ((uint32_t)bytes != 2 * n)
+	if ((uint32_t)bytes != n && (uint32_t)bytes != 2 * n)
 		return snapfile_bad(r, "snap-slots-size",
-				    "blob of %d bytes, expected %u (2 for each of the cluster's %u slots below max)",
-				    bytes, 2 * n, n);
+				    "blob of %d bytes, expected %u or %u (1 or 2 for each of the cluster's %u slots below max)",
+				    bytes, n, 2 * n, n);
 	if (!p)
 		return snapfile_nomem(r);
-	return snapfile_decode(r, (uint32_t)ci, p);
+	return snapfile_decode(r, (uint32_t)ci, p, (uint32_t)bytes == n ? 1 : 2);
 }
 
 static int snapfile_counts_row(struct snapfile_reader *r)
@@ -2118,35 +2183,191 @@ static int snapfile_shmem_row(struct snapfile_reader *r)
 	return snapshot_add_shmem(s, (uint32_t)slot) ? snapfile_nomem(r) : 0;
 }
 
+/* The run bits of 2^@k slots from @w: order + 1 in each, the head in the first. */
+static inline void snapfile_mark_run(uint16_t *w, unsigned int k)
+{
+	uint16_t v = (uint16_t)((k + 1) << SNAPSHOT_SLOT_ORDER_SHIFT);
+	uint64_t x, lanes = SNAPFILE_LANES(v);
+	uint32_t i, nr = 1u << k;
+
+	if (k >= 2) {
+		for (i = 0; i < nr; i += 4) {
+			memcpy(&x, w + i, sizeof(x));
+			x |= lanes;
+			memcpy(w + i, &x, sizeof(x));
+		}
+	} else {
+		w[0] |= v;
+		w[k] |= v;
+	}
+	w[0] |= SNAPSHOT_SLOT_HEAD;
+}
+
+/*
+ * Why entry @j of cluster @ci's runs blob @p was refused: the fast loop
+ * of snapfile_run_row() only knows that it was.
+ */
+static int snapfile_run_error(struct snapfile_reader *r, uint32_t ci,
+			      const uint8_t *p, uint32_t j)
+{
+	const struct snapshot *s = r->s;
+	uint32_t first = snapshot_cluster_first(s, ci);
+	uint32_t n = snapshot_cluster_end(s, ci) - first;
+	uint32_t e, prev, off, k;
+	uint64_t start;
+
+	memcpy(&e, p + 4 * j, sizeof(e));
+	e = le32toh(e);
+	off = e >> SNAPFILE_RUN_SHIFT;
+	k = e & SNAPFILE_RUN_ORDER;
+	start = (uint64_t)first + off;
+	if (k >= s->dev.nr_orders)
+		return snapfile_bad(r, "snap-run-order",
+				    "entry %u (byte %u of the blob) 0x%08x: order %u is not below nr_orders %u",
+				    j, 4 * j, e, k, s->dev.nr_orders);
+	if (off >= n)
+		return snapfile_bad(r, "snap-run-range",
+				    "entry %u (byte %u of the blob) 0x%08x: slot %u of the cluster is not below %u%s",
+				    j, 4 * j, e, off, n,
+				    n < s->dev.cluster_size ? " (the last cluster ends at max)" :
+							      " (cluster_size)");
+	if (start + (1ull << k) > s->dev.max)
+		return snapfile_bad(r, "snap-run-range",
+				    "entry %u (byte %u of the blob): the run of order %u at slot %" PRIu64 " ends past max %u",
+				    j, 4 * j, k, start, s->dev.max);
+	if (j) {
+		memcpy(&prev, p + 4 * (j - 1), sizeof(prev));
+		if (le32toh(prev) >> SNAPFILE_RUN_SHIFT >= off)
+			return snapfile_bad(r, "snap-run-sorted",
+					    "entry %u (byte %u of the blob): slot %" PRIu64 " does not come after the entry before it (entries ascend)",
+					    j, 4 * j, start);
+	}
+	return snapfile_bad(r, "snap-run-overlap",
+			    "entry %u (byte %u of the blob): the run of order %u at slot %" PRIu64 " starts inside the run before it, which ends at %" PRIu64,
+			    j, 4 * j, k, start, r->run_end);
+}
+
+/*
+ * A runs row: its entries ascend, within the cluster, each run ending by
+ * max and after the one before (which may be in an earlier cluster: runs
+ * cross clusters). The slot words were read without run bits, and every
+ * run starts where the one before ended or later, so no run can land on
+ * another's bits: they are set, not searched.
+ */
 static int snapfile_run_row(struct snapfile_reader *r)
 {
 	struct snapshot *s = r->s;
-	int64_t offset, ord, nr, k;
-	uint64_t end;
-	uint32_t clash;
+	uint32_t first, n, nr, j, e, off, k, nr_orders = s->dev.nr_orders;
+	uint64_t start, end = r->run_end, max = s->dev.max;
+	uint16_t *slots = s->slots;
+	const uint8_t *p;
+	int64_t ci;
+	int rc, bytes;
+	char shown[80];
+
+	rc = snapfile_int(r, 0, 0, s->dev.nr_clusters - 1, "snap-run-cluster", &ci);
+	if (rc)
+		return rc;
+	if ((uint64_t)ci < r->run_next)
+		return snapfile_bad(r, "snap-run-cluster",
+				    "cluster %" PRId64 " is given twice", ci);
+	r->run_next = (uint64_t)ci + 1;
+	if (sqlite3_column_type(r->st, 1) != SQLITE_BLOB) {
+		snapfile_describe(r->st, 1, shown, sizeof(shown));
+		return snapfile_bad(r, "snap-type", "data is %s, expected a blob",
+				    shown);
+	}
+	bytes = sqlite3_column_bytes(r->st, 1);
+	if (bytes <= 0 || bytes % 4)
+		return snapfile_bad(r, "snap-run-size",
+				    "blob of %d bytes, expected 4 for each run (a cluster in which no run starts has no row)",
+				    bytes);
+	p = sqlite3_column_blob(r->st, 1);
+	if (!p)
+		return snapfile_nomem(r);
+	first = snapshot_cluster_first(s, (uint32_t)ci);
+	n = snapshot_cluster_end(s, (uint32_t)ci) - first;
+	nr = (uint32_t)bytes / 4;
+	for (j = 0; j < nr; j++) {
+		memcpy(&e, p + 4 * j, sizeof(e));
+		e = le32toh(e);
+		off = e >> SNAPFILE_RUN_SHIFT;
+		k = e & SNAPFILE_RUN_ORDER;
+		start = (uint64_t)first + off;
+		if (__builtin_expect(off >= n || k >= nr_orders || start < end ||
+				     start + (1u << k) > max, 0)) {
+			r->run_end = end;
+			return snapfile_run_error(r, (uint32_t)ci, p, j);
+		}
+		snapfile_mark_run(slots + start, k);
+		end = start + (1u << k);
+	}
+	r->run_end = end;
+	return 0;
+}
+
+/* The runs rows (@st, on row *@step) of the clusters before @below. */
+static int snapfile_runs_until(struct snapfile_reader *r, sqlite3_stmt *st,
+			       int *step, int64_t below)
+{
 	int rc;
 
-	if ((rc = snapfile_int(r, 0, 0, s->dev.max - 1, "snap-run-range", &offset)) ||
-	    (rc = snapfile_int(r, 1, 0, s->dev.nr_orders - 1, "snap-run-order", &ord)) ||
-	    (rc = snapfile_int(r, 2, 1, s->dev.max, "snap-run-nr", &nr)))
-		return rc;
-	if ((uint64_t)offset < r->end)
-		return snapfile_bad(r, "snap-run-overlap",
-				    "starts inside the runs of the row before, which end at %" PRIu64,
-				    r->end);
-	end = (uint64_t)offset + ((uint64_t)nr << ord);
-	if (end > s->dev.max)
-		return snapfile_bad(r, "snap-run-range",
-				    "%" PRId64 " runs of order %" PRId64 " end at %" PRIu64 ", past max %u",
-				    nr, ord, end, s->dev.max);
-	for (k = 0; k < nr; k++)
-		if (snapshot_add_run(s, (uint32_t)(offset + (k << ord)),
-				     (unsigned int)ord, &clash))
-			return snapfile_bad(r, "snap-run-overlap",
-					    "run %" PRId64 " of the row overlaps another at slot %u",
-					    k, clash);
-	r->end = end;
-	return 0;
+	while (*step == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
+		    sqlite3_column_int64(st, 0) >= below)
+			return 0;
+		r->st = st;
+		r->table = "runs";
+		rc = snapfile_run_row(r);
+		if (rc)
+			return rc;
+		*step = sqlite3_step(st);
+	}
+	return *step == SQLITE_DONE ? 0 : snapfile_sql_fail(r->f, *step, r->d);
+}
+
+/*
+ * The slots and runs tables side by side, each statement stepped once
+ * through: a cluster's runs are set one cluster behind its words, while
+ * those are still in the CPU's cache. One behind, because a run may reach
+ * into the next cluster (never further: its order is at most
+ * log2(cluster_size)), whose words are stored, not merged.
+ */
+static int snapfile_slots_runs(struct snapfile_reader *r)
+{
+	sqlite3_stmt *slots = NULL, *runs = NULL;
+	int rc, step = SQLITE_DONE, rstep = SQLITE_DONE;
+
+	rc = snapfile_prepare(r->f, "SELECT cluster, data FROM slots"
+			      " WHERE snapshot = ?1 ORDER BY cluster", &slots, r->d);
+	if (!rc)
+		rc = snapfile_prepare(r->f, "SELECT cluster, data FROM runs"
+				      " WHERE snapshot = ?1 ORDER BY cluster", &runs, r->d);
+	if (rc)
+		goto out;
+	sqlite3_bind_int64(slots, 1, r->id);
+	sqlite3_bind_int64(runs, 1, r->id);
+	r->next_key = 0;
+	r->run_next = 0;
+	r->run_end = 0;
+	rstep = sqlite3_step(runs);
+	while (!rc && (step = sqlite3_step(slots)) == SQLITE_ROW) {
+		r->st = slots;
+		r->table = "slots";
+		rc = snapfile_slots_row(r);
+		if (!rc)	/* cluster next_key - 1 is decoded */
+			rc = snapfile_runs_until(r, runs, &rstep,
+						 (int64_t)r->next_key - 1);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = snapfile_sql_fail(r->f, step, r->d);
+	if (!rc)
+		rc = snapfile_runs_until(r, runs, &rstep, INT64_MAX);
+out:
+	sqlite3_finalize(slots);
+	sqlite3_finalize(runs);
+	r->st = NULL;
+	return rc;
 }
 
 static int snapfile_folio_row(struct snapfile_reader *r)
@@ -2286,15 +2507,12 @@ static int snapfile_read_rows(struct snapfile_reader *r,
 		return diag_errno(r->d, r->f->path, rc);
 	if ((rc = snapfile_rows(r, "clusters", "SELECT idx, count, flags, ord FROM clusters"
 				" WHERE snapshot = ?1 ORDER BY idx", snapfile_cluster_row)) ||
-	    (rc = snapfile_rows(r, "slots", "SELECT cluster, data FROM slots"
-				" WHERE snapshot = ?1 ORDER BY cluster", snapfile_slots_row)) ||
+	    (rc = snapfile_slots_runs(r)) ||
 	    (rc = snapfile_rows(r, "counts", "SELECT slot, count FROM counts"
 				" WHERE snapshot = ?1 ORDER BY slot", snapfile_counts_row)) ||
 	    (rc = snapfile_counts_complete(r)) ||
 	    (rc = snapfile_rows(r, "shmem", "SELECT slot FROM shmem"
 				" WHERE snapshot = ?1 ORDER BY slot", snapfile_shmem_row)) ||
-	    (rc = snapfile_rows(r, "runs", "SELECT offset, ord, nr FROM runs"
-				" WHERE snapshot = ?1 ORDER BY offset", snapfile_run_row)) ||
 	    (rc = snapfile_rows(r, "folios", "SELECT offset, ord, flags FROM folios"
 				" WHERE snapshot = ?1 ORDER BY offset", snapfile_folio_row)) ||
 	    (rc = snapfile_rows(r, "next", "SELECT pos, cpu, ord, offset FROM next"

@@ -104,14 +104,25 @@ static struct snapshot *make_snapshot(int variant)
 	snapshot_set_count(s, 21, 1);
 	s->slots[21] |= SNAPSHOT_SLOT_CACHED;
 	snapshot_add_shmem(s, 21);
-	/* clusters 1, 2, 4..9 in use; cluster 3 has nothing: a NULL blob */
+	/*
+	 * clusters 1, 2, 4..9 in use; cluster 3 has nothing: a NULL blob.
+	 * Counts up to 15 everywhere but in clusters 0 and 9: 1 byte a slot
+	 * there, every flag of the byte in cluster 1.
+	 */
 	for (i = 512; i < 1536; i++)
 		snapshot_set_count(s, i, 1);
+	s->slots[700] |= SNAPSHOT_SLOT_CACHED;
+	s->slots[701] |= SNAPSHOT_SLOT_ZERO;
+	s->slots[702] |= SNAPSHOT_SLOT_ZSWAP | SNAPSHOT_SLOT_CACHED;
+	s->slots[703] = SNAPSHOT_SLOT_BAD;
+	s->slots[704] = SNAPSHOT_SLOT_CACHED;
+	snapshot_set_count(s, 705, 15);
 	for (i = 2048; i < MAX_SLOTS; i++)
 		snapshot_set_count(s, i, 2 + (i & 3));
+	snapshot_set_count(s, 4999, 16);	/* the partial last cluster: 2 bytes */
 	if (variant)
 		snapshot_set_count(s, 4000 + variant, 1000 + variant);
-	/* runs: RLE of adjacent same-order runs, misaligned, crossing, big */
+	/* runs: several per cluster, misaligned, crossing, big */
 	add_run(s, 512, 2);
 	add_run(s, 516, 2);
 	add_run(s, 520, 2);
@@ -122,7 +133,8 @@ static struct snapshot *make_snapshot(int variant)
 	add_run(s, 1020, 3);		/* crosses into cluster 2 */
 	add_run(s, 1030, 4);		/* misaligned */
 	add_run(s, 2048, 9);
-	add_run(s, 2560, 9);		/* adjacent order 9: one row */
+	add_run(s, 2560, 9);
+	add_run(s, 3300, 9);		/* misaligned, as big as a cluster, crossing */
 	add_run(s, 4990, 3);		/* in the partial last cluster */
 	/* folios: known flags, other flags, none */
 	snapshot_add_folio(s, 2048, 9, SNAPSHOT_FOLIO_UPTODATE |
@@ -354,6 +366,22 @@ static void patch_word(const char *path, int ci, int j, uint16_t word)
 	sqlite3_close(db);
 }
 
+/*
+ * Set byte @j of cluster @ci's 1-byte blob to @byte; a NULL blob becomes
+ * one of zeros first.
+ */
+static void patch_byte(const char *path, int ci, int j, uint8_t byte)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text),
+		 "UPDATE slots SET data = CAST(substr(coalesce(data, zeroblob(%u)), 1, %d)"
+		 " || X'%02X' || substr(coalesce(data, zeroblob(%u)), %d) AS BLOB)"
+		 " WHERE cluster = %d",
+		 CLUSTER, j, byte, CLUSTER, j + 2, ci);
+	sql(path, text);
+}
+
 /* ---- the tests ---- */
 
 static void test_round_trip(void)
@@ -378,11 +406,20 @@ static void test_round_trip(void)
 	   "the cluster with nothing stored has a NULL blob");
 	ok(sql_int(good, "SELECT length(data) FROM slots WHERE cluster = 9") == 2 * (MAX_SLOTS - 9 * CLUSTER),
 	   "the partial last cluster's blob covers the slots below max only");
-	ok(sql_int(good, "SELECT nr FROM runs WHERE offset = 512 AND ord = 2") == 3 &&
-	   sql_int(good, "SELECT nr FROM runs WHERE offset = 600 AND ord = 0") == 3 &&
-	   sql_int(good, "SELECT nr FROM runs WHERE offset = 2048 AND ord = 9") == 2 &&
-	   sql_int(good, "SELECT count(*) FROM runs") == 7,
-	   "adjacent runs of one order are one run-length row");
+	ok(sql_int(good, "SELECT length(data) FROM slots WHERE cluster = 0") == 2 * CLUSTER &&
+	   sql_int(good, "SELECT length(data) FROM slots WHERE cluster = 1") == CLUSTER &&
+	   sql_int(good, "SELECT count(*) FROM slots WHERE length(data) = 512") == 7,
+	   "clusters with a count above 15 take 2 bytes a slot, the others 1");
+	ok(sql_int(good, "SELECT hex(substr(data, 700 - 512 + 1, 6)) = '11419120100F'"
+		   " FROM slots WHERE cluster = 1") == 1,
+	   "the 1-byte form: count in bits 0..3, then cached, bad, zero, zswap");
+	ok(sql_int(good, "SELECT count(*) FROM runs") == 6 &&
+	   sql_int(good, "SELECT group_concat(cluster) = '1,2,4,5,6,9' FROM runs") == 1 &&
+	   sql_int(good, "SELECT length(data) FROM runs WHERE cluster = 1") == 4 * 8 &&
+	   sql_int(good, "SELECT hex(data) = '64000000' FROM runs WHERE cluster = 2") == 1 &&
+	   sql_int(good, "SELECT hex(substr(data, 29)) = 'C31F0000' FROM runs WHERE cluster = 1") == 1 &&
+	   sql_int(good, "SELECT hex(data) = '490E0000' FROM runs WHERE cluster = 6") == 1,
+	   "one runs row per cluster in which runs start: (slot in cluster) << 4 | order, u32 LE");
 	ok(sql_int(good, "SELECT count(*) FROM folios WHERE flags = 'uptodate,lru,active'") == 1 &&
 	   sql_int(good, "SELECT count(*) FROM folios WHERE flags = ''") == 1,
 	   "folio flags are canonical text");
@@ -635,10 +672,10 @@ static void test_edits(void)
 	edit("format in meta", "UPDATE meta SET value = 'swapfs-snapshot 2' WHERE key = 'format'",
 	     "snap-meta");
 	edit("blob of the wrong size",
-	     "UPDATE slots SET data = substr(data, 1, 1000) WHERE cluster = 1", "snap-slots-size");
+	     "UPDATE slots SET data = substr(data, 1, 1000) WHERE cluster = 0", "snap-slots-size");
 	edit("text where a blob belongs", "UPDATE slots SET data = 'abc' WHERE cluster = 2",
 	     "snap-type");
-	patch_word(bad, 1, 7, 0x0801);
+	patch_word(bad, 0, 30, 0x0801);
 	expect_bad("reserved bit 11 set in a blob", "snap-slots-bits");
 	patch_word(bad, 0, 40, SNAPSHOT_SLOT_BAD | 3);
 	expect_bad("a bad slot with references", "snap-slots-word");
@@ -646,7 +683,7 @@ static void test_edits(void)
 	expect_bad("the zero bit on a free slot", "snap-slots-word");
 	patch_word(bad, 0, 41, SNAPSHOT_SLOT_ZERO | SNAPSHOT_SLOT_ZSWAP | 1);
 	expect_bad("zero and zswap on one slot", "snap-slots-word");
-	patch_word(bad, 9, 391, 0xf001);
+	patch_word(bad, 9, 391, 0xf010);
 	expect_bad("run bits in the last word of the partial cluster", "snap-slots-bits");
 	edit("count 127 without a counts row", "DELETE FROM counts WHERE slot = 5",
 	     "snap-count-missing");
@@ -655,10 +692,43 @@ static void test_edits(void)
 	edit("a counts row of 126 or less", "UPDATE counts SET count = 100 WHERE slot = 5",
 	     "snap-counts-value");
 	edit("a negative slot", "UPDATE counts SET slot = -5 WHERE slot = 5", "snap-counts-slot");
-	edit("overlapping runs", "INSERT INTO runs VALUES (1, 513, 0, 1)", "snap-run-overlap");
-	edit("runs past max", "UPDATE runs SET nr = 1300 WHERE offset = 512", "snap-run-range");
-	edit("run order out of range", "UPDATE runs SET ord = 15 WHERE offset = 600",
+	edit("1-byte blob of the wrong size",
+	     "UPDATE slots SET data = substr(data, 1, 511) WHERE cluster = 1", "snap-slots-size");
+	patch_byte(bad, 1, 50, 0x23);
+	expect_bad("1-byte form: a bad slot with references", "snap-slots-word");
+	patch_byte(bad, 3, 0, 0x40);
+	expect_bad("1-byte form: the zero bit on a free slot (a NULL blob made one)",
+		   "snap-slots-word");
+	patch_byte(bad, 2, 9, 0xc1);
+	expect_bad("1-byte form: zero and zswap on one slot", "snap-slots-word");
+	patch_byte(bad, 4, 17, 0xa0);
+	expect_bad("1-byte form: zswap on a bad slot", "snap-slots-word");
+	edit("overlapping runs in one blob",
+	     "UPDATE runs SET data = X'0200000010000000' WHERE cluster = 4", "snap-run-overlap");
+	edit("a run starting inside the run that crosses from the cluster before",
+	     "UPDATE runs SET data = X'20000000' WHERE cluster = 2", "snap-run-overlap");
+	edit("runs not ascending", "UPDATE runs SET data = X'1000000000000000' WHERE cluster = 4",
+	     "snap-run-sorted");
+	edit("the same run twice", "UPDATE runs SET data = CAST(data || data AS BLOB) WHERE cluster = 5",
+	     "snap-run-sorted");
+	edit("a run slot past the cluster", "UPDATE runs SET data = X'00200000' WHERE cluster = 4",
+	     "snap-run-range");
+	edit("a run slot past max in the last cluster",
+	     "UPDATE runs SET data = X'80180000' WHERE cluster = 9", "snap-run-range");
+	edit("a run ending past max", "UPDATE runs SET data = X'63180000' WHERE cluster = 9",
+	     "snap-run-range");
+	edit("run order out of range", "UPDATE runs SET data = X'0A000000' WHERE cluster = 5",
 	     "snap-run-order");
+	edit("a runs blob not a multiple of 4",
+	     "UPDATE runs SET data = substr(data, 1, 5) WHERE cluster = 1", "snap-run-size");
+	edit("an empty runs blob", "UPDATE runs SET data = X'' WHERE cluster = 1",
+	     "snap-run-size");
+	edit("text where a runs blob belongs", "UPDATE runs SET data = 'abcd' WHERE cluster = 2",
+	     "snap-type");
+	edit("a runs row past the last cluster", "UPDATE runs SET cluster = 10 WHERE cluster = 9",
+	     "snap-run-cluster");
+	edit("a runs row with a negative cluster", "UPDATE runs SET cluster = -1 WHERE cluster = 1",
+	     "snap-run-cluster");
 	edit("overlapping folios", "INSERT INTO folios VALUES (1, 513, 0, '')",
 	     "snap-folio-overlap");
 	edit("folio order negative", "UPDATE folios SET ord = -1 WHERE offset = 10",
