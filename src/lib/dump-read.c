@@ -14,9 +14,12 @@
  * is read with large read()s into one buffer (no mmap: a file truncated
  * under us must be an error, not a SIGBUS) and decoded in blocks: free
  * blocks skipped, plain ones widened with vector code, the rest through a
- * per-era table. Text is split with memchr(); lines of plain numbers, the
- * bulk of orders and continued, take a fast path that parses eight digits
- * at a time, and anything else the careful path that names the error.
+ * per-era table (the swap table eight words at a time with SSE2 where the
+ * compiler has it). Text is split with memchr(); lines of the common shape
+ * take a fast path that parses eight digits at a time (orders: one 16-byte
+ * load finds the line, and the run is checked and set in the slot words in
+ * place; clusters: parsed in place), and anything else, or any line that
+ * breaks a rule, the careful path that names the error.
  */
 #include <endian.h>
 #include <errno.h>
@@ -30,13 +33,19 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__SSE2__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#include <emmintrin.h>
+#define DUMP_SSE2	1
+#endif
 
 #include "swapfs/dump.h"
 #include "swapfs/info.h"
 #include "era.h"
 
 /* Read size: large enough to amortise the syscall, small enough for L2. */
-#define DUMP_CHUNK		(1u << 20)
+#define DUMP_CHUNK		(1u << 18)
+/* Readable bytes past the NUL that ends the data (16-byte loads). */
+#define DUMP_SLACK		64u
 #define DUMP_LINE_MAX		4096u
 #define DUMP_NEXT_CPU_MAX	65535u
 #define DUMP_MAP_BLOCK		64u
@@ -68,7 +77,7 @@ struct dump_reader {
 	const struct era_props *era;
 	bool discard_memset;		/* era_discard_memset() */
 	char path[PATH_MAX + 32];	/* "<dir>/<file>" being read */
-	char *buf;			/* DUMP_CHUNK + 16, shared by every file */
+	char *buf;			/* DUMP_CHUNK + DUMP_SLACK, shared by every file */
 
 	unsigned long *info_lines;	/* line of each s->info entry */
 	uint16_t dec[256];		/* swap_map byte -> slot word */
@@ -96,6 +105,8 @@ typedef int (*dump_chunk_fn)(struct dump_reader *r, const uint8_t *b,
 typedef int (*dump_line_fn)(struct dump_reader *r, struct dump_cursor *c);
 typedef int (*dump_apply_fn)(struct dump_reader *r, struct dump_cursor *c,
 			     const uint32_t *v);
+struct dump_text;
+typedef int (*dump_bulk_fn)(struct dump_text *t, struct dump_cursor *c);
 
 /*
  * How a text file is read. Every record line can go to @line, which checks
@@ -107,6 +118,7 @@ struct dump_text_ops {
 	dump_line_fn line;
 	unsigned int nr_fast;
 	dump_apply_fn apply;
+	dump_bulk_fn bulk;	/* replaces the nr_fast/apply loop when set */
 };
 
 static void dump_set_path(struct dump_reader *r, const char *name)
@@ -351,10 +363,19 @@ static inline bool dump_is_digit(char ch)
  * when there is none or more than 9. The buffer has 8 readable bytes past
  * the NUL that ends its data.
  */
+static inline uint32_t dump_fold8(uint64_t x, unsigned int len)
+{
+	uint64_t y = (x & 0x0f0f0f0f0f0f0f0full) << (8 * (8 - len));
+
+	y = (y * 2561) >> 8;
+	y = ((y & 0x00ff00ff00ff00ffull) * 6553601) >> 16;
+	return (uint32_t)(((y & 0x0000ffff0000ffffull) * 42949672960001ull) >> 32);
+}
+
 static inline unsigned int dump_fast_u32(const char *p, uint32_t *v)
 {
 	const uint64_t ones_lo = 0x0f0f0f0f0f0f0f0full;
-	uint64_t x, odd, y;
+	uint64_t x, odd;
 	unsigned int len;
 
 	memcpy(&x, p, 8);
@@ -364,10 +385,7 @@ static inline unsigned int dump_fast_u32(const char *p, uint32_t *v)
 	len = odd ? (unsigned int)__builtin_ctzll(odd) / 8 : 8;
 	if (!len)
 		return 0;
-	y = (x & ones_lo) << (8 * (8 - len));
-	y = (y * 2561) >> 8;
-	y = ((y & 0x00ff00ff00ff00ffull) * 6553601) >> 16;
-	*v = (uint32_t)(((y & 0x0000ffff0000ffffull) * 42949672960001ull) >> 32);
+	*v = dump_fold8(x, len);
 	if (len < 8)
 		return len;
 	if (!dump_is_digit(p[8]))
@@ -434,8 +452,12 @@ int dump_read_text(struct dump_reader *r, int fd, const struct dump_text_ops *op
 	int rc;
 
 	for (;;) {
-		if (ops->nr_fast && (rc = dump_text_fast(&t, &c, ops)))
+		if (ops->bulk) {
+			if ((rc = ops->bulk(&t, &c)))
+				return rc;
+		} else if (ops->nr_fast && (rc = dump_text_fast(&t, &c, ops))) {
 			return rc;
+		}
 		rc = dump_text_next(&t, &line, &n);
 		if (rc <= 0)
 			break;
@@ -708,24 +730,25 @@ static int dump_read_info(struct dump_reader *r)
 
 /* ---- clusters -------------------------------------------------------------- */
 
-static int dump_cluster_line(struct dump_reader *r, struct dump_cursor *c)
+static int dump_cluster_lines_ok(struct dump_reader *r, struct dump_cursor *c)
 {
 	const struct snapshot_device *dev = &r->s->dev;
-	uint32_t index, count, order;
-	const char *name;
-	size_t len;
-	int flag, rc;
 
 	if (r->nr_cluster_lines >= dev->nr_clusters)
 		return dump_fail(c, "cluster-lines",
 				 "more lines than the %u clusters of max %u / cluster_size %u",
 				 dev->nr_clusters, dev->max, dev->cluster_size);
-	if ((rc = dump_u32(c, "index", &index)) ||
-	    (rc = dump_u32(c, "count", &count)) ||
-	    (rc = dump_word(c, "flags", &name, &len)) ||
-	    (rc = dump_u32(c, "order", &order)) ||
-	    (rc = dump_end(c)))
-		return rc;
+	return 0;
+}
+
+/* A cluster line's fields, parsed: check them and fill the cluster. */
+static inline int dump_cluster_apply(struct dump_reader *r, struct dump_cursor *c,
+				     uint32_t index, uint32_t count,
+				     const char *name, size_t len, uint32_t order)
+{
+	const struct snapshot_device *dev = &r->s->dev;
+	int flag, rc;
+
 	if (index != r->nr_cluster_lines)
 		return dump_fail(c, "cluster-index",
 				 "index %u where cluster %u belongs (one line per cluster, in order)",
@@ -760,6 +783,61 @@ static int dump_cluster_line(struct dump_reader *r, struct dump_cursor *c)
 	return 0;
 }
 
+static int dump_cluster_line(struct dump_reader *r, struct dump_cursor *c)
+{
+	uint32_t index, count, order;
+	const char *name;
+	size_t len;
+	int rc;
+
+	if ((rc = dump_cluster_lines_ok(r, c)))
+		return rc;
+	if ((rc = dump_u32(c, "index", &index)) ||
+	    (rc = dump_u32(c, "count", &count)) ||
+	    (rc = dump_word(c, "flags", &name, &len)) ||
+	    (rc = dump_u32(c, "order", &order)) ||
+	    (rc = dump_end(c)))
+		return rc;
+	return dump_cluster_apply(r, c, index, count, name, len, order);
+}
+
+/*
+ * "INDEX COUNT FLAGS ORDER\n" with plain numbers of at most 9 digits and
+ * a lower-case flags word, one space apart: parsed in place and checked
+ * by dump_cluster_apply(); any other line goes to the careful path.
+ */
+static int dump_clusters_bulk(struct dump_text *t, struct dump_cursor *c)
+{
+	struct dump_reader *r = t->r;
+	const char *p = t->buf + t->pos, *name, *q;
+	uint32_t index, count, order;
+	unsigned int len;
+	int rc;
+
+	for (;;) {
+		if (!(len = dump_fast_u32(p, &index)) || p[len] != ' ')
+			break;
+		q = p + len + 1;
+		if (!(len = dump_fast_u32(q, &count)) || q[len] != ' ')
+			break;
+		name = q + len + 1;
+		for (q = name; *q >= 'a' && *q <= 'z'; q++)
+			;
+		if (q == name || *q != ' ')
+			break;
+		if (!(len = dump_fast_u32(q + 1, &order)) || q[1 + len] != '\n')
+			break;
+		c->line = ++t->line;
+		if ((rc = dump_cluster_lines_ok(r, c)) ||
+		    (rc = dump_cluster_apply(r, c, index, count, name,
+					     (size_t)(q - name), order)))
+			return rc;
+		p = q + 1 + len + 1;
+	}
+	t->pos = (size_t)(p - t->buf);
+	return 0;
+}
+
 static int dump_read_clusters(struct dump_reader *r)
 {
 	const struct snapshot_device *dev = &r->s->dev;
@@ -770,7 +848,8 @@ static int dump_read_clusters(struct dump_reader *r)
 	if (rc)
 		return rc;
 	rc = dump_read_text(r, fd,
-			    &(struct dump_text_ops){ .line = dump_cluster_line });
+			    &(struct dump_text_ops){ .line = dump_cluster_line,
+						     .bulk = dump_clusters_bulk });
 	close(fd);
 	if (rc)
 		return rc;
@@ -976,6 +1055,14 @@ static int dump_table_block_special(struct dump_reader *r, const uint8_t *b,
 
 static bool dump_block_free(const uint8_t *restrict b)
 {
+#ifdef DUMP_SSE2
+	__m128i any = _mm_setzero_si128();
+	size_t i;
+
+	for (i = 0; i < DUMP_MAP_BLOCK; i += 2)
+		any = _mm_or_si128(any, _mm_loadu_si128((const __m128i *)(const void *)(b + 8 * i)));
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(any, _mm_setzero_si128())) == 0xffff;
+#else
 	uint64_t x, any = 0;
 	size_t i;
 
@@ -984,7 +1071,52 @@ static bool dump_block_free(const uint8_t *restrict b)
 		any |= x;
 	}
 	return !any;
+#endif
 }
+
+#ifdef DUMP_SSE2
+/*
+ * A whole block of table words, eight at a time in vector registers: each
+ * word's count and kind bits become t = count | kind << 4, and the slot
+ * word is the count, with the cached bit for a PFN (kind 2). Returns
+ * nonzero when some word is anything but free (t 0), a shadow of count
+ * 1..14 (t 0x11..0x1e) or a PFN of count 0..14 (t 0x20..0x2e) with its
+ * payload clear: what era_table_decoder() marks special, or payload.
+ */
+static int dump_table_block_sse2(const uint8_t *b, uint16_t *w)
+{
+	const __m128i payload = _mm_set1_epi64x((long long)(ERA_TB_REST & ~ERA_TB_KIND_MASK));
+	const __m128i kind = _mm_set1_epi64x((long long)ERA_TB_KIND_MASK);
+	const __m128i zero = _mm_setzero_si128();
+	__m128i odd = zero, bad = zero, x[4], t[4], lo, hi, u, cached;
+	size_t i;
+	int k;
+
+	for (i = 0; i < DUMP_MAP_BLOCK; i += 8) {
+		for (k = 0; k < 4; k++) {
+			x[k] = _mm_loadu_si128((const __m128i *)(const void *)(b + 8 * (i + 2 * k)));
+			odd = _mm_or_si128(odd, _mm_and_si128(x[k], payload));
+			t[k] = _mm_or_si128(_mm_srli_epi64(x[k], ERA_TB_COUNT_SHIFT),
+					    _mm_slli_epi64(_mm_and_si128(x[k], kind), 4));
+		}
+		/* The low dword of each lane, four words to a register, then eight. */
+		lo = _mm_unpacklo_epi64(_mm_shuffle_epi32(t[0], _MM_SHUFFLE(2, 0, 2, 0)),
+					_mm_shuffle_epi32(t[1], _MM_SHUFFLE(2, 0, 2, 0)));
+		hi = _mm_unpacklo_epi64(_mm_shuffle_epi32(t[2], _MM_SHUFFLE(2, 0, 2, 0)),
+					_mm_shuffle_epi32(t[3], _MM_SHUFFLE(2, 0, 2, 0)));
+		u = _mm_packs_epi32(lo, hi);
+		/* Special: 1..0x10 (a count on free, a shadow of 0), 0x1f, >= 0x2f. */
+		bad = _mm_or_si128(bad, _mm_and_si128(_mm_cmpgt_epi16(u, zero),
+						      _mm_cmplt_epi16(u, _mm_set1_epi16(0x11))));
+		bad = _mm_or_si128(bad, _mm_cmpeq_epi16(u, _mm_set1_epi16(0x1f)));
+		bad = _mm_or_si128(bad, _mm_cmpgt_epi16(u, _mm_set1_epi16(0x2e)));
+		cached = _mm_slli_epi16(_mm_and_si128(u, _mm_set1_epi16(0x20)), 2);
+		u = _mm_or_si128(_mm_and_si128(u, _mm_set1_epi16(0x0f)), cached);
+		_mm_storeu_si128((__m128i *)(void *)(w + i), u);
+	}
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(odd, bad), zero)) != 0xffff;
+}
+#endif
 
 /*
  * Like the map: free blocks are skipped, and a word whose payload bits
@@ -1005,6 +1137,18 @@ static int dump_table_chunk(struct dump_reader *r, const uint8_t *b,
 		len = words - i < DUMP_MAP_BLOCK ? words - i : DUMP_MAP_BLOCK;
 		if (len == DUMP_MAP_BLOCK && dump_block_free(b + 8 * i))
 			continue;
+#ifdef DUMP_SSE2
+		if (len == DUMP_MAP_BLOCK) {
+			if (__builtin_expect(dump_table_block_sse2(b + 8 * i, w + i), 0)) {
+				int rc = dump_table_block_special(r, b + 8 * i,
+								  off + 8 * i, len);
+
+				if (rc)
+					return rc;
+			}
+			continue;
+		}
+#endif
 		odd = 0;
 		seen = 0;
 		for (k = 0; k < len; k++) {
@@ -1179,7 +1323,7 @@ static int dump_read_continued(struct dump_reader *r)
 	int rc;
 
 	static const struct dump_text_ops ops = {
-		dump_continued_line, 2, dump_continued_apply,
+		.line = dump_continued_line, .nr_fast = 2, .apply = dump_continued_apply,
 	};
 
 	rc = dump_read_text_file(r, "continued", &ops, &present);
@@ -1356,7 +1500,7 @@ static int dump_read_cache(struct dump_reader *r)
 	int rc;
 
 	static const struct dump_text_ops ops = {
-		dump_cache_line, 2, dump_cache_apply,
+		.line = dump_cache_line, .nr_fast = 2, .apply = dump_cache_apply,
 	};
 
 	rc = dump_read_text_file(r, "cache", &ops, &present);
@@ -1393,28 +1537,55 @@ static int dump_bitmap_bit(struct dump_reader *r, uint64_t byte, unsigned int bi
 	return 0;
 }
 
+/*
+ * Eight bytes at a time: zero words are skipped, and each set bit of the
+ * rest checked inline (slot in use, not bad, for zswap not zero too) and
+ * marked; a bit that fails, or past max, goes to dump_bitmap_bit(), which
+ * names it. Bits are visited in slot order, as the file has them.
+ */
 static int dump_bitmap_chunk(struct dump_reader *r, const uint8_t *b,
 			     uint64_t off, size_t n)
 {
-	size_t i = 0;
-	uint64_t x;
+	const uint16_t mark = r->bitmap_bit;
+	const uint16_t refuse = SNAPSHOT_SLOT_BAD |
+		(mark & SNAPSHOT_SLOT_ZSWAP ? SNAPSHOT_SLOT_ZERO : 0);
+	const uint64_t max = r->s->dev.max;
+	uint16_t *slots = r->s->slots;
+	uint64_t x, slot, any;
 	unsigned int bit;
+	size_t i, k, len;
 	int rc;
 
-	for (; i < n; i++) {
-		if (!(i & 7) && i + 8 <= n) {
-			memcpy(&x, b + i, 8);
-			if (!x) {
-				i += 7;
-				continue;
+	for (i = 0; i < n; i += len) {
+		len = n - i < 64 ? n - i : 64;
+		if (len == 64) {
+			any = 0;
+			for (k = 0; k < 64; k += 8) {
+				memcpy(&x, b + i + k, 8);
+				any |= x;
 			}
-		}
-		for (bit = 0; b[i] >> bit; bit++) {
-			if (!(b[i] & (1u << bit)))
+			if (!any)
 				continue;
-			rc = dump_bitmap_bit(r, off + i, bit);
-			if (rc)
-				return rc;
+		}
+		for (k = 0; k < len; k += 8) {
+			x = 0;
+			memcpy(&x, b + i + k, len - k < 8 ? len - k : 8);
+			x = le64toh(x);
+			while (x) {
+				bit = (unsigned int)__builtin_ctzll(x);
+				x &= x - 1;
+				slot = (off + i + k) * 8 + bit;
+				if (__builtin_expect(slot < max &&
+						     !(slots[slot] & refuse) &&
+						     (slots[slot] & (SNAPSHOT_SLOT_COUNT |
+								     SNAPSHOT_SLOT_CACHED)), 1)) {
+					slots[slot] |= mark;
+					continue;
+				}
+				rc = dump_bitmap_bit(r, off + i + k + bit / 8, bit % 8);
+				if (rc)
+					return rc;
+			}
 		}
 	}
 	return 0;
@@ -1491,13 +1662,161 @@ static int dump_orders_line(struct dump_reader *r, struct dump_cursor *c)
 	return dump_orders_apply(r, c, v);
 }
 
+/*
+ * "OFFSET ORDER\n" with 1..9 digits of offset and 1..2 of order, the shape
+ * of nearly every orders line: the line's length (with its newline), 0 for
+ * any other shape or a line cut by the end of the buffer (the NUL after the
+ * data is neither digit, space nor newline). The line is found in one
+ * 16-byte load, so the next line's address does not wait for the digits.
+ */
+static inline unsigned int dump_pair_line(const char *p, uint32_t *a,
+					  uint32_t *b)
+{
+	unsigned int nl, sp, dig, below, len, sep, digits;
+	uint64_t x;
+
+#ifdef DUMP_SSE2
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+
+	nl = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+	sp = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+	/* '0'..'9' shifted to -128..-119: below -118 as signed bytes. */
+	dig = (unsigned int)_mm_movemask_epi8(
+		_mm_cmplt_epi8(_mm_sub_epi8(v, _mm_set1_epi8((char)('0' + 128))),
+			       _mm_set1_epi8(-118)));
+	x = (uint64_t)_mm_cvtsi128_si64(v);
+#else
+	unsigned int i;
+
+	nl = sp = dig = 0;
+	for (i = 0; i < 16; i++) {
+		nl |= (unsigned int)(p[i] == '\n') << i;
+		sp |= (unsigned int)(p[i] == ' ') << i;
+		dig |= (unsigned int)dump_is_digit(p[i]) << i;
+		if (p[i] == '\n' || !p[i])
+			break;
+	}
+	memcpy(&x, p, 8);
+	x = le64toh(x);
+#endif
+	if (!nl)
+		return 0;
+	len = (unsigned int)__builtin_ctz(nl);
+	below = (1u << len) - 1;
+	sp &= below;
+	if (!sp || (sp & (sp - 1)) || ((dig | sp) & below) != below)
+		return 0;
+	sep = (unsigned int)__builtin_ctz(sp);
+	digits = len - sep - 1;
+	if (!sep || sep > 9 || !digits || digits > 2)
+		return 0;
+	if (sep <= 8) {
+		*a = dump_fold8(x, sep);
+	} else {
+		*a = dump_fold8(x, 8) * 10 + (uint32_t)(p[8] - '0');
+	}
+	*b = (uint32_t)(p[sep + 1] - '0');
+	if (digits == 2)
+		*b = *b * 10 + (uint32_t)(p[sep + 2] - '0');
+	return len + 1;
+}
+
+/*
+ * Whether the run of 2^@order slots at @w may be added: no slot in it is
+ * in a run yet. Words are tested four at a time where the run allows.
+ */
+static inline bool dump_run_free(const uint16_t *w, unsigned int order)
+{
+	const uint64_t mask = 0x0001000100010001ull * SNAPSHOT_SLOT_ORDER;
+	uint32_t n = 1u << order, i, y;
+	uint64_t x, any = 0;
+
+	if (order == 0)
+		return !(w[0] & SNAPSHOT_SLOT_ORDER);
+	if (order == 1) {
+		memcpy(&y, w, 4);
+		return !(y & (uint32_t)mask);
+	}
+	for (i = 0; i < n; i += 4) {
+		memcpy(&x, w + i, 8);
+		any |= x;
+	}
+	return !(any & mask);
+}
+
+/* Record the run: what snapshot_add_run() does once dump_run_free() agrees. */
+static inline void dump_run_set(uint16_t *w, unsigned int order)
+{
+	uint16_t mark = (uint16_t)((order + 1) << SNAPSHOT_SLOT_ORDER_SHIFT);
+	uint64_t wide = 0x0001000100010001ull * mark, x;
+	uint32_t n = 1u << order, i, y;
+
+	if (order == 0) {
+		w[0] |= (uint16_t)(mark | SNAPSHOT_SLOT_HEAD);
+		return;
+	}
+	if (order == 1) {
+		memcpy(&y, w, 4);
+		y |= (uint32_t)wide;
+		memcpy(w, &y, 4);
+	} else {
+		for (i = 0; i < n; i += 4) {
+			memcpy(&x, w + i, 8);
+			x |= wide;
+			memcpy(w + i, &x, 8);
+		}
+	}
+	w[0] |= SNAPSHOT_SLOT_HEAD;
+}
+
+/*
+ * Every orders line of the common shape in the buffer, checked and set in
+ * the slot words in place; any other line, and any line that breaks a
+ * rule, goes to dump_orders_apply() or the careful path, which name it.
+ */
+static int dump_orders_bulk(struct dump_text *t, struct dump_cursor *c)
+{
+	struct dump_reader *r = t->r;
+	uint16_t *slots = r->s->slots;
+	const uint64_t max = r->s->dev.max;
+	const uint32_t nr_orders = r->s->dev.nr_orders < SNAPSHOT_MAX_ORDER + 1 ?
+				   r->s->dev.nr_orders : SNAPSHOT_MAX_ORDER + 1;
+	const char *p = t->buf + t->pos;
+	unsigned long line = t->line;
+	unsigned int len;
+	uint32_t v[2];
+	int rc;
+
+	while ((len = dump_pair_line(p, &v[0], &v[1]))) {
+		line++;
+		if (__builtin_expect(v[1] >= nr_orders ||
+				     (uint64_t)v[0] + (1u << v[1]) > max ||
+				     !dump_run_free(slots + v[0], v[1]), 0)) {
+			/* Names the rule; never adds what the checks refused. */
+			c->line = line;
+			rc = dump_orders_apply(r, c, v);
+			if (rc) {
+				t->line = line;
+				return rc;
+			}
+		} else {
+			dump_run_set(slots + v[0], v[1]);
+		}
+		p += len;
+	}
+	t->line = line;
+	t->pos = (size_t)(p - t->buf);
+	return 0;
+}
+
 static int dump_read_orders(struct dump_reader *r)
 {
 	bool present;
 	int rc;
 
 	static const struct dump_text_ops ops = {
-		dump_orders_line, 2, dump_orders_apply,
+		.line = dump_orders_line, .nr_fast = 2, .apply = dump_orders_apply,
+		.bulk = dump_orders_bulk,
 	};
 
 	rc = dump_read_text_file(r, "orders", &ops, &present);
@@ -1629,8 +1948,8 @@ int dump_load(const char *dir, struct snapshot **out, struct diag *d)
 	diag_clear(d);
 	snprintf(r.path, sizeof(r.path), "%s", dir);
 	r.s = snapshot_new();
-	/* Zeroed, and 8 bytes longer: dump_fast_u32() reads past the end. */
-	r.buf = calloc(DUMP_CHUNK + 16, 1);
+	/* Zeroed, and longer: the fast parsers load past the end. */
+	r.buf = calloc(DUMP_CHUNK + DUMP_SLACK, 1);
 	if (!r.s || !r.buf) {
 		rc = dump_nomem(&r);
 		goto out;
