@@ -20,6 +20,12 @@
 int durable_write_file(const char *path, const void *data, size_t len,
 		       mode_t mode);
 
+/*
+ * durable_sync_dir - fsync the directory that holds @path, so a rename or
+ * creation in it survives a crash. Returns 0 or -errno.
+ */
+int durable_sync_dir(const char *path);
+
 /* durable_pwrite - write all of @buf at @off (retrying short writes). */
 int durable_pwrite(int fd, const void *buf, size_t len, off_t off);
 

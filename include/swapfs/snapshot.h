@@ -118,6 +118,8 @@ struct snapshot_next {
 	uint32_t offset;
 };
 #define SNAPSHOT_NEXT_GLOBAL	(-1)
+/* Largest CPU number a next hint may name (NR_CPUS is at most 8192 today). */
+#define SNAPSHOT_NEXT_CPU_MAX	65535
 
 /* An info key/value, in the order the source gave them. */
 struct snapshot_info {
@@ -302,6 +304,8 @@ const char *snapshot_folio_extra(const struct snapshot *s,
  * known folio flags, in the order a dump writes them.
  */
 const char *snapshot_folio_flag_name(unsigned int bit_index);
+/* snapshot_flag_name_ok - a flag name as dumps write them: [a-z0-9_]+. */
+bool snapshot_flag_name_ok(const char *name, size_t len);
 int snapshot_folio_flag_parse(const char *name, size_t len);	/* bit or -1 */
 
 /*

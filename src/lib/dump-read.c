@@ -47,7 +47,6 @@
 /* Readable bytes past the NUL that ends the data (16-byte loads). */
 #define DUMP_SLACK		64u
 #define DUMP_LINE_MAX		4096u
-#define DUMP_NEXT_CPU_MAX	65535u
 #define DUMP_MAP_BLOCK		64u
 /* Bounds that keep hostile text linear: exporters write a dozen keys, and
  * the kernel has fewer than 64 page flags. */
@@ -1336,17 +1335,6 @@ static int dump_read_continued(struct dump_reader *r)
 
 /* ---- cache ----------------------------------------------------------------- */
 
-static bool dump_flag_name_ok(const char *f, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!((f[i] >= 'a' && f[i] <= 'z') || (f[i] >= '0' && f[i] <= '9') ||
-		      f[i] == '_'))
-			return false;
-	return n > 0;
-}
-
 /* Whether comma-separated @list already holds @f. */
 static bool dump_flag_listed(const char *list, size_t len, const char *f,
 			     size_t n)
@@ -1382,7 +1370,7 @@ static int dump_cache_flags(struct dump_cursor *c, const char *f, size_t n,
 		if (!comma)
 			comma = end;
 		len = (size_t)(comma - f);
-		if (!dump_flag_name_ok(f, len))
+		if (!snapshot_flag_name_ok(f, len))
 			return dump_fail(c, "cache-flags",
 					 "flag '%.*s' is not a name of [a-z0-9_]",
 					 DUMP_SHOW(len), f);
@@ -1844,9 +1832,9 @@ static int dump_next_cpu(struct dump_cursor *c, int32_t *cpu)
 				 DUMP_SHOW(n), f);
 	if ((rc = dump_digits(c, "cpu", f, n, &v)))
 		return rc;
-	if (v > DUMP_NEXT_CPU_MAX)
-		return dump_fail(c, "next-cpu", "cpu %u is above %u", v,
-				 DUMP_NEXT_CPU_MAX);
+	if (v > SNAPSHOT_NEXT_CPU_MAX)
+		return dump_fail(c, "next-cpu", "cpu %u is above %d", v,
+				 SNAPSHOT_NEXT_CPU_MAX);
 	*cpu = (int32_t)v;
 	return 0;
 }
@@ -1866,7 +1854,7 @@ static int dump_next_line(struct dump_reader *r, struct dump_cursor *c)
 	    (rc = dump_check_offset(c, offset)))
 		return rc;
 	if (!r->next_seen) {
-		size_t bits = (size_t)(DUMP_NEXT_CPU_MAX + 2) * r->s->dev.nr_orders;
+		size_t bits = (size_t)(SNAPSHOT_NEXT_CPU_MAX + 2) * r->s->dev.nr_orders;
 
 		r->next_seen = calloc((bits + 7) / 8, 1);
 		if (!r->next_seen)

@@ -30,7 +30,6 @@
 
 #define DUMP_OUT_BUF		(1u << 20)
 #define DUMP_LINE_ROOM		64	/* longest numeric line, with room */
-#define DUMP_NEXT_CPU_MAX	65535
 #define DUMP_FORMAT		"swapfs-dump 1"
 
 /* Every file a dump can have: what a failed write removes. */
@@ -487,10 +486,10 @@ static int dump_check_next(struct dump_writer *w)
 
 	for (i = 0; i < s->nr_next; i++) {
 		n = &s->next[i];
-		if (n->cpu < SNAPSHOT_NEXT_GLOBAL || n->cpu > DUMP_NEXT_CPU_MAX)
+		if (n->cpu < SNAPSHOT_NEXT_GLOBAL || n->cpu > SNAPSHOT_NEXT_CPU_MAX)
 			return dump_refuse(w, "next", "next-cpu",
 					   "hint %zu: cpu %d is neither 0..%d nor global",
-					   i, n->cpu, DUMP_NEXT_CPU_MAX);
+					   i, n->cpu, SNAPSHOT_NEXT_CPU_MAX);
 		if (n->order >= s->dev.nr_orders)
 			return dump_refuse(w, "next", "order-range",
 					   "hint %zu: order %u is not below nr_orders %u",
@@ -503,7 +502,7 @@ static int dump_check_next(struct dump_writer *w)
 	if (!s->nr_next)
 		return 0;
 	/* A bit per (cpu, order), as the reader keeps them. */
-	seen = calloc(((size_t)(DUMP_NEXT_CPU_MAX + 2) * s->dev.nr_orders + 7) / 8, 1);
+	seen = calloc(((size_t)(SNAPSHOT_NEXT_CPU_MAX + 2) * s->dev.nr_orders + 7) / 8, 1);
 	if (!seen)
 		return diag_errno(w->d, w->dir, -ENOMEM);
 	for (i = 0; i < s->nr_next; i++) {
@@ -1028,27 +1027,6 @@ static void dump_remove_tmp(struct dump_writer *w)
 	rmdir(w->tmp);
 }
 
-static int dump_sync_parent(struct dump_writer *w)
-{
-	char parent[PATH_MAX];
-	const char *slash = strrchr(w->target, '/');
-	int fd, rc;
-
-	if (!slash)
-		snprintf(parent, sizeof(parent), ".");
-	else if (slash == w->target)
-		snprintf(parent, sizeof(parent), "/");
-	else
-		snprintf(parent, sizeof(parent), "%.*s",
-			 (int)(slash - w->target), w->target);
-	fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	rc = fsync(fd) ? -errno : 0;
-	close(fd);
-	return rc;
-}
-
 static int dump_write_files(struct dump_writer *w)
 {
 	int rc;
@@ -1090,7 +1068,7 @@ static int dump_commit(struct dump_writer *w)
 	}
 	close(w->tmpfd);
 	w->tmpfd = -1;
-	rc = dump_sync_parent(w);
+	rc = durable_sync_dir(w->target);
 	return rc ? diag_errno(w->d, w->dir, rc) : 0;
 }
 

@@ -64,7 +64,7 @@ int durable_close(int fd)
 	return rc;
 }
 
-static int durable_sync_dir(const char *path)
+int durable_sync_dir(const char *path)
 {
 	char copy[PATH_MAX];
 	int fd, rc;

@@ -54,7 +54,6 @@
 #define SNAPFILE_MAX_INFO	1024
 /* The dump's bounds: what its info line and next file can hold. */
 #define SNAPFILE_INFO_VALUE_MAX	4096
-#define SNAPFILE_NEXT_CPU_MAX	65535
 #define SNAPFILE_NR_FILES	6
 /* A runs blob entry: the run's slot in its cluster above its order. */
 #define SNAPFILE_RUN_SHIFT	4
@@ -282,18 +281,6 @@ static bool snapfile_kind_ok(const char *kind)
 	return false;
 }
 
-/* A flag name as the dump's cache file has them. */
-static bool snapfile_name_ok(const char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') ||
-		      p[i] == '_'))
-			return false;
-	return n > 0;
-}
-
 /* Whether the first @n bytes of @list hold @name as one of its items. */
 static bool snapfile_listed(const char *list, size_t n, const char *name,
 			    size_t len)
@@ -333,7 +320,7 @@ static const char *snapfile_list_parse(const char *text,
 	for (;;) {
 		comma = strchr(p, ',');
 		len = comma ? (size_t)(comma - p) : strlen(p);
-		if (!snapfile_name_ok(p, len))
+		if (!snapshot_flag_name_ok(p, len))
 			return "a name is empty or not made of [a-z0-9_]";
 		bit = parse(p, len);
 		if (bit >= 0) {
@@ -721,25 +708,6 @@ fail:
 	return rc;
 }
 
-static int snapfile_sync_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char dir[PATH_MAX];
-	int fd, rc;
-
-	if (!slash)
-		strcpy(dir, ".");
-	else if (snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path + 1),
-			  path) >= (int)sizeof(dir))
-		return -ENAMETOOLONG;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	rc = fsync(fd) ? -errno : 0;
-	close(fd);
-	return rc;
-}
-
 /* Rename without replacing: an existing @path stays, even one new since create. */
 static int snapfile_rename(const char *tmp, const char *path, bool replace)
 {
@@ -779,7 +747,7 @@ int snapfile_commit(struct snapfile *f, struct diag *d)
 		if (!rc) {
 			free(f->tmp);
 			f->tmp = NULL;
-			rc = snapfile_sync_dir(f->path);
+			rc = durable_sync_dir(f->path);
 		}
 	}
 	if (rc)
@@ -881,7 +849,7 @@ static int snapfile_check_rows(struct snapfile_writer *w)
 	for (i = 0; i < w->nr_counters; i++) {
 		size_t len = strnlen(c[i].name, sizeof(c[i].name));
 
-		if (len == sizeof(c[i].name) || !snapfile_name_ok(c[i].name, len))
+		if (len == sizeof(c[i].name) || !snapshot_flag_name_ok(c[i].name, len))
 			return snapfile_refuse(w, "snap-counter-name",
 					       "counter '%.*s' is not a name of [a-z0-9_], 1 to %zu bytes",
 					       (int)len, c[i].name, sizeof(c[i].name) - 1);
@@ -2410,7 +2378,7 @@ static int snapfile_next_row(struct snapfile_reader *r)
 	if ((rc = snapfile_int(r, 0, 0, INT64_MAX, "snap-next-pos", &pos)) ||
 	    (rc = snapfile_dense_key(r, "snap-next-pos", pos)) ||
 	    (sqlite3_column_type(r->st, 1) != SQLITE_NULL &&
-	     (rc = snapfile_int(r, 1, 0, SNAPFILE_NEXT_CPU_MAX, "snap-next-cpu", &cpu))) ||
+	     (rc = snapfile_int(r, 1, 0, SNAPSHOT_NEXT_CPU_MAX, "snap-next-cpu", &cpu))) ||
 	    (rc = snapfile_int(r, 2, 0, s->dev.nr_orders - 1, "snap-next-order", &ord)) ||
 	    (rc = snapfile_int(r, 3, 0, s->dev.max - 1, "snap-next-offset", &offset)))
 		return rc;
@@ -2620,7 +2588,7 @@ static int snapfile_counter_row(struct snapfile_reader *r)
 	    (rc = snapfile_int(r, 2, 0, INT64_MAX, "snap-counter-value", &value)))
 		return rc;
 	len = strlen(name);
-	if (len >= SNAPFILE_COUNTER_NAME_MAX || !snapfile_name_ok(name, len))
+	if (len >= SNAPFILE_COUNTER_NAME_MAX || !snapshot_flag_name_ok(name, len))
 		return snapfile_bad(r, "snap-counter-name",
 				    "name '%.40s' is not made of [a-z0-9_], 1 to %d bytes",
 				    name, SNAPFILE_COUNTER_NAME_MAX - 1);

@@ -339,6 +339,17 @@ const char *snapshot_folio_flag_name(unsigned int bit_index)
 		snapshot_folio_flags[bit_index] : NULL;
 }
 
+bool snapshot_flag_name_ok(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		      (name[i] >= '0' && name[i] <= '9') || name[i] == '_'))
+			return false;
+	return len > 0;
+}
+
 int snapshot_folio_flag_parse(const char *name, size_t len)
 {
 	int i;
