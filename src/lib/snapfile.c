@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1535,6 +1536,18 @@ struct snapfile_reader {
 	uint64_t run_next;		/* runs: the cluster the next row must exceed */
 	uint64_t run_end;		/* runs: where the previous run ends */
 	uint64_t nr_big;		/* slot words whose count is 127 */
+	/*
+	 * The share of the slots and runs tables this reader decodes:
+	 * clusters below cluster_to, run bits below word_end. A run that
+	 * reaches past word_end is held (its words are another thread's)
+	 * and set after the join; first_run is where the first run starts.
+	 */
+	uint32_t cluster_to;
+	uint64_t word_end;
+	uint64_t first_run;
+	uint64_t held_start;
+	unsigned int held_order;
+	bool held;
 	uint32_t nr_orders;		/* snapfile_read_counters() */
 	struct snapfile_counter *counters;
 	size_t nr_counters, alloc_counters;
@@ -2216,6 +2229,26 @@ static int snapfile_run_error(struct snapfile_reader *r, uint32_t ci,
 }
 
 /*
+ * A run that is valid but ends past this reader's share of the words
+ * (it crosses into the next thread's first cluster): hold it for the join.
+ * Only one can: any later run would start past the share. Returns 0 when
+ * held, -EINVAL when the run is simply wrong.
+ */
+static int snapfile_run_hold(struct snapfile_reader *r, uint32_t off,
+			     uint32_t n, uint32_t k, uint64_t start)
+{
+	if (off >= n || k >= r->s->dev.nr_orders || start < r->run_end ||
+	    start + (1u << k) > r->s->dev.max || r->held)
+		return -EINVAL;
+	if (r->first_run == UINT64_MAX)
+		r->first_run = start;
+	r->held = true;
+	r->held_start = start;
+	r->held_order = k;
+	return 0;
+}
+
+/*
  * A runs row: its entries ascend, within the cluster, each run ending by
  * max and after the one before (which may be in an earlier cluster: runs
  * cross clusters). The slot words were read without run bits, and every
@@ -2226,7 +2259,7 @@ static int snapfile_run_row(struct snapfile_reader *r)
 {
 	struct snapshot *s = r->s;
 	uint32_t first, n, nr, j, e, off, k, nr_orders = s->dev.nr_orders;
-	uint64_t start, end = r->run_end, max = s->dev.max;
+	uint64_t start, end = r->run_end;
 	uint16_t *slots = s->slots;
 	const uint8_t *p;
 	int64_t ci;
@@ -2253,6 +2286,9 @@ static int snapfile_run_row(struct snapfile_reader *r)
 	p = sqlite3_column_blob(r->st, 1);
 	if (!p)
 		return snapfile_nomem(r);
+	if ((uint64_t)ci >= r->cluster_to)
+		return snapfile_bad(r, "snap-run-cluster",
+				    "cluster %" PRId64 " is past this share of the table", ci);
 	first = snapshot_cluster_first(s, (uint32_t)ci);
 	n = snapshot_cluster_end(s, (uint32_t)ci) - first;
 	nr = (uint32_t)bytes / 4;
@@ -2263,10 +2299,15 @@ static int snapfile_run_row(struct snapfile_reader *r)
 		k = e & SNAPFILE_RUN_ORDER;
 		start = (uint64_t)first + off;
 		if (__builtin_expect(off >= n || k >= nr_orders || start < end ||
-				     start + (1u << k) > max, 0)) {
+				     start + (1u << k) > r->word_end, 0)) {
 			r->run_end = end;
-			return snapfile_run_error(r, (uint32_t)ci, p, j);
+			if (snapfile_run_hold(r, off, n, k, start))
+				return snapfile_run_error(r, (uint32_t)ci, p, j);
+			end = start + (1u << k);
+			continue;
 		}
+		if (r->first_run == UINT64_MAX)
+			r->first_run = start;
 		snapfile_mark_run(slots + start, k);
 		end = start + (1u << k);
 	}
@@ -2294,31 +2335,36 @@ static int snapfile_runs_until(struct snapfile_reader *r, sqlite3_stmt *st,
 	return *step == SQLITE_DONE ? 0 : snapfile_sql_fail(r->f, *step, r->d);
 }
 
-/*
- * The slots and runs tables side by side, each statement stepped once
- * through: a cluster's runs are set one cluster behind its words, while
- * those are still in the CPU's cache. One behind, because a run may reach
- * into the next cluster (never further: its order is at most
- * log2(cluster_size)), whose words are stored, not merged.
- */
-static int snapfile_slots_runs(struct snapfile_reader *r)
+/* Start a share: clusters [@from, @to), their words and no run yet. */
+static void snapfile_share_reset(struct snapfile_reader *r, uint32_t from,
+				 uint32_t to)
 {
-	sqlite3_stmt *slots = NULL, *runs = NULL;
-	int rc, step = SQLITE_DONE, rstep = SQLITE_DONE;
+	const struct snapshot *s = r->s;
 
-	rc = snapfile_prepare(r->f, "SELECT cluster, data FROM slots"
-			      " WHERE snapshot = ?1 ORDER BY cluster", &slots, r->d);
-	if (!rc)
-		rc = snapfile_prepare(r->f, "SELECT cluster, data FROM runs"
-				      " WHERE snapshot = ?1 ORDER BY cluster", &runs, r->d);
-	if (rc)
-		goto out;
-	sqlite3_bind_int64(slots, 1, r->id);
-	sqlite3_bind_int64(runs, 1, r->id);
-	r->next_key = 0;
-	r->run_next = 0;
-	r->run_end = 0;
-	rstep = sqlite3_step(runs);
+	r->next_key = from;
+	r->run_next = from;
+	r->run_end = snapshot_cluster_first(s, from);
+	r->cluster_to = to;
+	r->word_end = to == s->dev.nr_clusters ? s->dev.max :
+		      snapshot_cluster_first(s, to);
+	r->first_run = UINT64_MAX;
+	r->held = false;
+	r->nr_big = 0;
+}
+
+/*
+ * Decode the rows @slots and @runs yield (bound and ready to step), which
+ * must be exactly the clusters of the share: a cluster's runs are set one
+ * cluster behind its words, while those are still in the CPU's cache. One
+ * behind, because a run may reach into the next cluster (never further:
+ * its order is at most log2(cluster_size)), whose words are stored, not
+ * merged.
+ */
+static int snapfile_share_read(struct snapfile_reader *r, sqlite3_stmt *slots,
+			       sqlite3_stmt *runs)
+{
+	int rc = 0, step, rstep = sqlite3_step(runs);
+
 	while (!rc && (step = sqlite3_step(slots)) == SQLITE_ROW) {
 		r->st = slots;
 		r->table = "slots";
@@ -2331,11 +2377,247 @@ static int snapfile_slots_runs(struct snapfile_reader *r)
 		rc = snapfile_sql_fail(r->f, step, r->d);
 	if (!rc)
 		rc = snapfile_runs_until(r, runs, &rstep, INT64_MAX);
+	if (!rc && r->next_key != r->cluster_to)
+		rc = snapfile_bad(r, "snap-slots-cluster",
+				  "cluster %" PRIu64 " has no row", r->next_key);
+	r->st = NULL;
+	return rc;
+}
+
+/*
+ * The slots and runs tables side by side, through their primary keys,
+ * each statement stepped once: the canonical reading, whose first error
+ * is the one reported.
+ */
+static int snapfile_slots_runs(struct snapfile_reader *r)
+{
+	sqlite3_stmt *slots = NULL, *runs = NULL;
+	int rc;
+
+	rc = snapfile_prepare(r->f, "SELECT cluster, data FROM slots"
+			      " WHERE snapshot = ?1 ORDER BY cluster", &slots, r->d);
+	if (!rc)
+		rc = snapfile_prepare(r->f, "SELECT cluster, data FROM runs"
+				      " WHERE snapshot = ?1 ORDER BY cluster", &runs, r->d);
+	if (rc)
+		goto out;
+	sqlite3_bind_int64(slots, 1, r->id);
+	sqlite3_bind_int64(runs, 1, r->id);
+	snapfile_share_reset(r, 0, r->s->dev.nr_clusters);
+	rc = snapfile_share_read(r, slots, runs);
 out:
 	sqlite3_finalize(slots);
 	sqlite3_finalize(runs);
 	r->st = NULL;
 	return rc;
+}
+
+/*
+ * Big snapshots are read by two threads, each with its own connection:
+ * the second decodes the second half of the slots and runs tables while
+ * the first reads the clusters table and then the first half. So the
+ * slot words' first touch (the kernel zeroing 2 bytes a slot), the blob
+ * decoding and SQLite's own work are split over two cores. Each half
+ * walks its rows by rowid, which is how snapfile_append() lays them out
+ * (one B-tree walk, not index then table). Any surprise (an edited file
+ * whose rowids are not in cluster order, a bad row, a failed open) sends
+ * everything back to the canonical reading, so what is accepted and
+ * which error is reported never depend on the threads.
+ */
+#define SNAPFILE_SPLIT_MIN_CLUSTERS	8192u
+
+struct snapfile_half {
+	struct snapfile_reader r;
+	struct snapfile f;		/* the second half's own connection */
+	struct diag d;
+	int64_t slots_lo, slots_hi;	/* rowid ranges, inclusive */
+	int64_t runs_lo, runs_hi;
+	int rc;
+};
+
+/*
+ * The rowid of @table's row of snapshot @r->id with the first cluster >=
+ * @ci (@last: the last cluster's row), or @none when there is none.
+ */
+static int64_t snapfile_rowid_at(struct snapfile_reader *r, const char *table,
+				 uint32_t ci, bool last, int64_t none)
+{
+	char sql[160];
+	sqlite3_stmt *st;
+	int64_t v = none;
+
+	snprintf(sql, sizeof(sql), "SELECT rowid FROM %s WHERE snapshot = ?1"
+		 " AND cluster >= ?2 ORDER BY cluster%s LIMIT 1", table,
+		 last ? " DESC" : "");
+	if (sqlite3_prepare_v2(r->f->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return none;
+	sqlite3_bind_int64(st, 1, r->id);
+	sqlite3_bind_int64(st, 2, ci);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/*
+ * Where each half's rows are. The slots rows are one per cluster
+ * (snapfile_bounds() counted them), so a span as long as the cluster
+ * count holds exactly them; a runs row of another snapshot inside the
+ * runs span is caught by its snapshot column.
+ */
+static int snapfile_halves_plan(struct snapfile_reader *r, uint32_t mid,
+				struct snapfile_half *a, struct snapfile_half *b)
+{
+	uint32_t nr = r->s->dev.nr_clusters;
+	int64_t lo = snapfile_rowid_at(r, "slots", 0, false, -1);
+	int64_t hi = snapfile_rowid_at(r, "slots", 0, true, -1);
+	int64_t runs_lo, runs_hi, split;
+
+	if (lo < 0 || hi - lo + 1 != nr)
+		return -EAGAIN;
+	a->slots_lo = lo;
+	a->slots_hi = lo + mid - 1;
+	b->slots_lo = lo + mid;
+	b->slots_hi = hi;
+	runs_lo = snapfile_rowid_at(r, "runs", 0, false, 0);
+	runs_hi = snapfile_rowid_at(r, "runs", 0, true, -1);
+	split = snapfile_rowid_at(r, "runs", mid, false, runs_hi + 1);
+	a->runs_lo = runs_lo;
+	a->runs_hi = split - 1;
+	b->runs_lo = split;
+	b->runs_hi = runs_hi;
+	return 0;
+}
+
+static int snapfile_half_read(struct snapfile_half *h)
+{
+	struct snapfile_reader *r = &h->r;
+	sqlite3_stmt *slots = NULL, *runs = NULL;
+	int rc;
+
+	rc = snapfile_prepare(r->f, "SELECT cluster, data FROM slots WHERE"
+			      " rowid BETWEEN ?1 AND ?2 AND snapshot = ?3", &slots, r->d);
+	if (!rc)
+		rc = snapfile_prepare(r->f, "SELECT cluster, data FROM runs WHERE"
+				      " rowid BETWEEN ?1 AND ?2 AND snapshot = ?3", &runs, r->d);
+	if (!rc) {
+		sqlite3_bind_int64(slots, 1, h->slots_lo);
+		sqlite3_bind_int64(slots, 2, h->slots_hi);
+		sqlite3_bind_int64(slots, 3, r->id);
+		sqlite3_bind_int64(runs, 1, h->runs_lo);
+		sqlite3_bind_int64(runs, 2, h->runs_hi);
+		sqlite3_bind_int64(runs, 3, r->id);
+		rc = snapfile_share_read(r, slots, runs);
+	}
+	sqlite3_finalize(slots);
+	sqlite3_finalize(runs);
+	return rc;
+}
+
+static void *snapfile_half_thread(void *arg)
+{
+	struct snapfile_half *h = arg;
+
+	h->rc = snapfile_half_read(h);
+	return NULL;
+}
+
+/* The second half's connection: the same file, read-only. */
+static int snapfile_half_open(struct snapfile_half *h, const struct snapfile *f)
+{
+	h->f.path = f->path;
+	h->f.tmp_fd = -1;
+	if (sqlite3_open_v2(f->path, &h->f.db, SQLITE_OPEN_READONLY |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		return -EIO;
+	sqlite3_busy_timeout(h->f.db, SNAPFILE_BUSY_MS);
+	return sqlite3_exec(h->f.db, "PRAGMA query_only=1;", NULL, NULL, NULL) ==
+	       SQLITE_OK ? 0 : -EIO;
+}
+
+/*
+ * Join the halves: the first half's held run (it crosses into the second
+ * half's first cluster) must end where the second half's first run starts
+ * or before; then its bits are set.
+ */
+static int snapfile_halves_join(struct snapfile_reader *a,
+				const struct snapfile_reader *b)
+{
+	if (b->first_run != UINT64_MAX && b->first_run < a->run_end)
+		return -EINVAL;
+	if (a->held)
+		snapfile_mark_run(a->s->slots + a->held_start, a->held_order);
+	a->nr_big += b->nr_big;
+	return 0;
+}
+
+static int snapfile_clusters_rows(struct snapfile_reader *r)
+{
+	return snapfile_rows(r, "clusters", "SELECT idx, count, flags, ord FROM clusters"
+			     " WHERE snapshot = ?1 ORDER BY idx", snapfile_cluster_row);
+}
+
+/* The clusters, slots and runs tables by two threads; -EAGAIN: could not. */
+static int snapfile_read_split(struct snapfile_reader *r)
+{
+	uint32_t mid = r->s->dev.nr_clusters / 2;
+	struct snapfile_half *h;
+	pthread_t tid;
+	int rc;
+
+	h = calloc(2, sizeof(*h));
+	if (!h)
+		return -EAGAIN;
+	if (snapfile_halves_plan(r, mid, &h[0], &h[1]) ||
+	    snapfile_half_open(&h[1], r->f)) {
+		rc = -EAGAIN;
+		goto out;
+	}
+	h[1].r = *r;
+	h[1].r.f = &h[1].f;
+	h[1].r.d = &h[1].d;
+	snapfile_share_reset(&h[1].r, mid, r->s->dev.nr_clusters);
+	if (pthread_create(&tid, NULL, snapfile_half_thread, &h[1])) {
+		rc = -EAGAIN;
+		goto out;
+	}
+	h[0].r = *r;
+	h[0].r.d = &h[0].d;
+	rc = snapfile_clusters_rows(&h[0].r);
+	if (!rc) {
+		snapfile_share_reset(&h[0].r, 0, mid);
+		rc = snapfile_half_read(&h[0]);
+	}
+	pthread_join(tid, NULL);
+	if (!rc && !h[1].rc && !snapfile_halves_join(&h[0].r, &h[1].r))
+		r->nr_big = h[0].r.nr_big;
+	else
+		rc = -EAGAIN;
+out:
+	sqlite3_close_v2(h[1].f.db);
+	free(h);
+	return rc;
+}
+
+/*
+ * The clusters table, then the slots and runs tables side by side. On a
+ * read-only file big enough to pay for a thread, split in two first.
+ */
+static int snapfile_read_clusters_slots(struct snapfile_reader *r)
+{
+	struct snapshot *s = r->s;
+	int rc;
+
+	if (s->dev.nr_clusters >= SNAPFILE_SPLIT_MIN_CLUSTERS &&
+	    !r->f->writable && !r->f->tmp) {
+		if (!snapfile_read_split(r))
+			return 0;
+		/* back to a clean slate for the canonical reading */
+		memset(s->slots, 0, (size_t)s->dev.max * sizeof(*s->slots));
+		memset(s->clusters, 0, (size_t)s->dev.nr_clusters * sizeof(*s->clusters));
+	}
+	rc = snapfile_clusters_rows(r);
+	return rc ? rc : snapfile_slots_runs(r);
 }
 
 static int snapfile_folio_row(struct snapfile_reader *r)
@@ -2473,9 +2755,7 @@ static int snapfile_read_rows(struct snapfile_reader *r,
 	rc = snapshot_set_geometry(s, s->dev.max, s->dev.cluster_size);
 	if (rc)
 		return diag_errno(r->d, r->f->path, rc);
-	if ((rc = snapfile_rows(r, "clusters", "SELECT idx, count, flags, ord FROM clusters"
-				" WHERE snapshot = ?1 ORDER BY idx", snapfile_cluster_row)) ||
-	    (rc = snapfile_slots_runs(r)) ||
+	if ((rc = snapfile_read_clusters_slots(r)) ||
 	    (rc = snapfile_rows(r, "counts", "SELECT slot, count FROM counts"
 				" WHERE snapshot = ?1 ORDER BY slot", snapfile_counts_row)) ||
 	    (rc = snapfile_counts_complete(r)) ||

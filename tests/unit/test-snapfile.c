@@ -802,6 +802,123 @@ static void test_edits(void)
 	unlink(bad);
 }
 
+/* ---- big files: read by two threads ---- */
+
+/*
+ * 9000 clusters of 16 slots: past the size at which snapfile_read()
+ * splits the slots and runs tables between two threads at cluster 4500
+ * (slot 72000). Runs on both sides, one crossing the split, NULL rows,
+ * 2-byte blobs and big counts in both halves.
+ */
+#define BIG_CLUSTERS	9000u
+#define BIG_MID_SLOT	(BIG_CLUSTERS / 2 * 16)
+
+static struct snapshot *make_big(void)
+{
+	static const char *const info[][2] = {
+		{ "format", "swapfs-dump 1" }, { "kernel", "7.1.0" },
+		{ "page_size", "4096" }, { "cluster_size", "16" },
+		{ "max", "144000" },
+	};
+	struct snapshot *s = snapshot_new();
+	struct info_error e;
+	uint32_t i, clash;
+	size_t k;
+
+	for (k = 0; k < sizeof(info) / sizeof(info[0]); k++)
+		snapshot_info_add(s, info[k][0], info[k][1]);
+	if (info_apply(s, &e) || snapshot_set_geometry(s, 144000, 16)) {
+		fprintf(stderr, "# make_big: %s\n", e.why);
+		exit(99);
+	}
+	snapshot_set_string(&s->prov.source_kind, "sim");
+	snapshot_set_string(&s->prov.source_path, "/tmp/big");
+	snapshot_set_string(&s->prov.created, "2026-01-02T03:04:05Z");
+	s->files = SNAPSHOT_HAS_ORDERS;
+	for (i = 1; i < s->dev.max; i++)
+		if ((i / 16) % 7 != 3)		/* every 7th cluster stays empty */
+			snapshot_set_count(s, i, 1 + i % 3);
+	snapshot_set_count(s, 1000, 300);		/* big, first half */
+	snapshot_set_count(s, BIG_MID_SLOT + 40, 20);	/* 2-byte blob, second half */
+	snapshot_set_count(s, 140000, 70000);		/* big, second half */
+	s->slots[BIG_MID_SLOT + 8] |= SNAPSHOT_SLOT_CACHED;
+	for (i = 16; i < s->dev.max - 16; i += 64)
+		if ((i / 16) % 7 != 3 && (i / 16 + 1) % 7 != 3)
+			add_run(s, i, 2);
+	add_run(s, BIG_MID_SLOT - 4, 3);	/* crosses the split */
+	add_run(s, BIG_MID_SLOT + 4, 2);	/* the second half's first run */
+	for (i = 0; i < s->dev.nr_clusters; i++) {
+		s->clusters[i].count = i % 7 == 3 ? 0 : 16;
+		s->clusters[i].flags = i % 7 == 3 ? SNAPSHOT_CLUSTER_FREE :
+						    SNAPSHOT_CLUSTER_FULL;
+	}
+	s->clusters[0].count = 16;
+	if (snapshot_finish(s, &clash))
+		exit(99);
+	return s;
+}
+
+static void expect_big_bad(const char *what, const char *text, const char *rule,
+			   const char *where)
+{
+	struct snapshot *s;
+	struct diag d;
+	int rc;
+
+	copy_file(good, bad);
+	sql(bad, text);
+	s = read_file(bad, 0, &rc, &d);
+	snapshot_free(s);
+	ok(rc == -EINVAL && !strcmp(d.rule, rule) && strstr(d.msg, where),
+	   "big file, %s: [%s] %s", what, rule, d.msg);
+}
+
+static void test_split(void)
+{
+	struct snapshot *s = make_big(), *back;
+	char saved[PATH_MAX];
+	struct diag d;
+	int rc;
+
+	strcpy(saved, good);
+	path_in(good, "big.db");
+	path_in(bad, "big-bad.db");
+	rc = write_file(good, false, &s, 1, &d);
+	ok(!rc, "a file of %u clusters is written: %s", BIG_CLUSTERS, d.msg);
+	back = read_file(good, 0, &rc, &d);
+	ok(!rc && back && same(s, back, 1),
+	   "read back by two threads, it is the same snapshot (run across the split included) %s",
+	   d.msg);
+	snapshot_free(back);
+
+	/* rowids out of cluster order: the canonical reading, same result */
+	copy_file(good, bad);
+	sql(bad, "UPDATE slots SET rowid = rowid + 1000000 WHERE cluster = 4600;"
+		 "UPDATE runs SET rowid = rowid + 1000000 WHERE cluster = 100");
+	back = read_file(bad, 0, &rc, &d);
+	ok(!rc && back && same(s, back, 1),
+	   "rows moved out of rowid order are still read right %s", d.msg);
+	snapshot_free(back);
+
+	/* errors are the canonical ones, whichever half they are in */
+	expect_big_bad("a short blob in the first half",
+		       "UPDATE slots SET data = X'0102' WHERE cluster = 100",
+		       "snap-slots-size", "cluster=100");
+	expect_big_bad("a short blob in the second half",
+		       "UPDATE slots SET data = X'0102' WHERE cluster = 8000",
+		       "snap-slots-size", "cluster=8000");
+	expect_big_bad("a run inside the run that crosses the split",
+		       "UPDATE runs SET data = X'20000000' WHERE cluster = 4500",
+		       "snap-run-overlap", "cluster=4500");
+	expect_big_bad("a missing slots row in the second half",
+		       "DELETE FROM slots WHERE cluster = 8999",
+		       "snap-slots-rows", "slots");
+	unlink(bad);
+	unlink(good);
+	strcpy(good, saved);
+	snapshot_free(s);
+}
+
 int main(int argc, char **argv)
 {
 	fixtures = argc > 1 ? argv[1] : ".";
@@ -817,6 +934,7 @@ int main(int argc, char **argv)
 	test_lifecycle();
 	test_probe();
 	test_edits();
+	test_split();
 	unlink(good);
 	rmdir(dir);
 	return tap_done();
