@@ -35,6 +35,10 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+#if defined(__SSE2__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#include <emmintrin.h>
+#define SNAPFILE_SSE2	1
+#endif
 
 #include "config.h"
 #include "swapfs/durable.h"
@@ -1110,6 +1114,54 @@ static inline unsigned int snapfile_lanes_big(uint64_t x)
  * slot when every count fits 4 bits, else 2 (bits 0..10, little endian).
  * Returns the blob's length; *@all gets the OR of the words.
  */
+#ifdef SNAPFILE_SSE2
+/* 16 words to 16 bytes at a time; returns how many were done. */
+static uint32_t snapfile_encode_bytes_fast(uint8_t *out, const uint16_t *src,
+					   uint32_t n)
+{
+	const __m128i count = _mm_set1_epi16(SNAPFILE_BYTE_COUNT);
+	const __m128i flags = _mm_set1_epi16(SNAPFILE_BYTE_FLAGS);
+	__m128i a, b;
+	uint32_t j;
+
+	for (j = 0; j + 16 <= n; j += 16) {
+		a = _mm_loadu_si128((const __m128i *)(src + j));
+		b = _mm_loadu_si128((const __m128i *)(src + j + 8));
+		a = _mm_or_si128(_mm_and_si128(a, count),
+				 _mm_and_si128(_mm_srli_epi16(a, SNAPFILE_BYTE_SHIFT), flags));
+		b = _mm_or_si128(_mm_and_si128(b, count),
+				 _mm_and_si128(_mm_srli_epi16(b, SNAPFILE_BYTE_SHIFT), flags));
+		_mm_storeu_si128((__m128i *)(out + j), _mm_packus_epi16(a, b));
+	}
+	return j;
+}
+
+/* Bit i set when word i of 8 from @src heads a run. */
+static inline unsigned int snapfile_heads8(const uint16_t *src)
+{
+	const __m128i head = _mm_set1_epi16(SNAPSHOT_SLOT_HEAD);
+	__m128i x = _mm_and_si128(_mm_loadu_si128((const __m128i *)src), head);
+
+	x = _mm_cmpeq_epi16(x, head);
+	return (unsigned int)_mm_movemask_epi8(_mm_packs_epi16(x, x)) & 0xffu;
+}
+#else
+static uint32_t snapfile_encode_bytes_fast(uint8_t *out, const uint16_t *src,
+					   uint32_t n)
+{
+	return 0;
+}
+
+static inline unsigned int snapfile_heads8(const uint16_t *src)
+{
+	unsigned int i, m = 0;
+
+	for (i = 0; i < 8; i++)
+		m |= (src[i] & SNAPSHOT_SLOT_HEAD ? 1u : 0u) << i;
+	return m;
+}
+#endif
+
 static uint32_t snapfile_encode(uint8_t *out, const uint16_t *src, uint32_t n,
 				uint16_t *all)
 {
@@ -1127,7 +1179,8 @@ static uint32_t snapfile_encode(uint8_t *out, const uint16_t *src, uint32_t n,
 	if (!(*all & SNAPSHOT_SLOT_STORED))
 		return 0;
 	if (!(*all & SNAPFILE_WORD_WIDE)) {
-		for (j = 0; j < n; j++)
+		j = snapfile_encode_bytes_fast(out, src, n);
+		for (; j < n; j++)
 			out[j] = (uint8_t)((src[j] & SNAPFILE_BYTE_COUNT) |
 					   ((src[j] >> SNAPFILE_BYTE_SHIFT) &
 					    SNAPFILE_BYTE_FLAGS));
@@ -1148,19 +1201,23 @@ static uint32_t snapfile_encode(uint8_t *out, const uint16_t *src, uint32_t n,
 static uint32_t snapfile_run_entries(uint32_t *out, const uint16_t *src,
 				     uint32_t n, unsigned int *top)
 {
-	uint32_t j, nr = 0;
-	uint64_t x;
+	uint32_t i, j, nr = 0;
+	unsigned int m;
 	int k;
 
 	*top = 0;
-	for (j = 0; j < n; j++) {
-		if (!(j & 3) && j + 4 <= n) {
-			memcpy(&x, src + j, sizeof(x));
-			if (!(x & SNAPFILE_LANES(SNAPSHOT_SLOT_HEAD))) {
-				j += 3;
+	for (j = 0; j + 8 <= n; j += 8) {
+		for (m = snapfile_heads8(src + j); m; m &= m - 1) {
+			i = j + (uint32_t)__builtin_ctz(m);
+			k = snapshot_slot_order(src[i]);
+			if (k < 0)
 				continue;
-			}
+			if ((unsigned int)k > *top)
+				*top = (unsigned int)k;
+			out[nr++] = htole32(i << SNAPFILE_RUN_SHIFT | (unsigned int)k);
 		}
+	}
+	for (; j < n; j++) {
 		if (!(src[j] & SNAPSHOT_SLOT_HEAD) ||
 		    (k = snapshot_slot_order(src[j])) < 0)
 			continue;
