@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -77,6 +78,13 @@ struct dump_reader {
 	bool discard_memset;		/* era_discard_memset() */
 	char path[PATH_MAX + 32];	/* "<dir>/<file>" being read */
 	char *buf;			/* DUMP_CHUNK + DUMP_SLACK, shared by every file */
+	/*
+	 * A helper thread decoding the second half of the map: it does the
+	 * plain blocks only and stops (-EAGAIN) where a block needs the
+	 * careful path, which has effects in slot order (pending
+	 * continuations, big counts) and names errors.
+	 */
+	bool deferring;
 
 	unsigned long *info_lines;	/* line of each s->info entry */
 	uint16_t dec[256];		/* swap_map byte -> slot word */
@@ -214,20 +222,16 @@ static int dump_read_full(struct dump_reader *r, int fd, char *buf, size_t len,
 	return 0;
 }
 
-/*
- * Feed exactly @size bytes (the size already checked against the info) to
- * @fn in chunks. A file that changes size while it is read breaks @rule.
- */
-static int dump_read_binary(struct dump_reader *r, int fd, uint64_t size,
-			    const char *rule, dump_chunk_fn fn)
+/* Feed the bytes of @fd from @off (its file offset) up to @end to @fn in chunks. */
+static int dump_read_chunks(struct dump_reader *r, int fd, uint64_t off,
+			    uint64_t end, uint64_t size, const char *rule,
+			    dump_chunk_fn fn)
 {
-	uint64_t off = 0;
 	size_t got, want;
-	char extra;
 	int rc;
 
-	while (off < size) {
-		want = size - off < DUMP_CHUNK ? (size_t)(size - off) : DUMP_CHUNK;
+	while (off < end) {
+		want = end - off < DUMP_CHUNK ? (size_t)(end - off) : DUMP_CHUNK;
 		rc = dump_read_full(r, fd, r->buf, want, &got);
 		if (rc)
 			return rc;
@@ -240,12 +244,113 @@ static int dump_read_binary(struct dump_reader *r, int fd, uint64_t size,
 			return rc;
 		off += got;
 	}
+	return 0;
+}
+
+/* After @size bytes the file must end: one that grows breaks @rule. */
+static int dump_read_end(struct dump_reader *r, int fd, uint64_t size,
+			 const char *rule)
+{
+	size_t got;
+	char extra;
+	int rc;
+
 	rc = dump_read_full(r, fd, &extra, 1, &got);
 	if (!rc && got)
 		return diag_byte(r->d, r->path, size, rule,
 				 "file grew while being read (it was %llu bytes)",
 				 (unsigned long long)size);
 	return rc;
+}
+
+/*
+ * Maps of big devices are decoded by two threads: a helper takes the
+ * second half with pread() and does what needs no careful path, while
+ * this thread reads the first half; then this thread goes on from where
+ * the helper stopped (at the end, or at the first block it deferred, or
+ * at a short read). So every effect in slot order and every error is the
+ * one the single-threaded reading has, and copying and decoding the
+ * biggest file of a dump take two cores.
+ */
+#define DUMP_SPLIT_MIN		(64ull << 20)
+
+struct dump_half {
+	struct dump_reader r;
+	struct diag d;
+	int fd;
+	uint64_t from, to;	/* the bytes to decode */
+	uint64_t done;		/* decoded: from..done */
+	dump_chunk_fn fn;
+};
+
+static void *dump_half_thread(void *arg)
+{
+	struct dump_half *h = arg;
+	uint64_t off = h->from;
+	size_t want;
+	ssize_t n;
+
+	while (off < h->to) {
+		want = h->to - off < DUMP_CHUNK ? (size_t)(h->to - off) : DUMP_CHUNK;
+		n = pread(h->fd, h->r.buf, want, (off_t)off);
+		if (n != (ssize_t)want ||
+		    h->fn(&h->r, (const uint8_t *)h->r.buf, off, want))
+			break;
+		off += want;
+	}
+	h->done = off;
+	return NULL;
+}
+
+/*
+ * Feed exactly @size bytes (the size already checked against the info) to
+ * @fn in chunks; @split: by two threads when big (the maps). A file that
+ * changes size while it is read breaks @rule.
+ */
+static int dump_read_binary(struct dump_reader *r, int fd, uint64_t size,
+			    const char *rule, dump_chunk_fn fn, bool split)
+{
+	uint64_t mid = size / 2 / DUMP_CHUNK * DUMP_CHUNK;
+	struct dump_half *h = NULL;
+	pthread_t tid;
+	int rc;
+
+	if (size < DUMP_SPLIT_MIN || !split)
+		goto alone;
+	h = calloc(1, sizeof(*h));
+	if (h)
+		h->r.buf = calloc(DUMP_CHUNK + DUMP_SLACK, 1);
+	if (!h || !h->r.buf)
+		goto alone;
+	h->r = (struct dump_reader){ .dir = r->dir, .dirfd = -1, .s = r->s,
+				     .d = &h->d, .era = r->era,
+				     .discard_memset = r->discard_memset,
+				     .buf = h->r.buf, .nr_discard = r->nr_discard,
+				     .deferring = true };
+	memcpy(h->r.dec, r->dec, sizeof(r->dec));
+	memcpy(h->r.tb_dec, r->tb_dec, sizeof(r->tb_dec));
+	h->fd = fd;
+	h->from = mid;
+	h->to = size;
+	h->fn = fn;
+	if (pthread_create(&tid, NULL, dump_half_thread, h))
+		goto alone;
+	/* the first half; a short read ends it as the whole reading would */
+	rc = dump_read_chunks(r, fd, 0, mid, size, rule, fn);
+	pthread_join(tid, NULL);
+	if (!rc && lseek(fd, (off_t)h->done, SEEK_SET) < 0)
+		rc = diag_errno(r->d, r->path, -errno);
+	if (!rc)
+		rc = dump_read_chunks(r, fd, h->done, size, size, rule, fn);
+	free(h->r.buf);
+	free(h);
+	return rc ? rc : dump_read_end(r, fd, size, rule);
+alone:
+	if (h)
+		free(h->r.buf);
+	free(h);
+	rc = dump_read_chunks(r, fd, 0, size, size, rule, fn);
+	return rc ? rc : dump_read_end(r, fd, size, rule);
 }
 
 /* ---- text ---------------------------------------------------------------- */
@@ -905,6 +1010,8 @@ static int dump_map_block_special(struct dump_reader *r, const uint8_t *b,
 	size_t i;
 	int rc;
 
+	if (r->deferring)	/* the careful path is the first thread's */
+		return -EAGAIN;
 	for (i = 0; i < n; i++) {
 		uint16_t v = r->dec[b[i]];
 
@@ -987,6 +1094,8 @@ static int dump_map_discard(struct dump_reader *r, const uint8_t *b,
 {
 	size_t i;
 
+	if (r->deferring)	/* the careful path is the first thread's */
+		return -EAGAIN;
 	for (i = 0; i < n; i++)
 		if (b[i] != ERA_MAP_BAD)
 			return diag_byte(r->d, r->path, slot + i, "discard-memset",
@@ -1032,6 +1141,8 @@ static int dump_table_block_special(struct dump_reader *r, const uint8_t *b,
 	uint64_t x;
 	int rc;
 
+	if (r->deferring)	/* the careful path is the first thread's */
+		return -EAGAIN;
 	for (i = 0; i < words; i++) {
 		memcpy(&x, b + 8 * i, 8);
 		x = le64toh(x);
@@ -1216,10 +1327,10 @@ static int dump_read_map(struct dump_reader *r, int fd, uint64_t size)
 	dump_set_path(r, name);
 	if (r->era->swap_table) {
 		era_table_decoder(r->tb_dec);
-		return dump_read_binary(r, fd, size, "table-size", dump_table_chunk);
+		return dump_read_binary(r, fd, size, "table-size", dump_table_chunk, true);
 	}
 	era_map_decoder(r->era, r->dec);
-	return dump_read_binary(r, fd, size, "map-size", dump_map_chunk);
+	return dump_read_binary(r, fd, size, "map-size", dump_map_chunk, true);
 }
 
 /* ---- continued --------------------------------------------------------------- */
@@ -1602,7 +1713,7 @@ static int dump_read_bitmap(struct dump_reader *r, const char *name,
 			       (unsigned long long)want);
 	if (!rc) {
 		r->bitmap_bit = mark;
-		rc = dump_read_binary(r, fd, want, "bitmap-size", dump_bitmap_chunk);
+		rc = dump_read_binary(r, fd, want, "bitmap-size", dump_bitmap_chunk, false);
 	}
 	close(fd);
 	if (!rc)
