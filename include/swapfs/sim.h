@@ -29,6 +29,13 @@
  * succeeds and leaves the state consistent, or returns an error and
  * changes nothing (-EINVAL for an operation the kernel would never do:
  * unmapping a slot with no folio, putting a free slot, ...).
+ *
+ * (Added:) -ENOSPC is the kernel's own outcome, not a refusal: what the
+ * failed attempt did on the way (lists rotated, next hints reset, cache
+ * reclaimed, discards run) stays, as it would in the kernel. An operation
+ * whose allocation filled the device runs the swap_reclaim_work() it
+ * scheduled before it returns. The simulator does not model the v6.12
+ * per-CPU swap slots cache: every order-0 folio allocates on its own.
  */
 #ifndef SWAPFS_SIM_H
 #define SWAPFS_SIM_H
@@ -77,7 +84,7 @@ struct sim_config {
 	/*
 	 * Run sim_check() after every operation and fail the operation with
 	 * -EUCLEAN (and the message in the diag of sim_new()) when an
-	 * invariant broke. For tests; costs O(clusters) per operation.
+	 * invariant broke. For tests; costs O(slots + clusters) per operation.
 	 */
 	bool check_always;
 };
@@ -105,6 +112,13 @@ int sim_new(const struct sim_config *cfg, const uint32_t *bad, size_t nr_bad,
  * must match @s (slots, cluster_size, page_size); -EINVAL with @d naming
  * the field otherwise, or when @s is inconsistent (a count that does not
  * match the slots, a list flag that contradicts the count).
+ * (Added:) @s is freed on error too. A cluster on no list (flag none)
+ * goes where the free side would put it (free, full, or nonfull of its
+ * order); discard clusters on a device without discard become free; a
+ * cluster of bad slots with count 0 (the pre-6.15 discard memset) becomes
+ * a discard cluster of free slots; runs holding a free slot are dropped;
+ * zero/zswap bits on free slots are cleared; hints not aligned to their
+ * order are dropped; sim_ops() continues from the provenance step.
  */
 int sim_from_snapshot(struct snapshot *s, const struct sim_config *cfg,
 		      struct sim **out, struct diag *d);
@@ -154,7 +168,10 @@ int sim_swap_dup_entry_direct(struct sim *sim, uint32_t offset, uint32_t nr);
  * sim_swap_put_entries_direct - swap_put_entries_direct(): zap/munmap/
  * MADV_DONTNEED of @nr swap PTEs from @offset: -1 on each; a slot reaching
  * 0 with no cached folio is freed (__swap_cluster_free_entries(), cluster
- * relocated), a cached one becomes cache-only.
+ * relocated), a cached one becomes cache-only. (Added:) then, as
+ * swap_put_entries_cluster() does with TTRS_FULL, a cached folio whose
+ * slots all reached 0 is reclaimed when vm_swap_full(); TTRS_UNMAPPED is
+ * not modelled (the simulator does not know whether the folio is mapped).
  */
 int sim_swap_put_entries_direct(struct sim *sim, uint32_t offset, uint32_t nr);
 
@@ -174,6 +191,13 @@ int sim_swap_cache_del_folio(struct sim *sim, uint32_t offset);
  * the kernel would free the cache (vm_swap_full(), or no references left)
  * it leaves it too. *@got receives the order brought in, *@start its first
  * slot. -EINVAL when @offset is not swapped out (count 0 or cached).
+ * (Added, precisely:) every order from @order down is tried; ranges with
+ * zswap or a partial zeromap are skipped silently, busy ones count
+ * swpin_fallback (newest only; v6.12 counted only allocation failures).
+ * The cache is dropped when no slot of the folio is referenced any more
+ * (should_try_to_free_swap() taken as true: a write fault by the only
+ * user), and always on v6.12's swapcache-skipping path (synchronous_io
+ * and the faulting entry's count 1).
  */
 int sim_swap_in(struct sim *sim, unsigned int cpu, uint32_t offset,
 		unsigned int order, unsigned int *got, uint32_t *start);
@@ -208,6 +232,9 @@ int sim_set_counter(struct sim *sim, enum sim_counter c, unsigned int order,
 /* sim_nr_orders - SWAP_NR_ORDERS of this device (log2(cluster_size) + 1). */
 unsigned int sim_nr_orders(const struct sim *sim);
 
+/* sim_nr_cpus - the simulated CPUs (sim_config.cpus). */
+unsigned int sim_nr_cpus(const struct sim *sim);
+
 /* sim_ops - allocation and free operations done so far (the step). */
 uint64_t sim_ops(const struct sim *sim);
 
@@ -224,6 +251,14 @@ uint64_t sim_inuse(const struct sim *sim);
  * naming the cluster or slot and the rule ("sim-cluster-count", ...).
  */
 int sim_check(const struct sim *sim, struct diag *d);
+
+/*
+ * sim_diag - the report of the last failed check_always check (empty when
+ * none failed): the same text the diag given to sim_new() or
+ * sim_from_snapshot() received, kept by the simulator so a caller that
+ * passed NULL or a short-lived diag can still read it. (Addition.)
+ */
+const struct diag *sim_diag(const struct sim *sim);
 
 /*
  * sim_snapshot - the current state as a model: slots, clusters, swap-cache

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <swapfs/snapfile.h>
 #include <swapfs/source.h>
 
 #include "config.h"
@@ -83,7 +84,7 @@ int64_t cli_parse_snapshot_id(const struct cli_cmd *cmd, const char *arg)
 
 int cli_diag_error(const char *what, int rc, const struct diag *d)
 {
-	if (d->msg[0])
+	if (d && d->msg[0])
 		fprintf(stderr, "%s: %s\n", program_invocation_short_name, d->msg);
 	else
 		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
@@ -97,5 +98,24 @@ int cli_load_source(const char *src, int64_t id, struct snapshot **out)
 	int rc;
 
 	rc = source_load(src, id, out, &d);
+	return rc ? cli_diag_error(src, rc, &d) : SWAPFS_EXIT_OK;
+}
+
+int cli_load_counters(const char *src, int64_t id, struct snapfile_counter **c,
+		      size_t *nr)
+{
+	struct snapfile *f;
+	struct diag d;
+	int rc;
+
+	*c = NULL;
+	*nr = 0;
+	if (!snapfile_probe(src))
+		return SWAPFS_EXIT_OK;
+	rc = snapfile_open(src, false, &f, &d);
+	if (!rc) {
+		rc = snapfile_read_counters(f, id, c, nr, &d);
+		snapfile_close(f);
+	}
 	return rc ? cli_diag_error(src, rc, &d) : SWAPFS_EXIT_OK;
 }

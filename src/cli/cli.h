@@ -34,6 +34,7 @@ extern const struct cli_cmd cmd_import_entry;
 extern const struct cli_cmd cmd_export_entry;
 extern const struct cli_cmd cmd_stat_entry;
 extern const struct cli_cmd cmd_check_entry;
+extern const struct cli_cmd cmd_sim_entry;
 
 /* Long-only options start past every short one (util-linux convention). */
 enum {
@@ -91,13 +92,23 @@ int64_t cli_parse_snapshot_id(const struct cli_cmd *cmd, const char *arg);
  */
 int cli_load_source(const char *src, int64_t id, struct snapshot **out);
 
+struct snapfile_counter;
+
+/*
+ * cli_load_counters - the per-order event counters stored with snapshot
+ * @id (0 = last) of SRC; none (*@nr 0) when SRC is not a snapshot file.
+ * *@c is malloc'ed. Prints and returns the exit code on failure.
+ */
+int cli_load_counters(const char *src, int64_t id, struct snapfile_counter **c,
+		      size_t *nr);
+
 struct diag;
 
 /*
  * cli_diag_error - print "swapfs: <diag>" or, when the library said
  * nothing, "swapfs: <what>: <strerror>". Returns exit code 3.
  */
-int cli_diag_error(const char *what, int rc, const struct diag *d);
+int cli_diag_error(const char *what, int rc, const struct diag *d);	/* @d may be NULL */
 
 /* Map a library -errno to an exit code: ENOMEM, EIO, EACCES... -> 3. */
 int cli_exit_for(int rc);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <swapfs/analysis.h>
+#include <swapfs/snapfile.h>
 
 #include "cli.h"
 #include "json.h"
@@ -171,6 +172,134 @@ enomem:
 	return -ENOMEM;
 }
 
+/* The counters hugepages-<size>kB/stats has for swap, in its order. */
+static const char *const cmd_stat_counter_names[] = {
+	"swpout", "swpout_fallback", "swpin", "swpin_fallback",
+};
+#define CMD_STAT_NR_COUNTERS	4
+
+/* Stored counters of one order (0 when not stored), by cmd_stat_counter_names. */
+struct cmd_stat_counters {
+	const struct snapfile_counter *c;
+	size_t nr;
+};
+
+static uint64_t cmd_stat_counter(const struct cmd_stat_counters *cs,
+				 unsigned int order, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cs->nr; i++)
+		if (cs->c[i].order == order && !strcmp(cs->c[i].name, name))
+			return cs->c[i].value;
+	return 0;
+}
+
+static bool cmd_stat_order_counted(const struct cmd_stat_counters *cs,
+				   unsigned int order)
+{
+	size_t i;
+
+	for (i = 0; i < cs->nr; i++)
+		if (cs->c[i].order == order)
+			return true;
+	return false;
+}
+
+enum { CNT_ORDER, CNT_SIZE, CNT_SWPOUT, CNT_SWPOUT_FALLBACK, CNT_SWPIN,
+       CNT_SWPIN_FALLBACK, CNT_SHARE, CNT_NR };
+
+/* The per-order swap counters, as hugepages-<size>kB/stats has them. */
+static int cmd_stat_human_counters(const struct snapshot *s,
+				   const struct cmd_stat_counters *cs)
+{
+	static const struct output_column cols[CNT_NR] = {
+		[CNT_ORDER] = { "ORDER", SCOLS_JSON_NUMBER, 5, SCOLS_FL_RIGHT },
+		[CNT_SIZE] = { "SIZE", SCOLS_JSON_STRING, 5, SCOLS_FL_RIGHT },
+		[CNT_SWPOUT] = { "SWPOUT", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
+		[CNT_SWPOUT_FALLBACK] = { "SWPOUT_FALLBACK", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
+		[CNT_SWPIN] = { "SWPIN", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
+		[CNT_SWPIN_FALLBACK] = { "SWPIN_FALLBACK", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
+		[CNT_SHARE] = { "FALLBACK%", SCOLS_JSON_STRING, 6, SCOLS_FL_RIGHT },
+	};
+	struct libscols_table *tb;
+	unsigned int k;
+	size_t i;
+
+	for (i = 0; i < cs->nr && !cs->c[i].value; i++)
+		;
+	if (i == cs->nr)	/* nothing counted: no table */
+		return 0;
+	tb = output_table_new("counters", OUTPUT_HUMAN, false);
+	if (!tb)
+		return -ENOMEM;
+	for (i = 0; i < CNT_NR; i++)
+		if (output_add_column(tb, &cols[i]))
+			goto enomem;
+	for (k = 1; k < s->dev.nr_orders; k++) {
+		struct libscols_line *ln;
+		uint64_t v[CMD_STAT_NR_COUNTERS];
+		char buf[32];
+
+		uint64_t any = 0;
+
+		for (i = 0; i < CMD_STAT_NR_COUNTERS; i++)
+			any |= v[i] = cmd_stat_counter(cs, k, cmd_stat_counter_names[i]);
+		if (!any)	/* sizes nothing happened to, as sysfs readers skip them */
+			continue;
+		ln = scols_table_new_line(tb, NULL);
+		if (!ln)
+			goto enomem;
+		for (i = 0; i < CNT_NR; i++) {
+			if (i == CNT_ORDER)
+				snprintf(buf, sizeof(buf), "%u", k);
+			else if (i == CNT_SIZE)
+				cmd_stat_size((uint64_t)s->dev.page_size << k, buf, sizeof(buf));
+			else if (i == CNT_SHARE)
+				snprintf(buf, sizeof(buf), v[0] + v[1] ? "%.2f" : "-",
+					 100.0 * (double)v[1] / (double)(v[0] + v[1] ? v[0] + v[1] : 1));
+			else
+				snprintf(buf, sizeof(buf), "%" PRIu64, v[i - CNT_SWPOUT]);
+			if (scols_line_set_data(ln, i, buf))
+				goto enomem;
+		}
+	}
+	putchar('\n');
+	return output_print(tb);
+enomem:
+	scols_unref_table(tb);
+	return -ENOMEM;
+}
+
+/* "counters": one object per order the source counted; [] when none. */
+static void cmd_stat_json_counters(struct json *j, const struct snapshot *s,
+				   const struct cmd_stat_counters *cs)
+{
+	unsigned int k, i;
+	size_t n;
+
+	json_array_open(j, "counters");
+	for (k = 1; k < s->dev.nr_orders; k++) {
+		if (!cmd_stat_order_counted(cs, k))
+			continue;
+		json_object_open(j, NULL);
+		json_u64(j, "order", k);
+		for (i = 0; i < CMD_STAT_NR_COUNTERS; i++)
+			json_u64(j, cmd_stat_counter_names[i],
+				 cmd_stat_counter(cs, k, cmd_stat_counter_names[i]));
+		for (n = 0; n < cs->nr; n++) {	/* any other a source stored */
+			bool known = false;
+
+			for (i = 0; i < CMD_STAT_NR_COUNTERS; i++)
+				known |= !strcmp(cs->c[n].name, cmd_stat_counter_names[i]);
+			if (cs->c[n].order == k && !known)
+				json_u64(j, cs->c[n].name, cs->c[n].value);
+		}
+		json_object_close(j);
+	}
+	json_array_close(j);
+}
+
 static void cmd_stat_json_flags(struct json *j, const char *key, const uint64_t *by_flag)
 {
 	unsigned int f;
@@ -209,7 +338,8 @@ static void cmd_stat_json_source(struct json *j, const struct snapshot *s)
 	json_object_close(j);
 }
 
-static void cmd_stat_json(const struct snapshot *s, const struct analysis *a)
+static void cmd_stat_json(const struct snapshot *s, const struct analysis *a,
+			  const struct cmd_stat_counters *cs)
 {
 	const struct analysis_totals *t = &a->totals;
 	struct json j;
@@ -259,6 +389,7 @@ static void cmd_stat_json(const struct snapshot *s, const struct analysis *a)
 		json_object_close(&j);
 	}
 	json_array_close(&j);
+	cmd_stat_json_counters(&j, s, cs);
 	json_end(&j);
 }
 
@@ -271,6 +402,8 @@ static int cmd_stat_exec(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct snapfile_counter *counters = NULL;
+	struct cmd_stat_counters cs = { 0 };
 	struct analysis *a = NULL;
 	struct snapshot *s;
 	bool json = false;
@@ -301,13 +434,21 @@ static int cmd_stat_exec(int argc, char **argv)
 	rc = cli_load_source(argv[optind], id, &s);
 	if (rc)
 		return rc;
+	rc = cli_load_counters(argv[optind], id, &counters, &cs.nr);
+	if (rc) {
+		snapshot_free(s);
+		return rc;
+	}
+	cs.c = counters;
 	rc = analysis_run(s, ANALYSIS_ALL_CHECKS, NULL, NULL, &a);
 	if (!rc) {
 		if (json)
-			cmd_stat_json(s, a);
+			cmd_stat_json(s, a, &cs);
 		else
-			rc = cmd_stat_human_device(s, a) ?: cmd_stat_human_orders(s, a);
+			rc = cmd_stat_human_device(s, a) ?: cmd_stat_human_orders(s, a) ?:
+			     cmd_stat_human_counters(s, &cs);
 	}
+	free(counters);
 	analysis_free(a);
 	snapshot_free(s);
 	if (rc) {
