@@ -1576,6 +1576,8 @@ static int dump_cache_overlap(struct dump_reader *r)
 	struct dump_folio_line *a, *b, *first, *second;
 	size_t i;
 
+	if (!r->nr_folio_lines)
+		return 0;
 	qsort(r->folio_lines, r->nr_folio_lines, sizeof(*r->folio_lines),
 	      dump_folio_line_cmp);
 	for (i = 0; i + 1 < r->nr_folio_lines; i++) {

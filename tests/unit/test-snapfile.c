@@ -221,10 +221,10 @@ static bool same(const struct snapshot *a, const struct snapshot *b, int64_t id)
 	if (memcmp(a->clusters, b->clusters, a->dev.nr_clusters * sizeof(*a->clusters)))
 		differs("clusters");
 	if (a->nr_counts != b->nr_counts ||
-	    memcmp(a->counts, b->counts, a->nr_counts * sizeof(*a->counts)))
+	    (a->nr_counts && memcmp(a->counts, b->counts, a->nr_counts * sizeof(*a->counts))))
 		differs("counts");
 	if (a->nr_shmem != b->nr_shmem ||
-	    memcmp(a->shmem, b->shmem, a->nr_shmem * sizeof(*a->shmem)))
+	    (a->nr_shmem && memcmp(a->shmem, b->shmem, a->nr_shmem * sizeof(*a->shmem))))
 		differs("shmem");
 	if (a->nr_folios != b->nr_folios)
 		differs("number of folios");
@@ -236,7 +236,7 @@ static bool same(const struct snapshot *a, const struct snapshot *b, int64_t id)
 			   snapshot_folio_extra(b, &b->folios[i])))
 			differs("folio");
 	if (a->nr_next != b->nr_next ||
-	    memcmp(a->next, b->next, a->nr_next * sizeof(*a->next)))
+	    (a->nr_next && memcmp(a->next, b->next, a->nr_next * sizeof(*a->next))))
 		differs("next hints");
 	return !nr_diffs;
 }
