@@ -2441,6 +2441,21 @@ static int snapfile_share_read(struct snapfile_reader *r, sqlite3_stmt *slots,
 	return rc;
 }
 
+/* The two statements that read the slots and runs tables, rows chosen by @where. */
+static int snapfile_prepare_slots_runs(struct snapfile_reader *r, const char *where,
+				       sqlite3_stmt **slots, sqlite3_stmt **runs)
+{
+	char sql[160];
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT cluster, data FROM slots WHERE %s", where);
+	rc = snapfile_prepare(r->f, sql, slots, r->d);
+	if (rc)
+		return rc;
+	snprintf(sql, sizeof(sql), "SELECT cluster, data FROM runs WHERE %s", where);
+	return snapfile_prepare(r->f, sql, runs, r->d);
+}
+
 /*
  * The slots and runs tables side by side, through their primary keys,
  * each statement stepped once: the canonical reading, whose first error
@@ -2451,11 +2466,8 @@ static int snapfile_slots_runs(struct snapfile_reader *r)
 	sqlite3_stmt *slots = NULL, *runs = NULL;
 	int rc;
 
-	rc = snapfile_prepare(r->f, "SELECT cluster, data FROM slots"
-			      " WHERE snapshot = ?1 ORDER BY cluster", &slots, r->d);
-	if (!rc)
-		rc = snapfile_prepare(r->f, "SELECT cluster, data FROM runs"
-				      " WHERE snapshot = ?1 ORDER BY cluster", &runs, r->d);
+	rc = snapfile_prepare_slots_runs(r, "snapshot = ?1 ORDER BY cluster",
+					 &slots, &runs);
 	if (rc)
 		goto out;
 	sqlite3_bind_int64(slots, 1, r->id);
@@ -2552,11 +2564,8 @@ static int snapfile_half_read(struct snapfile_half *h)
 	sqlite3_stmt *slots = NULL, *runs = NULL;
 	int rc;
 
-	rc = snapfile_prepare(r->f, "SELECT cluster, data FROM slots WHERE"
-			      " rowid BETWEEN ?1 AND ?2 AND snapshot = ?3", &slots, r->d);
-	if (!rc)
-		rc = snapfile_prepare(r->f, "SELECT cluster, data FROM runs WHERE"
-				      " rowid BETWEEN ?1 AND ?2 AND snapshot = ?3", &runs, r->d);
+	rc = snapfile_prepare_slots_runs(r, "rowid BETWEEN ?1 AND ?2 AND snapshot = ?3",
+					 &slots, &runs);
 	if (!rc) {
 		sqlite3_bind_int64(slots, 1, h->slots_lo);
 		sqlite3_bind_int64(slots, 2, h->slots_hi);

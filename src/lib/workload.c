@@ -1681,11 +1681,11 @@ static int wl_each_cached(struct wl_run *r, const struct wl_stmt *st,
 	return 0;
 }
 
-static int wl_unmap_folio(struct wl_run *r, const struct wl_stmt *st,
-			  struct wl_page *pg, uint32_t n)
+/* Each of @n pages can take one more reference of the tag (bounded count). */
+static int wl_refs_room(struct wl_run *r, const struct wl_stmt *st,
+			const struct wl_page *pg, uint32_t n)
 {
 	uint32_t j;
-	int rc;
 
 	for (j = 0; j < n; j++)
 		if (pg[j].refs >= WORKLOAD_REFS_MAX)
@@ -1693,6 +1693,18 @@ static int wl_unmap_folio(struct wl_run *r, const struct wl_stmt *st,
 					 "tag '%s' would hold more than %u references on slot %u",
 					 wl_tag_name(r, st->tag), WORKLOAD_REFS_MAX,
 					 pg[j].slot);
+	return 0;
+}
+
+static int wl_unmap_folio(struct wl_run *r, const struct wl_stmt *st,
+			  struct wl_page *pg, uint32_t n)
+{
+	uint32_t j;
+	int rc;
+
+	rc = wl_refs_room(r, st, pg, n);
+	if (rc)
+		return rc;
 	rc = sim_folio_dup_swap(r->c.sim, pg->slot);
 	if (rc)
 		return wl_sim_error(&r->c, rc, "unmap", pg->slot);
@@ -1828,12 +1840,9 @@ static int wl_fork_run(struct wl_run *r, const struct wl_stmt *st,
 	uint32_t j;
 	int rc;
 
-	for (j = 0; j < n; j++)
-		if (pg[j].refs >= WORKLOAD_REFS_MAX)
-			return wl_rt_err(r, st, "wl-refs",
-					 "tag '%s' would hold more than %u references on slot %u",
-					 wl_tag_name(r, st->tag), WORKLOAD_REFS_MAX,
-					 pg[j].slot);
+	rc = wl_refs_room(r, st, pg, n);
+	if (rc)
+		return rc;
 	rc = sim_swap_dup_entry_direct(r->c.sim, pg->slot, n);
 	if (rc)
 		return wl_sim_error(&r->c, rc, "fork", pg->slot);
