@@ -242,6 +242,24 @@ uint64_t sim_ops(const struct sim *sim);
 uint64_t sim_inuse(const struct sim *sim);
 
 /*
+ * sim_slots - the slot words (the snapshot's, si->max of them), read-only
+ * and valid until sim_free(): a generator reads them to prefetch, or to
+ * see what it freed. (Addition.)
+ */
+const uint16_t *sim_slots(const struct sim *sim);
+
+/*
+ * sim_prefetch_free - a hint, no change of state: slots from @offset will
+ * be put soon (sim_swap_put_entries_direct()), so start loading what that
+ * reads. @stage 0: the slot words and the cluster; @stage 1, given once
+ * stage 0 had time to arrive: the clusters next to it on its list, which
+ * a free that moves it between lists writes. A generator choosing its
+ * victims early calls both, some operations apart. (Addition.)
+ */
+void sim_prefetch_free(const struct sim *sim, uint32_t offset,
+		       unsigned int stage);
+
+/*
  * sim_check - every invariant: each cluster's count equals its non-free
  * slots (plus tail), each cluster is on exactly the list its flag names,
  * list flags agree with counts (FREE empty, FULL full), FREE clusters have

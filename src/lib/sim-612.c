@@ -267,18 +267,30 @@ done:
  */
 static uint32_t sim612_scan_swap_map_slots(struct sim *sim)
 {
-	uint32_t from = sim->lowest, off;
-	uint16_t w;
+	uint32_t from = sim->lowest, off = from, end;
 
-	for (off = from; off < sim->max; off++) {
-		w = sim->slots[off];
-		if (!(w & NONFREE))
-			break;
-		if (sim_cache_only(w) && sim_vm_swap_full(sim)) {
-			sim_try_to_reclaim_swap(sim, off, SIM_TTRS_ANYWAY);
+	while (off < sim->max) {
+		end = (uint32_t)sim_cluster_lim(sim, off >> sim->shift);
+		/* no cache-only slot to take: the first free one, by the map */
+		if (!sim->ci[off >> sim->shift].cache_only ||
+		    !sim_vm_swap_full(sim)) {
+			off = sim_fmap_next_free(sim, off, end);
+			if (off < end)
+				break;
+			continue;
+		}
+		for (; off < end; off++) {
 			if (!(sim->slots[off] & NONFREE))
 				break;
+			if (sim_cache_only(sim->slots[off]) &&
+			    sim_vm_swap_full(sim)) {
+				sim_try_to_reclaim_swap(sim, off, SIM_TTRS_ANYWAY);
+				if (!(sim->slots[off] & NONFREE))
+					break;
+			}
 		}
+		if (off < end)
+			break;
 	}
 	if (off >= sim->max) {
 		if (sim->lowest == from)

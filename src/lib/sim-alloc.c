@@ -34,7 +34,7 @@
 
 /* ---- lists -------------------------------------------------------------- */
 
-static void sim_list_del(struct sim *sim, uint32_t ci)
+static __always_inline void sim_list_del(struct sim *sim, uint32_t ci)
 {
 	struct sim_ci *x = &sim->ci[ci];
 	struct sim_list *l = &sim->list[x->list];
@@ -52,7 +52,8 @@ static void sim_list_del(struct sim *sim, uint32_t ci)
 	x->list = SIM_L_NONE;
 }
 
-static void sim_list_add_tail(struct sim *sim, uint32_t ci, unsigned int li)
+static __always_inline void sim_list_add_tail(struct sim *sim, uint32_t ci,
+					      unsigned int li)
 {
 	struct sim_ci *x = &sim->ci[ci];
 	struct sim_list *l = &sim->list[li];
@@ -69,13 +70,19 @@ static void sim_list_add_tail(struct sim *sim, uint32_t ci, unsigned int li)
 }
 
 /* move_cluster(): to the tail of list @li, the flag naming that list. */
-void sim_move_cluster(struct sim *sim, uint32_t ci, unsigned int li,
-		      uint8_t flags)
+static __always_inline void sim_move_cluster_inline(struct sim *sim, uint32_t ci,
+						    unsigned int li, uint8_t flags)
 {
 	if (sim->ci[ci].list != SIM_L_NONE)
 		sim_list_del(sim, ci);
 	sim_list_add_tail(sim, ci, li);
 	sim->cl[ci].flags = flags;
+}
+
+void sim_move_cluster(struct sim *sim, uint32_t ci, unsigned int li,
+		      uint8_t flags)
+{
+	sim_move_cluster_inline(sim, ci, li, flags);
 }
 
 /*
@@ -85,15 +92,29 @@ void sim_move_cluster(struct sim *sim, uint32_t ci, unsigned int li,
  */
 static uint32_t sim_isolate_lock_cluster(struct sim *sim, unsigned int li)
 {
-	uint32_t ci = sim->list[li].head, nxt;
+	uint32_t ci = sim->list[li].head, nxt, first;
 
 	if (ci == SIM_NIL)
 		return SIM_NIL;
-	/* the next one is likely the next cluster taken: start loading it */
+	/*
+	 * The next ones are likely the next clusters taken from the list.
+	 * The one after next: start loading its state. The next one: its
+	 * state was asked for when this one was next, so its first free
+	 * slot can be found now, and the slots there, which its allocation
+	 * will write, start loading too.
+	 */
 	nxt = sim->ci[ci].next;
+	if (nxt != SIM_NIL) {
+		first = sim_cluster_first(sim, nxt);
+		first = sim_fmap_next_free(sim, first,
+					   (uint32_t)sim_cluster_lim(sim, nxt));
+		__builtin_prefetch(&sim->slots[first], 1);
+		nxt = sim->ci[nxt].next;
+	}
 	if (nxt != SIM_NIL) {
 		__builtin_prefetch(&sim->ci[nxt], 1);
 		__builtin_prefetch(&sim->cl[nxt], 1);
+		__builtin_prefetch(&sim->fmap[sim_cluster_first(sim, nxt) >> 6], 1);
 	}
 	sim_list_del(sim, ci);
 	sim->cl[ci].flags = SNAPSHOT_CLUSTER_NONE;
@@ -196,26 +217,13 @@ void sim_setup_clusters(struct sim *sim)
 /* ---- device accounting --------------------------------------------------- */
 
 /*
- * vm_swap_full(): nr_swap_pages * 2 < total_swap_pages, with this device
- * alone. v6.12's get_swap_pages() takes the pages from nr_swap_pages
- * before it scans (sim->reserved), so its scan sees them gone.
- */
-bool sim_vm_swap_full(const struct sim *sim)
-{
-	uint64_t used = sim->inuse + sim->reserved;
-	uint64_t avail = used >= sim->pages ? 0 : sim->pages - used;
-
-	return avail * 2 < sim->pages;
-}
-
-/*
  * swap_range_alloc(): the device leaves the avail list when it becomes
  * exactly full, and then, if vm_swap_full(), swap_reclaim_work() is
  * scheduled. The newest tree tests vm_swap_full() before it takes the
  * pages from nr_swap_pages; v6.12 took them already, and only schedules
  * on devices with cluster_info.
  */
-static void sim_swap_range_alloc(struct sim *sim, uint32_t nr)
+static __always_inline void sim_swap_range_alloc(struct sim *sim, uint32_t nr)
 {
 	uint64_t before = sim->inuse;
 	uint64_t avail;
@@ -258,67 +266,64 @@ static inline uint64_t sim_clear_lanes(uint64_t x, uint64_t m)
 	return ~((x & m) + LANES(0x7fff)) & LANES(0x8000);
 }
 
-/* Block @b of cluster @ci in the summary, from its slots. */
-static void sim_summary_block(struct sim *sim, uint32_t ci, uint32_t b)
-{
-	struct sim_ci *x = &sim->ci[ci];
-	uint64_t i = sim_cluster_first(sim, ci) + ((uint64_t)b << sim->blk_shift);
-	uint64_t end = i + sim->blk;
-	const uint16_t *w = sim->slots;
-	bool all = end <= sim->max, any = false;
-	uint64_t bit = 1ull << b, z;
-
-	if (end > sim->max)
-		end = i < sim->max ? sim->max : i;
-	for (; SIM_LANES && i + 4 <= end; i += 4) {
-		z = sim_clear_lanes(sim_load4(w + i), LANES(NONFREE));
-		all &= z == LANES(0x8000);
-		any |= z != 0;
-	}
-	for (; i < end; i++) {
-		all &= !(w[i] & NONFREE);
-		any |= !(w[i] & NONFREE);
-	}
-	x->all = all ? x->all | bit : x->all & ~bit;
-	x->any = any ? x->any | bit : x->any & ~bit;
-}
-
 /*
- * Slots [@from, @to) of one cluster are now all free (@freed) or all in
- * use. Blocks the range covers whole take that state at once; a block it
- * covers in part is recomputed from its slots.
+ * Slots [@from, @to) are now all free (@freed) or all in use: their bits
+ * of the free map follow. Slots at or beyond max never become free.
  */
 void sim_summary_range(struct sim *sim, uint32_t from, uint32_t to, bool freed)
 {
-	uint32_t ci = from >> sim->shift, first = sim_cluster_first(sim, ci);
-	uint32_t b0 = (from - first) >> sim->blk_shift;
-	uint32_t b1 = (to - 1 - first) >> sim->blk_shift, n = b1 - b0 + 1, b;
-	struct sim_ci *x = &sim->ci[ci];
-	uint64_t mask;
+	uint64_t *m = sim->fmap, bits;
+	uint32_t i, n;
 
-	if (((from | to) & (sim->blk - 1)) || (freed && to > sim->max)) {
-		for (b = b0; b <= b1; b++)
-			sim_summary_block(sim, ci, b);
-		return;
-	}
-	mask = (n >= 64 ? ~0ull : (1ull << n) - 1) << b0;
-	if (freed) {
-		x->all |= mask;
-		x->any |= mask;
-	} else {
-		x->all &= ~mask;
-		x->any &= ~mask;
+	if (freed && to > sim->max)
+		to = sim->max;
+	for (i = from; i < to; i += n) {
+		n = 64 - (i & 63);
+		if (n > to - i)
+			n = to - i;
+		bits = sim_bits(i & 63, n);
+		if (freed)
+			m[i >> 6] |= bits;
+		else
+			m[i >> 6] &= ~bits;
 	}
 }
 
+/* The first free slot in [@from, @to), or @to. */
+uint32_t sim_fmap_next_free(const struct sim *sim, uint32_t from, uint32_t to)
+{
+	const uint64_t *m = sim->fmap;
+	uint64_t wi = from >> 6, x = m[wi] & (~0ull << (from & 63)), c;
+
+	while (!x) {
+		if ((++wi << 6) >= to)
+			return to;
+		x = m[wi];
+	}
+	c = (wi << 6) + (uint64_t)__builtin_ctzll(x);
+	return c < to ? (uint32_t)c : to;
+}
+
+/* The whole free map, from the slot words. */
 void sim_summary_all(struct sim *sim)
 {
-	uint32_t ci, b, nb = sim->cs >> sim->blk_shift;
+	size_t words = sim_fmap_words(sim), k;
+	const uint16_t *w = sim->slots;
+	uint64_t x, i, end, z;
 
-	for (ci = 0; ci < sim->nr_clusters; ci++) {
-		sim->ci[ci].all = sim->ci[ci].any = 0;
-		for (b = 0; b < nb; b++)
-			sim_summary_block(sim, ci, b);
+	for (k = 0; k < words; k++) {
+		i = (uint64_t)k << 6;
+		end = i + 64 < sim->max ? i + 64 : sim->max;
+		x = 0;
+		for (; SIM_LANES && i + 4 <= end; i += 4) {
+			z = sim_clear_lanes(sim_load4(w + i), LANES(NONFREE));
+			/* bit 15 of each lane to bits 0..3 of a nibble */
+			x |= ((z >> 15 & 1) | (z >> 30 & 2) | (z >> 45 & 4) |
+			      (z >> 60 & 8)) << (i & 63);
+		}
+		for (; i < end; i++)
+			x |= (uint64_t)!(w[i] & NONFREE) << (i & 63);
+		sim->fmap[k] = x;
 	}
 }
 
@@ -390,6 +395,31 @@ static void sim_partial_free_cluster(struct sim *sim, uint32_t ci)
  * zeromap and zswap with it (swap_range_free()), and a run they were part
  * of ends. Then the cluster moves by the rules of its tree.
  */
+/* What follows clearing the words of [@start, @start + @nr) of cluster @ci. */
+static inline void sim_cluster_freed(struct sim *sim, uint32_t ci,
+				     uint32_t start, uint32_t nr)
+{
+	struct snapshot_cluster *c = &sim->cl[ci];
+
+	if (nr <= 64 && !(start & (nr - 1)) && start + nr <= sim->max)
+		sim->fmap[start >> 6] |= sim_bits(start & 63, nr);
+	else
+		sim_summary_range(sim, start, start + nr, true);
+	sim->inuse -= nr;
+	if (start < sim->lowest)
+		sim->lowest = start;
+	if (!sim->lists)
+		return;
+	if (sim->v612) {
+		sim612_dec_cluster_info_page(sim, ci);
+		return;
+	}
+	if (!c->count)
+		sim_free_cluster(sim, ci);
+	else
+		sim_partial_free_cluster(sim, ci);
+}
+
 void sim_swap_cluster_free_entries(struct sim *sim, uint32_t start, uint32_t nr)
 {
 	uint32_t ci = start >> sim->shift, end = start + nr, i, len;
@@ -411,20 +441,30 @@ void sim_swap_cluster_free_entries(struct sim *sim, uint32_t start, uint32_t nr)
 		}
 		sim->slots[i] = 0;
 	}
-	sim_summary_range(sim, start, end, true);
-	sim->inuse -= nr;
-	if (start < sim->lowest)
-		sim->lowest = start;
-	if (!sim->lists)
-		return;
-	if (sim->v612) {
-		sim612_dec_cluster_info_page(sim, ci);
-		return;
+	sim_cluster_freed(sim, ci, start, nr);
+}
+
+/*
+ * sim_swap_cluster_free_entries() of exactly one run of @order headed at
+ * @start, aligned, every slot with count 1 and uncached (the caller
+ * checked): the words are cleared whole, nothing else ends.
+ */
+void sim_free_run_fast(struct sim *sim, uint32_t start, unsigned int order)
+{
+	uint32_t ci = start >> sim->shift, nr = 1u << order, i;
+	struct snapshot_cluster *c = &sim->cl[ci];
+	uint16_t *w = sim->slots + start;
+	uint64_t zero = 0;
+
+	c->count = (uint16_t)(c->count - nr);
+	if (SIM_LANES && nr >= 4) {
+		for (i = 0; i < nr; i += 4)
+			memcpy(w + i, &zero, sizeof(zero));
+	} else {
+		for (i = 0; i < nr; i++)
+			w[i] = 0;
 	}
-	if (!c->count)
-		sim_free_cluster(sim, ci);
-	else
-		sim_partial_free_cluster(sim, ci);
+	sim_cluster_freed(sim, ci, start, nr);
 }
 
 /*
@@ -556,44 +596,61 @@ static uint32_t sim_scan_first(const uint16_t *w, uint32_t off, uint64_t lim,
 	return SIM_NIL;
 }
 
-/*
- * sim_scan_first() for free slots, by cluster @ci's summary: a folio of a
- * block or more is found in the @all map alone; a smaller one only in the
- * slots of blocks the @any map says have room.
- */
-static uint32_t sim_summary_scan(const struct sim *sim, uint32_t ci,
-				 uint32_t off, uint64_t lim, uint32_t nr)
+/* Bits at the multiples of @nr (a power of two <= 64) in a word. */
+static inline uint64_t sim_align_pattern(uint32_t nr)
 {
-	const struct sim_ci *x = &sim->ci[ci];
-	uint32_t first = sim_cluster_first(sim, ci), b, m, s, c;
-	uint32_t b0 = (off - first) >> sim->blk_shift;
-	uint64_t bits, start, end;
+	static const uint64_t pat[7] = {
+		~0ull, 0x5555555555555555ull, 0x1111111111111111ull,
+		0x0101010101010101ull, 0x0001000100010001ull,
+		0x0000000100000001ull, 1,
+	};
+
+	return pat[__builtin_ctz(nr)];
+}
+
+/*
+ * sim_scan_first() for free slots, by the free map: candidates aligned to
+ * @nr (the case of every allocation) are found from the bits alone; an
+ * unaligned start reads the slots.
+ */
+static inline uint32_t sim_summary_scan(const struct sim *sim, uint32_t off,
+					uint64_t lim, uint32_t nr)
+{
+	const uint64_t *m = sim->fmap;
+	uint64_t wi, wend, x, t, c;
+	uint32_t s, k;
 
 	if (off >= lim)
 		return SIM_NIL;
-	if (nr >= sim->blk) {
-		m = nr >> sim->blk_shift;
-		bits = x->all;
-		for (s = 1; s < m; s <<= 1)
-			bits &= bits >> s;
-		bits &= m < 64 ? ~0ull / ((1ull << m) - 1) : 1;
-		bits &= ~0ull << b0;
-		if (!bits)
-			return SIM_NIL;
-		return first + ((uint32_t)__builtin_ctzll(bits) << sim->blk_shift);
+	if (off & (nr - 1))
+		return sim_scan_first(sim->slots, off, lim, nr, NONFREE);
+	wi = off >> 6;
+	wend = (lim + 63) >> 6;
+	if (nr <= 64) {
+		x = m[wi] & (~0ull << (off & 63));
+		for (;;) {
+			if (x) {
+				/* bit p: slots p..p + nr - 1 are all free */
+				t = x;
+				for (s = 1; s < nr; s <<= 1)
+					t &= t >> s;
+				t &= sim_align_pattern(nr);
+				if (t) {
+					c = (wi << 6) + (uint64_t)__builtin_ctzll(t);
+					return c + nr <= lim ? (uint32_t)c : SIM_NIL;
+				}
+			}
+			if (++wi >= wend)
+				return SIM_NIL;
+			x = m[wi];
+		}
 	}
-	bits = x->any & (~0ull << b0);
-	while (bits) {
-		b = (uint32_t)__builtin_ctzll(bits);
-		bits &= bits - 1;
-		start = first + ((uint64_t)b << sim->blk_shift);
-		end = start + sim->blk;
-		if (start < off)
-			start = off;
-		c = sim_scan_first(sim->slots, (uint32_t)start,
-				   end < lim ? end : lim, nr, NONFREE);
-		if (c != SIM_NIL)
-			return c;
+	/* whole words: nr / 64 of them in a row, from an aligned one */
+	for (c = off; c + nr <= lim; c += nr) {
+		for (k = 0; k < nr >> 6 && m[(c >> 6) + k] == ~0ull; k++)
+			;
+		if (k == nr >> 6)
+			return (uint32_t)c;
 	}
 	return SIM_NIL;
 }
@@ -605,15 +662,11 @@ static uint32_t sim_summary_scan(const struct sim *sim, uint32_t ci,
  * setup marked bad. Without cache-only slots in the cluster both tests
  * are "free", which the summary answers.
  */
-uint32_t sim_scan_candidate(const struct sim *sim, uint32_t off, uint64_t lim,
-			    uint32_t nr, bool *reclaim)
+static uint32_t sim_scan_reclaimable(const struct sim *sim, uint32_t off,
+				     uint64_t lim, uint32_t nr, bool *reclaim)
 {
-	bool full = sim_vm_swap_full(sim);
-	uint32_t ci = off >> sim->shift, c, i;
+	uint32_t c, i;
 
-	*reclaim = false;
-	if (!full || !sim->ci[ci].cache_only)
-		return sim_summary_scan(sim, ci, off, lim, nr);
 	c = sim_scan_first(sim->slots, off, lim, nr, COUNT | BAD);
 	if (c == SIM_NIL)
 		return c;
@@ -626,12 +679,20 @@ uint32_t sim_scan_candidate(const struct sim *sim, uint32_t off, uint64_t lim,
 	return c;
 }
 
-/* The end of cluster @ci's slots: the cluster's end or max. */
-uint64_t sim_cluster_lim(const struct sim *sim, uint32_t ci)
+static inline uint32_t sim_scan_candidate_inline(const struct sim *sim,
+						 uint32_t off, uint64_t lim,
+						 uint32_t nr, bool *reclaim)
 {
-	uint64_t end = ((uint64_t)ci + 1) << sim->shift;
+	*reclaim = false;
+	if (!sim->ci[off >> sim->shift].cache_only || !sim_vm_swap_full(sim))
+		return sim_summary_scan(sim, off, lim, nr);
+	return sim_scan_reclaimable(sim, off, lim, nr, reclaim);
+}
 
-	return end > sim->max ? sim->max : end;
+uint32_t sim_scan_candidate(const struct sim *sim, uint32_t off, uint64_t lim,
+			    uint32_t nr, bool *reclaim)
+{
+	return sim_scan_candidate_inline(sim, off, lim, nr, reclaim);
 }
 
 /*
@@ -649,7 +710,7 @@ static bool sim_cluster_is_usable(const struct sim *sim, uint32_t ci,
 }
 
 /* relocate_cluster(): after an allocation, by count: free, frag or full. */
-static void sim_relocate_cluster(struct sim *sim, uint32_t ci)
+static __always_inline void sim_relocate_cluster(struct sim *sim, uint32_t ci)
 {
 	struct snapshot_cluster *c = &sim->cl[ci];
 
@@ -660,10 +721,11 @@ static void sim_relocate_cluster(struct sim *sim, uint32_t ci)
 			sim_free_cluster(sim, ci);
 	} else if (c->count != sim->cs) {
 		if (c->flags != SNAPSHOT_CLUSTER_FRAG)
-			sim_move_cluster(sim, ci, SIM_L_FRAG(c->order),
-					 SNAPSHOT_CLUSTER_FRAG);
+			sim_move_cluster_inline(sim, ci, SIM_L_FRAG(c->order),
+						SNAPSHOT_CLUSTER_FRAG);
 	} else if (c->flags != SNAPSHOT_CLUSTER_FULL) {
-		sim_move_cluster(sim, ci, SIM_L_FULL, SNAPSHOT_CLUSTER_FULL);
+		sim_move_cluster_inline(sim, ci, SIM_L_FULL,
+					SNAPSHOT_CLUSTER_FULL);
 	}
 }
 
@@ -671,36 +733,62 @@ static void sim_relocate_cluster(struct sim *sim, uint32_t ci)
  * The slot words of a new allocation: cached with count 0 (the folio is
  * bound at allocation), one known run of @order, the folio recorded.
  */
+static __always_inline void sim_fill_entries_inline(struct sim *sim,
+						    uint32_t ci, uint32_t off,
+						    unsigned int order)
+{
+	uint32_t nr = 1u << order, i;
+	uint16_t run = (uint16_t)((order + 1) << SNAPSHOT_SLOT_ORDER_SHIFT);
+	uint16_t *w = sim->slots + off;
+	uint64_t lanes;
+
+	if (sim->direct_count) {
+		/* allocated, unmapped and out of the cache in one go */
+		run = (uint16_t)(run | sim->direct_count);
+	} else {
+		run |= CACHED;
+		sim->ci[ci].cache_only = (uint16_t)(sim->ci[ci].cache_only + nr);
+	}
+	if (SIM_LANES && nr >= 4) {
+		lanes = LANES(run);
+		for (i = 0; i < nr; i += 4)
+			memcpy(w + i, &lanes, sizeof(lanes));
+	} else {
+		for (i = 0; i < nr; i++)
+			w[i] = run;
+	}
+	w[0] |= SNAPSHOT_SLOT_HEAD;
+	if (nr <= 64 && !(off & (nr - 1)))
+		sim->fmap[off >> 6] &= ~sim_bits(off & 63, nr);
+	else
+		sim_summary_range(sim, off, off + nr, false);
+	sim->cl[ci].count = (uint16_t)(sim->cl[ci].count + nr);
+	if (order && sim->no_record && !sim->direct_count)
+		sim->unrecorded = off;
+	else if (order && !sim->no_record)
+		sim_large_add(sim, off, order);
+	sim->no_record = false;
+	sim->direct_count = 0;
+	sim_swap_range_alloc(sim, nr);
+}
+
 void sim_fill_entries(struct sim *sim, uint32_t ci, uint32_t off,
 		      unsigned int order)
 {
-	uint32_t nr = 1u << order, i;
-	uint16_t run = (uint16_t)(CACHED | ((order + 1) << SNAPSHOT_SLOT_ORDER_SHIFT));
-
-	for (i = off; i < off + nr; i++)
-		sim->slots[i] = run;
-	sim->slots[off] |= SNAPSHOT_SLOT_HEAD;
-	sim_summary_range(sim, off, off + nr, false);
-	sim->cl[ci].count = (uint16_t)(sim->cl[ci].count + nr);
-	sim->ci[ci].cache_only = (uint16_t)(sim->ci[ci].cache_only + nr);
-	if (order && sim->no_record)
-		sim->unrecorded = off;
-	else if (order)
-		sim_large_add(sim, off, order);
-	sim->no_record = false;
-	sim_swap_range_alloc(sim, nr);
+	sim_fill_entries_inline(sim, ci, off, order);
 }
 
 /*
  * __swap_cluster_alloc_entries(): the first allocation in a cluster makes
  * it the order's.
  */
-static void sim_swap_cluster_alloc_entries(struct sim *sim, uint32_t ci,
-					   uint32_t off, unsigned int order)
+static __always_inline void sim_swap_cluster_alloc_entries(struct sim *sim,
+							   uint32_t ci, uint32_t off,
+							   unsigned int order)
 {
 	if (!sim->cl[ci].count)
 		sim->cl[ci].order = (uint8_t)order;
-	sim_fill_entries(sim, ci, off, order);
+	sim_fill_entries_inline(sim, ci, off, order);
 }
 
 /*
@@ -734,25 +822,10 @@ static bool sim_cluster_reclaim_range(struct sim *sim, uint32_t ci,
 	return true;
 }
 
-/*
- * Where alloc_swap_scan_cluster() leaves the next offset of @order. The
- * next allocation of the order will read the first block with room from
- * there: start loading its slots.
- */
-static void sim_set_next(struct sim *sim, unsigned int order, uint32_t next)
+/* Where alloc_swap_scan_cluster() leaves the next offset of @order. */
+static __always_inline void sim_set_next(struct sim *sim, unsigned int order,
+					 uint32_t next)
 {
-	const struct sim_ci *x;
-	uint32_t first;
-	uint64_t bits;
-
-	if (next) {
-		x = &sim->ci[next >> sim->shift];
-		first = next & ~(sim->cs - 1);
-		bits = x->any & (~0ull << ((next - first) >> sim->blk_shift));
-		if (bits)
-			__builtin_prefetch(sim->slots + first +
-					   ((uint32_t)__builtin_ctzll(bits) << sim->blk_shift), 1);
-	}
 	if (sim->ssd)
 		sim->pcp[sim->cpu * sim->nr_orders + order] = next;
 	else
@@ -779,7 +852,7 @@ static uint32_t sim_alloc_swap_scan_cluster(struct sim *sim, uint32_t ci,
 	if (c->count + nr > sim->cs)
 		goto out;
 	while (offset <= end) {
-		cand = sim_scan_candidate(sim, offset, lim, nr, &reclaim);
+		cand = sim_scan_candidate_inline(sim, offset, lim, nr, &reclaim);
 		if (cand == SIM_NIL)
 			break;
 		offset = cand;

@@ -13,7 +13,6 @@
 
 #include "sim-internal.h"
 
-#define SIM_CACHE_MIN_BITS	4u
 
 static inline uint32_t sim_cache_code(uint32_t offset, unsigned int order)
 {

@@ -12,24 +12,21 @@
 
 #define CHECK_FILE	"sim"
 
-/* The free-slot summary of cluster @ci against its slots. */
+/* The free map of cluster @ci against its slots (clear at and beyond max). */
 static int sim_check_summary(const struct sim *sim, uint32_t ci, struct diag *d)
 {
-	uint64_t first = sim_cluster_first(sim, ci), i, end;
-	uint32_t nb = sim->cs >> sim->blk_shift, b, n;
-	bool all, any;
+	uint64_t i = sim_cluster_first(sim, ci), end = i + sim->cs;
+	bool bit, is_free;
 
-	for (b = 0; b < nb; b++) {
-		i = first + ((uint64_t)b << sim->blk_shift);
-		end = i + sim->blk;
-		for (n = 0; i < end && i < sim->max; i++)
-			n += !(sim->slots[i] & SNAPSHOT_SLOT_NONFREE);
-		all = !!(sim->ci[ci].all & (1ull << b));
-		any = !!(sim->ci[ci].any & (1ull << b));
-		if (all != (n == sim->blk) || any != (n > 0))
+	for (; i < end; i++) {
+		bit = sim->fmap[i >> 6] >> (i & 63) & 1;
+		is_free = i < sim->max && !(sim->slots[i] & SNAPSHOT_SLOT_NONFREE);
+		if (bit != is_free)
 			return diag_line(d, CHECK_FILE, 0, "sim-summary",
-					 "cluster %u: free-slot summary of block %u says all=%d any=%d, but %u of %u slots are free",
-					 ci, b, all, any, n, sim->blk);
+					 "cluster %u: the free map says slot %llu is %s, but it is %s",
+					 ci, (unsigned long long)i,
+					 bit ? "free" : "in use",
+					 is_free ? "free" : "in use");
 	}
 	return 0;
 }

@@ -13,19 +13,25 @@
  *	sim-check.c	sim_check()
  *	sim-snap.c	sim_snapshot() and sim_from_snapshot()
  *
- * Per slot the state is the snapshot's slot word and nothing else; per
- * cluster the snapshot's struct snapshot_cluster plus a struct sim_ci; per
- * cached folio of order > 0 one 32-bit word of the folio table (order-0
- * folios are the cached slots no large folio covers).
+ * Per slot the state is the snapshot's slot word and one bit of the free
+ * map (derived: the word says whether the slot is free); per cluster the
+ * snapshot's struct snapshot_cluster plus a struct sim_ci; per cached folio
+ * of order > 0 one 32-bit word of the folio table (order-0 folios are the
+ * cached slots no large folio covers).
  */
 #ifndef SWAPFS_SIM_INTERNAL_H
 #define SWAPFS_SIM_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "swapfs/sim.h"
 #include "swapfs/snapshot.h"
+
+#ifndef __always_inline
+#define __always_inline		inline __attribute__((always_inline))
+#endif
 
 #define SIM_NIL			UINT32_MAX
 #define SIM_NR_ORDERS_MAX	(SNAPSHOT_MAX_ORDER + 1)
@@ -61,15 +67,8 @@ struct sim_list {
 	uint32_t head, tail, nr;
 };
 
-/*
- * What struct swap_cluster_info holds besides count, flags and order, and
- * a summary of its free slots so a scan reads only the slots it takes:
- * the cluster in 64 blocks of sim->blk slots (one slot each below 64),
- * bit b of @all set when block b is entirely free, of @any when it has a
- * free slot. Slots beyond max are not free.
- */
+/* What struct swap_cluster_info holds besides count, flags and order. */
 struct sim_ci {
-	uint64_t all, any;
 	uint32_t prev, next;	/* ci->list */
 	uint16_t cache_only;	/* cached slots with count 0 */
 	uint16_t nr_large;	/* cached folios of order > 0 starting here */
@@ -77,8 +76,8 @@ struct sim_ci {
 	uint8_t large_max;	/* largest order of those folios */
 	uint8_t reserved[2];
 };
-/* Two clusters a cache line: a scan touches one line of metadata. */
-_Static_assert(sizeof(struct sim_ci) == 32, "struct sim_ci is 32 bytes");
+/* Four clusters a cache line: list neighbours are few lines apart. */
+_Static_assert(sizeof(struct sim_ci) == 16, "struct sim_ci is 16 bytes");
 
 /*
  * The folio table: open addressing, linear probing, one word per folio of
@@ -99,8 +98,15 @@ struct sim {
 	uint16_t *slots;		/* s->slots */
 	struct snapshot_cluster *cl;	/* s->clusters */
 	struct sim_ci *ci;
+	/*
+	 * The free map: bit s set when slot s is free (its word has no
+	 * NONFREE bit); bits of slots at or beyond max are clear. A scan for
+	 * free slots reads these bits, not the slot words, so an allocation
+	 * only writes the words it takes.
+	 */
+	uint64_t *fmap;
+	size_t state_mapped;	/* fmap and ci: bytes mapped, 0 if malloc'ed */
 	uint32_t max, nr_clusters, cs, shift, nr_orders;
-	uint32_t blk, blk_shift;	/* slots of a summary block */
 	bool ssd, blkdev, discard;
 	bool lists;		/* cluster_info exists (not 6.12 on a HDD) */
 	bool v612;
@@ -124,6 +130,15 @@ struct sim {
 	 */
 	bool no_record;
 	uint32_t unrecorded;
+	/*
+	 * Set with no_record by sim_swap_out() when the folio is also unmapped
+	 * by @direct_count (1..SNAPSHOT_COUNT_INLINE_MAX) PTEs in the same
+	 * operation: nothing looks at the slots between the allocation and
+	 * the unmapping, so the allocation writes the words as they end up
+	 * (count, not cached) and neither the folio table nor the cache-only
+	 * count sees the folio come and go. Cleared with no_record.
+	 */
+	uint16_t direct_count;
 
 	struct sim_cache cache;
 	uint64_t counters[SIM_NR_COUNTERS][SIM_NR_ORDERS_MAX];
@@ -142,7 +157,6 @@ void sim_setup_clusters(struct sim *sim);
 void sim_list_rebuild(struct sim *sim);
 unsigned int sim_list_of(const struct snapshot_cluster *c);
 uint32_t sim_folio_alloc(struct sim *sim, unsigned int order);
-bool sim_vm_swap_full(const struct sim *sim);
 void sim_swap_cluster_free_entries(struct sim *sim, uint32_t start,
 				   uint32_t nr);
 void sim_swap_cache_del(struct sim *sim, uint32_t start, unsigned int order);
@@ -154,6 +168,8 @@ void sim_dissolve_run(struct sim *sim, uint32_t slot);
 void sim_cache_only_add(struct sim *sim, uint32_t slot, int delta);
 void sim_summary_range(struct sim *sim, uint32_t from, uint32_t to, bool freed);
 void sim_summary_all(struct sim *sim);
+uint32_t sim_fmap_next_free(const struct sim *sim, uint32_t from, uint32_t to);
+void sim_free_run_fast(struct sim *sim, uint32_t start, unsigned int order);
 
 /* sim-alloc.c, shared with sim-612.c */
 void sim_move_cluster(struct sim *sim, uint32_t ci, unsigned int li,
@@ -161,7 +177,6 @@ void sim_move_cluster(struct sim *sim, uint32_t ci, unsigned int li,
 void sim_free_cluster(struct sim *sim, uint32_t ci);
 uint32_t sim_scan_candidate(const struct sim *sim, uint32_t off, uint64_t lim,
 			    uint32_t nr, bool *reclaim);
-uint64_t sim_cluster_lim(const struct sim *sim, uint32_t ci);
 void sim_fill_entries(struct sim *sim, uint32_t ci, uint32_t off,
 		      unsigned int order);
 
@@ -172,6 +187,7 @@ void sim612_swap_reclaim_full_clusters(struct sim *sim, bool force);
 uint32_t sim612_folio_alloc_swap(struct sim *sim, unsigned int order);
 
 /* sim-cache.c */
+#define SIM_CACHE_MIN_BITS	4u
 int sim_cache_init(struct sim_cache *c);
 void sim_cache_destroy(struct sim_cache *c);
 int sim_cache_reserve(struct sim_cache *c, uint32_t more);
@@ -209,6 +225,52 @@ static inline bool sim_cache_only(uint16_t w)
 static inline uint32_t sim_cluster_first(const struct sim *sim, uint32_t ci)
 {
 	return ci << sim->shift;
+}
+
+/*
+ * vm_swap_full(): nr_swap_pages * 2 < total_swap_pages, with this device
+ * alone. v6.12's get_swap_pages() takes the pages from nr_swap_pages
+ * before it scans (sim->reserved), so its scan sees them gone.
+ */
+static inline bool sim_vm_swap_full(const struct sim *sim)
+{
+	uint64_t used = sim->inuse + sim->reserved;
+	uint64_t avail = used >= sim->pages ? 0 : sim->pages - used;
+
+	return avail * 2 < sim->pages;
+}
+
+/* The end of cluster @ci's slots: the cluster's end or max. */
+static inline uint64_t sim_cluster_lim(const struct sim *sim, uint32_t ci)
+{
+	uint64_t end = ((uint64_t)ci + 1) << sim->shift;
+
+	return end > sim->max ? sim->max : end;
+}
+
+/* Words of the free map: one bit for each slot of every cluster. */
+static inline size_t sim_fmap_words(const struct sim *sim)
+{
+	return (size_t)((((uint64_t)sim->nr_clusters << sim->shift) + 63) >> 6);
+}
+
+/* Bits @from..@from + @nr - 1 of one map word (@from + @nr <= 64). */
+static inline uint64_t sim_bits(unsigned int from, unsigned int nr)
+{
+	return (nr >= 64 ? ~0ull : (1ull << nr) - 1) << from;
+}
+
+/*
+ * sim_cache_reserve() when the table has room already (every call but the
+ * first few and those that grow it).
+ */
+static inline int sim_cache_reserve_fast(struct sim_cache *c, uint32_t more)
+{
+	uint64_t want = (uint64_t)c->nr + more;
+
+	if (c->tab && want * 4 <= (3ull << c->bits))
+		return 0;
+	return sim_cache_reserve(c, more);
 }
 
 #endif /* SWAPFS_SIM_INTERNAL_H */

@@ -10,8 +10,10 @@
  * reset, cache reclaimed, discards run) stays, as it would in the kernel.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "sim-internal.h"
 
@@ -67,6 +69,58 @@ int sim_config_check(const struct sim_config *cfg, struct diag *d)
 	return 0;
 }
 
+#define SIM_HUGE	(2ul << 20)
+
+/*
+ * The free map and the struct sim_ci array, in one zeroed block: the map
+ * first, 64-byte aligned (a cluster of 512 slots has its bits in one cache
+ * line). Both are read at random, one cluster at a time, so a big device
+ * maps them aligned to huge pages: a TLB miss on every cluster looked at
+ * would cost more than the page-walk-free huge page's worth of memory.
+ */
+static int sim_map_state(struct sim *sim)
+{
+	size_t fmap = (sim_fmap_words(sim) * sizeof(*sim->fmap) + 63) & ~(size_t)63;
+	size_t len = fmap + (size_t)sim->nr_clusters * sizeof(*sim->ci);
+	uintptr_t p, at;
+	void *m;
+
+	if (len < SIM_HUGE / 2) {
+		m = aligned_alloc(64, (len + 63) & ~(size_t)63);
+		if (!m)
+			return -ENOMEM;
+		memset(m, 0, len);
+		sim->state_mapped = 0;
+	} else {
+		len = (len + SIM_HUGE - 1) & ~(SIM_HUGE - 1);
+		m = mmap(NULL, len + SIM_HUGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			return -ENOMEM;
+		p = (uintptr_t)m;
+		at = (p + SIM_HUGE - 1) & ~(uintptr_t)(SIM_HUGE - 1);
+		if (at > p)
+			munmap(m, at - p);
+		munmap((void *)(at + len), p + SIM_HUGE - at);
+		m = (void *)at;
+		madvise(m, len, MADV_HUGEPAGE);	/* a hint: THP may be off */
+		sim->state_mapped = len;
+	}
+	sim->fmap = m;
+	sim->ci = (struct sim_ci *)((char *)m + fmap);
+	return 0;
+}
+
+static void sim_unmap_state(struct sim *sim)
+{
+	if (sim->state_mapped)
+		munmap(sim->fmap, sim->state_mapped);
+	else
+		free(sim->fmap);
+	sim->fmap = NULL;
+	sim->ci = NULL;
+}
+
 /* The state around a snapshot whose geometry is set. */
 int sim_alloc_state(const struct sim_config *cfg, struct snapshot *s,
 		    struct sim **out)
@@ -84,8 +138,6 @@ int sim_alloc_state(const struct sim_config *cfg, struct snapshot *s,
 	sim->cs = s->dev.cluster_size;
 	sim->shift = s->dev.cluster_shift;
 	sim->nr_orders = sim->shift + 1;
-	sim->blk_shift = sim->shift > 6 ? sim->shift - 6 : 0;
-	sim->blk = 1u << sim->blk_shift;
 	sim->ssd = !cfg->rotational;
 	sim->blkdev = !cfg->swapfile;
 	sim->discard = cfg->discard;
@@ -95,10 +147,8 @@ int sim_alloc_state(const struct sim_config *cfg, struct snapshot *s,
 	sim->unrecorded = SIM_NIL;
 	sim->lowest = 1;
 	sim_cache_init(&sim->cache);
-	sim->ci = calloc(sim->nr_clusters, sizeof(*sim->ci));
 	sim->pcp = calloc((size_t)cfg->cpus * sim->nr_orders, sizeof(*sim->pcp));
-	if (!sim->ci || !sim->pcp) {
-		free(sim->ci);
+	if (!sim->pcp || sim_map_state(sim)) {
 		free(sim->pcp);
 		free(sim);
 		return -ENOMEM;
@@ -113,7 +163,7 @@ void sim_free(struct sim *sim)
 		return;
 	snapshot_free(sim->s);
 	sim_cache_destroy(&sim->cache);
-	free(sim->ci);
+	sim_unmap_state(sim);
 	free(sim->pcp);
 	free(sim);
 }
@@ -323,7 +373,9 @@ static int sim_op_end(struct sim *sim, int rc)
 	if (sim->reclaim_pending)
 		sim_reclaim_work(sim);
 	sim->locked = SIM_NIL;
-	if ((uint64_t)sim->cache.nr * 16 <= sim->cache.mask)
+	/* sim_cache_shrink() leaves a table of the smallest size alone */
+	if ((uint64_t)sim->cache.nr * 16 <= sim->cache.mask &&
+	    sim->cache.bits > SIM_CACHE_MIN_BITS)
 		sim_cache_shrink(&sim->cache);
 	sim->ops++;
 	if (sim->cfg.check_always && sim_check_diag(sim, &sim->diag)) {
@@ -349,6 +401,38 @@ static inline void sim_prefetch_cluster(const struct sim *sim, uint32_t offset)
 static bool sim_range_ok(const struct sim *sim, uint32_t offset, uint32_t nr)
 {
 	return nr && offset && (uint64_t)offset + nr <= sim->max;
+}
+
+/*
+ * [@offset, @offset + @nr) is one known run, aligned and inside a cluster,
+ * whose slots all have count 1 and no cache: freeing it clears the words.
+ */
+static inline bool sim_put_is_run(const struct sim *sim, uint32_t offset,
+				  uint32_t nr)
+{
+	const uint16_t *w = sim->slots + offset;
+	unsigned int k = (unsigned int)__builtin_ctz(nr);
+	uint16_t head = (uint16_t)(SNAPSHOT_SLOT_HEAD | 1u |
+				   ((k + 1) << SNAPSHOT_SLOT_ORDER_SHIFT));
+	uint64_t x, acc = 0;
+	uint32_t i;
+
+	if ((nr & (nr - 1)) || (offset & (nr - 1)) || nr > sim->cs ||
+	    (w[0] & (SNAPSHOT_SLOT_HEAD | SNAPSHOT_SLOT_ORDER |
+		     SNAPSHOT_SLOT_NONFREE)) != head)
+		return false;
+	if (nr >= 4 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
+		for (i = 0; i < nr; i += 4) {
+			memcpy(&x, w + i, sizeof(x));
+			acc |= (x & (SNAPSHOT_SLOT_NONFREE * 0x0001000100010001ull)) ^
+			       0x0001000100010001ull;
+		}
+		return !acc;
+	}
+	for (i = 1; i < nr; i++)
+		if ((w[i] & SNAPSHOT_SLOT_NONFREE) != 1)
+			return false;
+	return true;
 }
 
 /* ---- allocation and swap-out ------------------------------------------------------ */
@@ -406,26 +490,6 @@ static int sim_unmap_and_reclaim(struct sim *sim, uint32_t start,
 	return 0;
 }
 
-/*
- * The common case of the above, in one pass: unmapped by @mapcount <= 126
- * PTEs and reclaimed, so every slot keeps a count and none is freed.
- */
-static void sim_unmap_reclaimed(struct sim *sim, uint32_t start,
-				unsigned int order, unsigned int mapcount)
-{
-	uint32_t nr = 1u << order, i;
-	uint16_t *w = sim->slots;
-
-	for (i = start; i < start + nr; i++)
-		w[i] = (uint16_t)((w[i] & ~SNAPSHOT_SLOT_CACHED) + mapcount);
-	sim->ci[start >> sim->shift].cache_only =
-		(uint16_t)(sim->ci[start >> sim->shift].cache_only - nr);
-	if (order && start == sim->unrecorded)
-		sim->unrecorded = SIM_NIL;
-	else if (order)
-		sim_large_del(sim, start);
-}
-
 int sim_swap_out(struct sim *sim, unsigned int cpu, unsigned int order,
 		 unsigned int mapcount, bool keep_cached, uint32_t *offsets,
 		 unsigned int *nr)
@@ -437,20 +501,22 @@ int sim_swap_out(struct sim *sim, unsigned int cpu, unsigned int order,
 	    order >= sim->nr_orders)
 		return -EINVAL;
 	*nr = 0;
-	if (order && sim_cache_reserve(&sim->cache, 1))
+	if (order && sim_cache_reserve_fast(&sim->cache, 1))
 		return -ENOMEM;
 	sim->cpu = cpu;
 	sim->no_record = !keep_cached;
+	/* the common case: the allocation writes the words as they end up */
+	if (!keep_cached && mapcount && mapcount <= SNAPSHOT_COUNT_INLINE_MAX)
+		sim->direct_count = (uint16_t)mapcount;
 	found = sim_folio_alloc(sim, order);
 	sim->no_record = false;
+	sim->direct_count = 0;
 	if (found) {
 		if (order)
 			sim->counters[SIM_SWPOUT][order]++;
 		offsets[(*nr)++] = found;
-		if (!keep_cached && mapcount && mapcount <= SNAPSHOT_COUNT_INLINE_MAX) {
-			sim_unmap_reclaimed(sim, found, order, mapcount);
+		if (!keep_cached && mapcount && mapcount <= SNAPSHOT_COUNT_INLINE_MAX)
 			return sim_op_end(sim, 0);
-		}
 		rc = sim_unmap_and_reclaim(sim, found, order, mapcount,
 					   keep_cached);
 		if (rc && sim->unrecorded == found) {
@@ -560,6 +626,11 @@ int sim_swap_put_entries_direct(struct sim *sim, uint32_t offset, uint32_t nr)
 		return -EINVAL;
 	sim_prefetch_cluster(sim, offset);
 	end = offset + nr;
+	/* the commonest: one whole run of count 1, uncached, as allocated */
+	if (sim_put_is_run(sim, offset, nr)) {
+		sim_free_run_fast(sim, offset, (unsigned int)__builtin_ctz(nr));
+		return sim_op_end(sim, 0);
+	}
 	/* the common case: the last reference to uncached slots of one cluster */
 	for (i = offset; i < end &&
 	     (sim->slots[i] & SNAPSHOT_SLOT_NONFREE) == 1; i++)
@@ -822,6 +893,37 @@ uint64_t sim_ops(const struct sim *sim)
 uint64_t sim_inuse(const struct sim *sim)
 {
 	return sim ? sim->inuse : 0;
+}
+
+const uint16_t *sim_slots(const struct sim *sim)
+{
+	return sim ? sim->slots : NULL;
+}
+
+void sim_prefetch_free(const struct sim *sim, uint32_t offset,
+		       unsigned int stage)
+{
+	const struct sim_ci *x;
+	uint32_t ci;
+
+	if (!sim || offset >= sim->max)
+		return;
+	ci = offset >> sim->shift;
+	if (!stage) {
+		__builtin_prefetch(&sim->slots[offset], 1);
+		__builtin_prefetch(&sim->fmap[offset >> 6], 1);
+		__builtin_prefetch(&sim->ci[ci], 1);
+		__builtin_prefetch(&sim->cl[ci], 1);
+		return;
+	}
+	/* a free moves a cluster that is not on a nonfull list */
+	if (sim->cl[ci].flags == SNAPSHOT_CLUSTER_NONFULL)
+		return;
+	x = &sim->ci[ci];
+	if (x->prev != SIM_NIL)
+		__builtin_prefetch(&sim->ci[x->prev], 1);
+	if (x->next != SIM_NIL)
+		__builtin_prefetch(&sim->ci[x->next], 1);
 }
 
 const struct diag *sim_diag(const struct sim *sim)

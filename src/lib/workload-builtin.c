@@ -790,6 +790,36 @@ static int wl_live_grow(struct wl_live *l, unsigned int a)
 	return 0;
 }
 
+#define WL_HUGE		(2ul << 20)
+
+/*
+ * Room for @n entries of array @a at once, when that is 2 MiB or more:
+ * address space only (pages come as entries are written), aligned so that
+ * every page of it can be a huge one from the first write on (an array
+ * grown by mremap() keeps the small pages its start was faulted in).
+ */
+static void wl_live_reserve(struct wl_live *l, unsigned int a, size_t n)
+{
+	size_t len = (n * sizeof(uint32_t) + WL_HUGE - 1) & ~(WL_HUGE - 1);
+	uintptr_t p, at;
+	void *m;
+
+	if (l->v[a] || n * sizeof(uint32_t) < WL_HUGE)
+		return;
+	m = mmap(NULL, len + WL_HUGE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m == MAP_FAILED)
+		return;		/* wl_live_grow() will try smaller */
+	p = (uintptr_t)m;
+	at = (p + WL_HUGE - 1) & ~(uintptr_t)(WL_HUGE - 1);
+	if (at > p)
+		munmap(m, at - p);
+	munmap((void *)(at + len), p + WL_HUGE - at);
+	madvise((void *)at, len, MADV_HUGEPAGE);	/* a hint */
+	l->v[a] = (uint32_t *)at;
+	l->alloc[a] = len / sizeof(uint32_t);
+}
+
 static void wl_live_free(struct wl_live *l)
 {
 	unsigned int a;
@@ -835,20 +865,56 @@ static uint32_t wl_live_take(struct wl_live *l, uint64_t r, unsigned int *order)
 }
 
 /*
- * A free of a random allocation is two dependent cache misses on a big
- * device: its entry here, then its slot word in the simulator. The random
- * bits of the next victims are drawn WL_AHEAD frees early so their entries
- * can be prefetched (the index is still taken when the free happens, so
- * the choice stays uniform among the allocations live then), and the next
- * victim's slot word one free early.
+ * A free of a random allocation is a chain of dependent cache misses on a
+ * big device: its entry here, then its slot words and cluster in the
+ * simulator, then the clusters next to that one on its list. The random
+ * bits of each victim are drawn WL_AHEAD frees early (the index is still
+ * taken when the free happens, so the choice stays uniform among the
+ * allocations live then), and the operations after those are planned: the
+ * generator's stream is splitmix64, a counter, and while the fill level
+ * stays inside its band every operation takes two numbers from it
+ * (alloc-or-free, then the order or a later victim's bits), so the
+ * numbers, the operations, and with them how many allocations each array
+ * will hold when each free takes its index, can be computed ahead. The
+ * loop then takes its numbers from the plan (the same numbers, drawn
+ * once). A plan that turns out wrong (the level left the band, a large
+ * folio fell back to pages) costs only wasted prefetches: the loop notices
+ * and plans again from where it is.
+ *
+ * Each operation starts loading the entry of the free planned
+ * WL_SEE_ENTRY operations ahead, asks the simulator to load the slots and
+ * cluster of the one WL_SEE_SLOT ahead (whose entry has arrived by then),
+ * and the list neighbours of the one WL_SEE_LINK ahead (whose cluster has).
  */
 #define WL_AHEAD	4u
+#define WL_PLAN		64u	/* a power of two */
+#define WL_SEE_ENTRY	48u
+#define WL_SEE_SLOT	24u
+#define WL_SEE_LINK	8u
+
+/* An operation of the band, planned. */
+struct wl_plan {
+	uint64_t s;		/* the generator's state before it */
+	uint64_t d, y;		/* its numbers: low bit of d set for an alloc */
+	uint64_t nr[2];		/* a free: the live counts before it */
+	uint32_t idx;		/* a free: the entry it takes */
+	uint8_t a;		/* a free: of which array */
+};
 
 struct wl_fill {
 	struct wl_gen gen;
 	struct wl_live live;
 	uint64_t ahead[WL_AHEAD];	/* random bits of the next victims */
 	unsigned int head;
+	/*
+	 * The operations planned, and where the plan stands after the last
+	 * of them: the generator's state, the live counts, the bits of the
+	 * next victims.
+	 */
+	struct wl_plan plan[WL_PLAN];
+	unsigned int plan_head, plan_nr;
+	uint64_t see_s, see_nr[2], see_bits[WL_AHEAD];
+	unsigned int see_head;
 	uint8_t orders[SNAPSHOT_MAX_ORDER + 1];
 	unsigned int nr_orders;
 	unsigned int cpu, cpus;		/* round robin over 0..cpus-1 */
@@ -856,16 +922,20 @@ struct wl_fill {
 	uint64_t ops;			/* generator operations done */
 };
 
+/* The order a number picks (wl_rng_below() of the orders given). */
+static inline unsigned int wl_fill_order(const struct wl_fill *f, uint64_t y)
+{
+	return f->orders[((unsigned __int128)y * f->nr_orders) >> 64];
+}
 /*
  * One swap-out of a random order on the next CPU: allocated, mapped once,
  * written and out of the cache, in one simulator call. A large folio the
  * device cannot place falls back to order-0 folios, as vmscan does.
  * Returns 0, or 1 when nothing at all could be allocated.
  */
-static int wl_fill_alloc(struct wl_fill *f)
+static int wl_fill_alloc(struct wl_fill *f, unsigned int order)
 {
 	struct wl_gen *gen = &f->gen;
-	unsigned int order = f->orders[wl_rng_below(&gen->rng, f->nr_orders)];
 	unsigned int cpu = f->cpu, nr, j;
 	int rc;
 
@@ -894,23 +964,100 @@ static int wl_fill_put(struct wl_fill *f, uint32_t offset, unsigned int order)
 }
 
 /*
+ * Plan operations of the band until WL_PLAN are: an allocation (low bit
+ * of the first number set) of the order the second picks adds an entry,
+ * a free takes the index its bits pick and draws a later victim's.
+ */
+static void wl_plan_extend(struct wl_fill *f)
+{
+	struct wl_rng r = { f->see_s };
+	struct wl_plan *p;
+	uint64_t u, tot;
+
+	while (f->plan_nr < WL_PLAN) {
+		tot = f->see_nr[0] + f->see_nr[1];
+		if (!tot)
+			break;	/* the loop allocates without a number */
+		p = &f->plan[(f->plan_head + f->plan_nr++) % WL_PLAN];
+		p->s = r.s;
+		p->d = wl_rng_next(&r);
+		p->y = wl_rng_next(&r);
+		if (p->d & 1) {
+			f->see_nr[wl_fill_order(f, p->y) > 0]++;
+			continue;
+		}
+		p->nr[0] = f->see_nr[0];
+		p->nr[1] = f->see_nr[1];
+		u = (uint64_t)(((unsigned __int128)f->see_bits[f->see_head] * tot) >> 64);
+		p->a = u >= f->see_nr[0];
+		p->idx = (uint32_t)(u - (p->a ? f->see_nr[0] : 0));
+		f->see_nr[p->a]--;
+		f->see_bits[f->see_head] = p->y;
+		f->see_head = (f->see_head + 1) % WL_AHEAD;
+	}
+	f->see_s = r.s;
+}
+
+/* Plan again from the state the loop is in. */
+static void wl_plan_reset(struct wl_fill *f)
+{
+	unsigned int k;
+
+	f->plan_nr = 0;
+	f->see_s = f->gen.rng.s;
+	f->see_nr[0] = f->live.nr[0];
+	f->see_nr[1] = f->live.nr[1];
+	for (k = 0; k < WL_AHEAD; k++)
+		f->see_bits[k] = f->ahead[(f->head + k) % WL_AHEAD];
+	f->see_head = 0;
+	wl_plan_extend(f);
+}
+
+/*
+ * The entry the free planned @k operations after the next one will take
+ * and its array, if that operation is a planned free (the entry may be
+ * filled in only later: then it is a wrong guess).
+ */
+static inline const uint32_t *wl_plan_entry(const struct wl_fill *f,
+					    unsigned int k, unsigned int *a)
+{
+	const struct wl_plan *p = &f->plan[(f->plan_head + k) % WL_PLAN];
+
+	if (k >= f->plan_nr || (p->d & 1) || p->idx >= f->live.alloc[p->a])
+		return NULL;
+	*a = p->a;
+	return &f->live.v[p->a][p->idx];
+}
+
+/*
  * The prefetches are written here, not in a helper: GCC finds a function
  * that only prefetches free of side effects and drops the call.
  */
-static int wl_fill_free(struct wl_fill *f)
+static void wl_plan_prefetch(struct wl_fill *f)
 {
-	unsigned int order, a, o;
-	uint32_t off = wl_live_take(&f->live, f->ahead[f->head], &order), *p;
+	struct sim *sim = f->gen.c.sim;
+	const uint32_t *e;
+	unsigned int a, o;
 
-	f->ahead[f->head] = wl_rng_next(&f->gen.rng);
-	if (wl_live_nr(&f->live)) {
-		__builtin_prefetch(wl_live_at(&f->live, f->ahead[f->head], &a));
-		f->head = (f->head + 1) % WL_AHEAD;
-		p = wl_live_at(&f->live, f->ahead[f->head], &a);
-		__builtin_prefetch(&f->gen.g.slots[wl_live_decode(*p, a, &o)]);
-	} else {
-		f->head = (f->head + 1) % WL_AHEAD;
-	}
+	e = wl_plan_entry(f, WL_SEE_ENTRY, &a);
+	if (e)
+		__builtin_prefetch(e);
+	e = wl_plan_entry(f, WL_SEE_SLOT, &a);
+	if (e)
+		sim_prefetch_free(sim, wl_live_decode(*e, a, &o), 0);
+	e = wl_plan_entry(f, WL_SEE_LINK, &a);
+	if (e)
+		sim_prefetch_free(sim, wl_live_decode(*e, a, &o), 1);
+}
+
+/* Free a random allocation; @x: the number this free draws. */
+static int wl_fill_free(struct wl_fill *f, uint64_t x)
+{
+	unsigned int order;
+	uint32_t off = wl_live_take(&f->live, f->ahead[f->head], &order);
+
+	f->ahead[f->head] = x;
+	f->head = (f->head + 1) % WL_AHEAD;
 	return wl_fill_put(f, off, order);
 }
 
@@ -953,6 +1100,11 @@ static int wl_fill_init(struct wl_fill *f, const struct workload *w,
 		return wl_gen_error(gen, "cpus", "cpus=%u: the device has %u CPUs",
 				    w->p.cpus, gen->g.cpus);
 	f->cpus = w->p.cpus ? w->p.cpus : gen->g.cpus;
+	/* at most one order-0 entry a usable slot, one larger one in two */
+	if (w->p.orders & 1)
+		wl_live_reserve(&f->live, 0, gen->g.pages);
+	if (w->p.orders & ~1u)
+		wl_live_reserve(&f->live, 1, gen->g.pages / 2);
 	f->target = (uint64_t)gen->g.pages * w->p.fill / 100;
 	/* a random walk between lo and hi: half a percent either side */
 	band = gen->g.pages / 200;
@@ -968,7 +1120,7 @@ static int wl_fill_to_target(struct wl_fill *f)
 	int rc;
 
 	while (sim_inuse(f->gen.c.sim) < f->target) {
-		rc = wl_fill_alloc(f);
+		rc = wl_fill_alloc(f, wl_fill_order(f, wl_rng_next(&f->gen.rng)));
 		if (rc > 0)
 			break;	/* full: nothing more fits */
 		rc = wl_fill_step(f, rc);
@@ -984,24 +1136,63 @@ static void wl_fill_done(struct wl_fill *f)
 	free(f->gen.offsets);
 }
 
+/*
+ * The operation planned next, if the plan is right about the state the
+ * loop is in: its numbers are taken from the stream (the state moves past
+ * them). Else the loop plans again from here.
+ */
+static const struct wl_plan *wl_plan_take(struct wl_fill *f)
+{
+	const struct wl_plan *p = &f->plan[f->plan_head];
+
+	if (!f->plan_nr || p->s != f->gen.rng.s) {
+		wl_plan_reset(f);
+		if (!f->plan_nr)
+			return NULL;
+	}
+	f->gen.rng.s = p->s + 2 * 0x9e3779b97f4a7c15ull;
+	f->plan_head = (f->plan_head + 1) % WL_PLAN;
+	f->plan_nr--;
+	return p;
+}
+
 static int wl_random_loop(struct wl_fill *f, uint64_t ops)
 {
 	struct sim *sim = f->gen.c.sim;
+	const struct wl_plan *p;
 	uint64_t i, inuse;
-	bool alloc;
+	bool wrong;
 	int rc;
 
 	for (i = 0; i < ops; i++) {
 		inuse = sim_inuse(sim);
-		if (inuse < f->lo)
-			alloc = true;
-		else if (inuse >= f->hi || !wl_live_nr(&f->live))
-			alloc = !wl_live_nr(&f->live);
-		else
-			alloc = wl_rng_next(&f->gen.rng) & 1;
-		rc = alloc ? wl_fill_alloc(f) : wl_fill_free(f);
+		if (inuse < f->lo) {
+			rc = wl_fill_alloc(f, wl_fill_order(f, wl_rng_next(&f->gen.rng)));
+		} else if (inuse >= f->hi || !wl_live_nr(&f->live)) {
+			if (!wl_live_nr(&f->live))
+				rc = wl_fill_alloc(f, wl_fill_order(f,
+						   wl_rng_next(&f->gen.rng)));
+			else
+				rc = wl_fill_free(f, wl_rng_next(&f->gen.rng));
+		} else if ((p = wl_plan_take(f))) {
+			/* a free the plan counted wrong: later ones are wrong too */
+			wrong = !(p->d & 1) && (p->nr[0] != f->live.nr[0] ||
+						p->nr[1] != f->live.nr[1]);
+			rc = (p->d & 1) ? wl_fill_alloc(f, wl_fill_order(f, p->y)) :
+					  wl_fill_free(f, p->y);
+			if (wrong)
+				wl_plan_reset(f);
+			else
+				wl_plan_extend(f);
+			wl_plan_prefetch(f);
+		} else {
+			/* cannot happen: there are live entries to plan with */
+			rc = (wl_rng_next(&f->gen.rng) & 1) ?
+			     wl_fill_alloc(f, wl_fill_order(f, wl_rng_next(&f->gen.rng))) :
+			     wl_fill_free(f, wl_rng_next(&f->gen.rng));
+		}
 		if (rc > 0)
-			rc = wl_live_nr(&f->live) ? wl_fill_free(f) : 0;
+			rc = wl_live_nr(&f->live) ? wl_fill_free(f, wl_rng_next(&f->gen.rng)) : 0;
 		rc = wl_fill_step(f, rc);
 		if (rc)
 			return rc;
