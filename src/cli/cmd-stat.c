@@ -112,6 +112,23 @@ out:
 	return rc;
 }
 
+/* A human table with the columns @cols; NULL on ENOMEM. */
+static struct libscols_table *cmd_stat_table(const char *name,
+					     const struct output_column *cols,
+					     unsigned int n)
+{
+	struct libscols_table *tb = output_table_new(name, OUTPUT_HUMAN, false);
+	unsigned int i;
+
+	for (i = 0; tb && i < n; i++) {
+		if (output_add_column(tb, &cols[i])) {
+			scols_unref_table(tb);
+			tb = NULL;
+		}
+	}
+	return tb;
+}
+
 enum { ORD_ORDER, ORD_SIZE, ORD_CLUSTERS, ORD_NONFULL, ORD_FRAG, ORD_FULL,
        ORD_NONE, ORD_RUNS, ORD_FOLIOS, ORD_ALLOCATABLE, ORD_NR };
 
@@ -129,14 +146,11 @@ static int cmd_stat_human_orders(const struct snapshot *s, const struct analysis
 		[ORD_FOLIOS] = { "FOLIOS", SCOLS_JSON_NUMBER, 6, SCOLS_FL_RIGHT },
 		[ORD_ALLOCATABLE] = { "ALLOCATABLE", SCOLS_JSON_NUMBER, 11, SCOLS_FL_RIGHT },
 	};
-	struct libscols_table *tb = output_table_new("orders", OUTPUT_HUMAN, false);
+	struct libscols_table *tb = cmd_stat_table("orders", cols, ORD_NR);
 	unsigned int k, i;
 
 	if (!tb)
 		return -ENOMEM;
-	for (i = 0; i < ORD_NR; i++)
-		if (output_add_column(tb, &cols[i]))
-			goto enomem;
 	for (k = 0; k < s->dev.nr_orders; k++) {
 		const struct analysis_order *o = &a->orders[k];
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
@@ -230,12 +244,9 @@ static int cmd_stat_human_counters(const struct snapshot *s,
 		;
 	if (i == cs->nr)	/* nothing counted: no table */
 		return 0;
-	tb = output_table_new("counters", OUTPUT_HUMAN, false);
+	tb = cmd_stat_table("counters", cols, CNT_NR);
 	if (!tb)
 		return -ENOMEM;
-	for (i = 0; i < CNT_NR; i++)
-		if (output_add_column(tb, &cols[i]))
-			goto enomem;
 	for (k = 1; k < s->dev.nr_orders; k++) {
 		struct libscols_line *ln;
 		uint64_t v[CMD_STAT_NR_COUNTERS];
