@@ -121,6 +121,24 @@ struct snapshot_next {
 /* Largest CPU number a next hint may name (NR_CPUS is at most 8192 today). */
 #define SNAPSHOT_NEXT_CPU_MAX	65535
 
+/*
+ * Back-references, for sources that see page tables (a capture): a
+ * process whose page tables map slots of the device, and one page-table
+ * reference, the virtual page of a process that maps a slot. Observed,
+ * not inferred; a slot's count is at least its references.
+ */
+#define SNAPSHOT_COMM_LEN	16	/* TASK_COMM_LEN */
+struct snapshot_proc {
+	int32_t pid;
+	char comm[SNAPSHOT_COMM_LEN];	/* NUL-terminated, as /proc/PID/comm */
+};
+
+struct snapshot_ref {
+	uint64_t vaddr;		/* the virtual page's address */
+	uint32_t slot;
+	uint32_t proc;		/* index in procs[] */
+};
+
 /* An info key/value, in the order the source gave them. */
 struct snapshot_info {
 	char *key;
@@ -200,6 +218,11 @@ struct snapshot {
 	size_t nr_next, alloc_next;
 	char *strings;			/* folio 'extra' flag text */
 	size_t strings_len, strings_alloc;
+	struct snapshot_proc *procs;	/* sorted by pid, unique */
+	size_t nr_procs, alloc_procs;
+	struct snapshot_ref *refs;	/* sorted by proc, then vaddr */
+	size_t nr_refs, alloc_refs;
+	uint32_t *refs_by_slot;		/* indexes into refs[], by slot */
 };
 
 /*
@@ -326,9 +349,44 @@ int snapshot_add_next(struct snapshot *s, int32_t cpu, uint32_t order,
 		      uint32_t offset);
 
 /*
+ * snapshot_add_proc - add a process (@comm is cut to SNAPSHOT_COMM_LEN - 1
+ * bytes); its index in procs[] until snapshot_finish() goes to *@index.
+ * Returns 0 or -ENOMEM.
+ */
+int snapshot_add_proc(struct snapshot *s, int32_t pid, const char *comm,
+		      uint32_t *index);
+
+/*
+ * snapshot_add_ref - process @proc (an index snapshot_add_proc() gave)
+ * maps @slot at @vaddr. Returns 0 or -ENOMEM.
+ */
+int snapshot_add_ref(struct snapshot *s, uint32_t proc, uint64_t vaddr,
+		     uint32_t slot);
+
+/* snapshot_proc_find - the index of process @pid in procs[], or -1. */
+long snapshot_proc_find(const struct snapshot *s, int32_t pid);
+
+/*
+ * snapshot_proc_refs - the references of process @proc: refs[*@first ..
+ * *@first + return value), by virtual address.
+ */
+size_t snapshot_proc_refs(const struct snapshot *s, uint32_t proc,
+			  size_t *first);
+
+/*
+ * snapshot_slot_refs - the references to @slot: refs_by_slot[*@first ..
+ * *@first + return value), by process then virtual address.
+ */
+size_t snapshot_slot_refs(const struct snapshot *s, uint32_t slot,
+			  size_t *first);
+
+/*
  * snapshot_finish - sort the side tables and check what only the whole
  * picture shows: folios overlapping each other (-EINVAL, *@clash = offset
- * of the second folio), or extending past max. Sources call it last.
+ * of the second folio), or extending past max; references to a slot past
+ * max, of an unknown process, or twice to one page of a process (-EINVAL,
+ * *@clash = the slot); a process listed twice (-EINVAL, *@clash = 0).
+ * Sources call it last.
  */
 int snapshot_finish(struct snapshot *s, uint32_t *clash);
 

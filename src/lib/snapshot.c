@@ -4,6 +4,7 @@
  * sorted side tables for what is rare (snapshot.h).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -71,6 +72,9 @@ void snapshot_free(struct snapshot *s)
 	free(s->folios);
 	free(s->next);
 	free(s->strings);
+	free(s->procs);
+	free(s->refs);
+	free(s->refs_by_slot);
 	free(s->prov.source_kind);
 	free(s->prov.source_path);
 	free(s->prov.created);
@@ -459,6 +463,175 @@ int snapshot_add_next(struct snapshot *s, int32_t cpu, uint32_t order,
 	return 0;
 }
 
+int snapshot_add_proc(struct snapshot *s, int32_t pid, const char *comm,
+		      uint32_t *index)
+{
+	struct snapshot_proc *p;
+
+	if (s->nr_procs >= UINT32_MAX)
+		return -ENOMEM;
+	if (snapshot_grow((void **)&s->procs, &s->alloc_procs, s->nr_procs,
+			  sizeof(*s->procs)))
+		return -ENOMEM;
+	p = &s->procs[s->nr_procs];
+	p->pid = pid;
+	snprintf(p->comm, sizeof(p->comm), "%s", comm ? comm : "");
+	*index = (uint32_t)s->nr_procs++;
+	return 0;
+}
+
+int snapshot_add_ref(struct snapshot *s, uint32_t proc, uint64_t vaddr,
+		     uint32_t slot)
+{
+	struct snapshot_ref *r;
+
+	if (s->nr_refs >= UINT32_MAX)
+		return -ENOMEM;
+	if (snapshot_grow((void **)&s->refs, &s->alloc_refs, s->nr_refs,
+			  sizeof(*s->refs)))
+		return -ENOMEM;
+	r = &s->refs[s->nr_refs++];
+	r->vaddr = vaddr;
+	r->slot = slot;
+	r->proc = proc;
+	return 0;
+}
+
+long snapshot_proc_find(const struct snapshot *s, int32_t pid)
+{
+	size_t lo = 0, hi = s->nr_procs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->procs[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->nr_procs && s->procs[lo].pid == pid ? (long)lo : -1;
+}
+
+size_t snapshot_proc_refs(const struct snapshot *s, uint32_t proc,
+			  size_t *first)
+{
+	size_t lo = 0, hi = s->nr_refs, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->refs[mid].proc < proc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < s->nr_refs && s->refs[end].proc == proc; end++)
+		;
+	*first = lo;
+	return end - lo;
+}
+
+size_t snapshot_slot_refs(const struct snapshot *s, uint32_t slot,
+			  size_t *first)
+{
+	size_t lo = 0, hi = s->nr_refs, end;
+
+	if (!s->refs_by_slot) {
+		*first = 0;
+		return 0;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->refs[s->refs_by_slot[mid]].slot < slot)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < s->nr_refs &&
+	     s->refs[s->refs_by_slot[end]].slot == slot; end++)
+		;
+	*first = lo;
+	return end - lo;
+}
+
+/* qsort() has no argument: the references refs_by_slot indexes. */
+static __thread const struct snapshot_ref *snapshot_sort_refs;
+
+static int snapshot_ref_cmp(const void *a, const void *b)
+{
+	const struct snapshot_ref *x = a, *y = b;
+
+	if (x->proc != y->proc)
+		return x->proc < y->proc ? -1 : 1;
+	return x->vaddr < y->vaddr ? -1 : x->vaddr > y->vaddr;
+}
+
+static int snapshot_ref_slot_cmp(const void *a, const void *b)
+{
+	const struct snapshot_ref *x = &snapshot_sort_refs[*(const uint32_t *)a];
+	const struct snapshot_ref *y = &snapshot_sort_refs[*(const uint32_t *)b];
+
+	if (x->slot != y->slot)
+		return x->slot < y->slot ? -1 : 1;
+	return snapshot_ref_cmp(x, y);
+}
+
+static int snapshot_proc_cmp(const void *a, const void *b)
+{
+	const struct snapshot_proc *x = a, *y = b;
+
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/*
+ * Processes by pid, references by process and address, and the index by
+ * slot. Sources add processes in any order: the references are renumbered.
+ */
+static int snapshot_finish_refs(struct snapshot *s, uint32_t *clash)
+{
+	size_t i;
+
+	free(s->refs_by_slot);
+	s->refs_by_slot = NULL;
+	if (!s->nr_procs && !s->nr_refs)
+		return 0;
+	/* the pid stands in for the index while the processes are sorted */
+	for (i = 0; i < s->nr_refs; i++) {
+		if (s->refs[i].proc >= s->nr_procs || s->refs[i].slot >= s->dev.max) {
+			*clash = s->refs[i].slot;
+			return -EINVAL;
+		}
+		s->refs[i].proc = (uint32_t)s->procs[s->refs[i].proc].pid;
+	}
+	qsort(s->procs, s->nr_procs, sizeof(*s->procs), snapshot_proc_cmp);
+	for (i = 0; i + 1 < s->nr_procs; i++) {
+		if (s->procs[i].pid == s->procs[i + 1].pid) {
+			*clash = 0;
+			return -EINVAL;
+		}
+	}
+	for (i = 0; i < s->nr_refs; i++)
+		s->refs[i].proc = (uint32_t)snapshot_proc_find(s,
+						(int32_t)s->refs[i].proc);
+	qsort(s->refs, s->nr_refs, sizeof(*s->refs), snapshot_ref_cmp);
+	for (i = 0; i + 1 < s->nr_refs; i++) {
+		if (!snapshot_ref_cmp(&s->refs[i], &s->refs[i + 1])) {
+			*clash = s->refs[i].slot;
+			return -EINVAL;
+		}
+	}
+	s->refs_by_slot = malloc(s->nr_refs * sizeof(*s->refs_by_slot) + 1);
+	if (!s->refs_by_slot)
+		return -ENOMEM;
+	for (i = 0; i < s->nr_refs; i++)
+		s->refs_by_slot[i] = (uint32_t)i;
+	snapshot_sort_refs = s->refs;
+	qsort(s->refs_by_slot, s->nr_refs, sizeof(*s->refs_by_slot),
+	      snapshot_ref_slot_cmp);
+	return 0;
+}
+
 static int snapshot_folio_cmp(const void *a, const void *b)
 {
 	const struct snapshot_folio *x = a, *y = b;
@@ -487,7 +660,7 @@ int snapshot_finish(struct snapshot *s, uint32_t *clash)
 			return -EINVAL;
 		}
 	}
-	return 0;
+	return snapshot_finish_refs(s, clash ? clash : &(uint32_t){ 0 });
 }
 
 static const char *const snapshot_cluster_flags[SNAPSHOT_CLUSTER_NR_FLAGS] = {
