@@ -555,9 +555,6 @@ size_t snapshot_slot_refs(const struct snapshot *s, uint32_t slot,
 	return end - lo;
 }
 
-/* qsort() has no argument: the references refs_by_slot indexes. */
-static __thread const struct snapshot_ref *snapshot_sort_refs;
-
 static int snapshot_ref_cmp(const void *a, const void *b)
 {
 	const struct snapshot_ref *x = a, *y = b;
@@ -567,10 +564,10 @@ static int snapshot_ref_cmp(const void *a, const void *b)
 	return x->vaddr < y->vaddr ? -1 : x->vaddr > y->vaddr;
 }
 
-static int snapshot_ref_slot_cmp(const void *a, const void *b)
+static int snapshot_ref_slot_cmp(const void *a, const void *b, void *refs)
 {
-	const struct snapshot_ref *x = &snapshot_sort_refs[*(const uint32_t *)a];
-	const struct snapshot_ref *y = &snapshot_sort_refs[*(const uint32_t *)b];
+	const struct snapshot_ref *x = (const struct snapshot_ref *)refs + *(const uint32_t *)a;
+	const struct snapshot_ref *y = (const struct snapshot_ref *)refs + *(const uint32_t *)b;
 
 	if (x->slot != y->slot)
 		return x->slot < y->slot ? -1 : 1;
@@ -626,9 +623,8 @@ static int snapshot_finish_refs(struct snapshot *s, uint32_t *clash)
 		return -ENOMEM;
 	for (i = 0; i < s->nr_refs; i++)
 		s->refs_by_slot[i] = (uint32_t)i;
-	snapshot_sort_refs = s->refs;
-	qsort(s->refs_by_slot, s->nr_refs, sizeof(*s->refs_by_slot),
-	      snapshot_ref_slot_cmp);
+	qsort_r(s->refs_by_slot, s->nr_refs, sizeof(*s->refs_by_slot),
+		snapshot_ref_slot_cmp, s->refs);
 	return 0;
 }
 
