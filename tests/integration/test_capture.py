@@ -1,0 +1,219 @@
+"""swapfs capture on the real kernel: a process with a known swap layout.
+
+A zram device of our own is swapped on at the highest priority, one mTHP
+size at a time is set to `always` (every other size `never`, zswap off),
+and tests/kernel/layout.c maps two regions of folios of that size, pages
+them out with MADV_PAGEOUT, frees two whole folios and two single pages in
+each with MADV_DONTNEED, then forks: one region is shared with the child
+(count 2), the other is MADV_DONTFORK (count 1). We capture, export to a
+dump, and check against the process's own pagemap (read here, as root) and
+the kernel's mTHP counters:
+- every untouched folio is one inferred run of its order, aligned, at the
+  slots pagemap names; a disturbed folio is not;
+- counts are 2 in the shared region and 1 in the private one;
+- the inferred runs match hugepages-<size>kB/stats/swpout, without fallback;
+- /proc/swaps Used = captured slots + unattributed, and unattributed is
+  bounded by what MADV_DONTNEED may leave in the swap cache;
+- without CAP_SYS_ADMIN the capture refuses with exit 3.
+Everything (THP sizes, zswap, the zram device) is put back; root and zram
+are needed, else every test skips (exit 77).
+"""
+import importlib.machinery
+import importlib.util
+import json
+import os
+import subprocess
+
+import pytest
+
+from conftest import SWAPFS, is_root, run
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BUILD = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(SWAPFS))))
+LAYOUT = os.environ.get("SWAPFS_TEST_LAYOUT") or os.path.join(
+    BUILD, "tests", "swapfs-test-layout")
+DRIVER = os.path.join(HERE, "..", "..", "tools", "kernel-replay", "kernel-replay")
+THP = "/sys/kernel/mm/transparent_hugepage"
+PAGE = os.sysconf("SC_PAGESIZE")
+BLOCKS = 64
+
+
+def _why_not():
+    if not is_root:
+        return "needs root (zram, swapon, THP sysfs, CAP_SYS_ADMIN)"
+    if not os.path.exists("/sys/class/zram-control/hot_add"):
+        return "zram not available (no /sys/class/zram-control)"
+    if not os.path.exists(os.path.join(THP, "hugepages-64kB", "stats", "swpout")):
+        return "kernel has no mTHP swap counters"
+    return None
+
+
+pytestmark = pytest.mark.skipif(_why_not() is not None, reason=_why_not() or "")
+
+def _load_driver():
+    loader = importlib.machinery.SourceFileLoader("kernel_replay", DRIVER)
+    spec = importlib.util.spec_from_loader("kernel_replay", loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    return mod
+
+
+# The replay driver's host handling: the same undo list, lock and zram setup.
+kr = _load_driver() \
+    if _why_not() is None else None
+
+
+def sizes():
+    have = {n for n in os.listdir(THP) if n.startswith("hugepages-")} \
+        if os.path.isdir(THP) else set()
+    return [kb for kb in (16, 64) if f"hugepages-{kb}kB" in have]
+
+
+def stats(kb):
+    d = os.path.join(THP, f"hugepages-{kb}kB", "stats")
+    return {n: int(open(os.path.join(d, n)).read()) for n in ("swpout", "swpout_fallback")}
+
+
+def pagemap_slots(pid, addr, npages):
+    """(type, offset) or None per page, read from /proc/PID/pagemap."""
+    out = []
+    with open(f"/proc/{pid}/pagemap", "rb") as f:
+        f.seek(addr // PAGE * 8)
+        data = f.read(npages * 8)
+    for i in range(npages):
+        e = int.from_bytes(data[i * 8:i * 8 + 8], "little")
+        out.append((e & 31, (e >> 5) & ((1 << 50) - 1))
+                   if (e >> 62) & 3 == 1 else None)
+    return out
+
+
+def read_dump(path):
+    info = dict(l.split(": ", 1) for l in open(os.path.join(path, "info")).read().splitlines())
+    smap = open(os.path.join(path, "swap_map"), "rb").read()
+    orders = {}
+    if os.path.exists(os.path.join(path, "orders")):
+        for l in open(os.path.join(path, "orders")).read().splitlines():
+            off, order = map(int, l.split())
+            orders[off] = order
+    return info, smap, orders
+
+
+@pytest.fixture
+def host():
+    """THP sizes, zswap and a zram device of our own; put back afterwards."""
+    lock = kr.take_lock()
+    h = kr.Host()
+    other = [s for s in kr.proc_swaps()]
+    if other:
+        os.close(lock)
+        pytest.skip(f"other swap areas are active ({other[0][0]}): the mTHP "
+                    "counters are global")
+    try:
+        yield h
+    finally:
+        h.restore()
+        os.close(lock)
+        assert not h.errors, h.errors
+
+
+def enable_only(h, kb):
+    for name in sorted(os.listdir(THP)):
+        path = os.path.join(THP, name, "enabled")
+        if name.startswith("hugepages-") and os.path.exists(path):
+            h.set_sysfs(path, "always" if name == f"hugepages-{kb}kB" else "never",
+                        kr.choice(path))
+    if os.path.exists(kr.ZSWAP_ENABLED):
+        h.set_sysfs(kr.ZSWAP_ENABLED, "N", kr.read(kr.ZSWAP_ENABLED))
+
+
+@pytest.mark.parametrize("kb", sizes())
+def test_capture_layout(host, tmp_path, kb):
+    enable_only(host, kb)
+    dev, _ = kr.zram_up(host, "64M", None)
+    node = f"/dev/{dev}"
+    before = stats(kb)
+    proc = subprocess.Popen([LAYOUT, str(kb), str(BLOCKS)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        lay = json.loads(proc.stdout.readline())
+        after = stats(kb)
+        folio = lay["folio"] // PAGE
+        order = folio.bit_length() - 1
+        npages = lay["blocks"] * folio
+        truth = {r: pagemap_slots(lay["pid"], lay[r], npages) for r in ("shared", "private")}
+        snap = tmp_path / "cap.db"
+        p = run("capture", "-o", snap, "--device", node, check=0)
+        assert "unattributed" in p.stderr
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+
+    dump = tmp_path / "dump"
+    run("export", snap, "-o", dump, check=0)
+    info, smap, orders = read_dump(dump)
+    assert info["capture_max_order"] == str(order)
+    # a single page past the folio's end is not freed (layout.c)
+    pages = [(b, pg) for b, pg in lay["free_pages"] if pg < folio]
+    disturbed = set(lay["free_folios"]) | {b for b, _ in pages}
+    intact = 0
+    for region, count in (("shared", 2), ("private", 1)):
+        for b in range(lay["blocks"]):
+            ents = truth[region][b * folio:(b + 1) * folio]
+            if b in lay["free_folios"]:
+                assert all(e is None for e in ents), (region, b)
+                continue
+            live = [e for e in ents if e is not None]
+            assert all(e[0] == int(info["type"]) for e in live)
+            for _, off in live:
+                assert smap[off] == count, (region, b, off, smap[off])
+            if b in disturbed:
+                assert len(live) == folio - 1
+                assert orders.get(live[0][1]) != order, (region, b)
+                continue
+            first = ents[0][1]
+            assert [e[1] for e in ents] == list(range(first, first + folio)), (region, b)
+            assert first % folio == 0
+            assert orders.get(first) == order, (region, b, first, orders.get(first))
+            intact += 1
+    assert intact == 2 * (lay["blocks"] - len(disturbed))
+
+    out = after["swpout"] - before["swpout"]
+    fallback = after["swpout_fallback"] - before["swpout_fallback"]
+    assert out + fallback == 2 * lay["blocks"]
+    assert fallback == 0, "a fresh 64M device should take every folio whole"
+    runs = sum(1 for o in orders.values() if o == order)
+    assert runs == out - 2 * len(disturbed)
+
+    used = int(info["inuse_pages"])
+    slots, unattributed = int(info["capture_slots"]), int(info["capture_unattributed"])
+    assert used == slots + unattributed
+    # only what MADV_DONTNEED left cached can be missing
+    freed = 2 * (len(lay["free_folios"]) * folio + len(pages))
+    assert unattributed <= freed
+    # the capture is a snapshot like any other
+    assert run("check", snap).returncode in (0, 1)
+    st = json.loads(run("stat", "--json", snap, check=0).stdout)
+    assert st["source"]["kind"] == "capture"
+    assert "inferred" in st["source"]["note"]
+    assert st["info"]["capture_procs"] == "2"      # the layout process and its child
+
+
+def test_capture_needs_cap_sys_admin(host, tmp_path):
+    enable_only(host, 64)
+    kr.zram_up(host, "16M", None)
+    p = subprocess.run(["setpriv", "--inh-caps=-all", "--bounding-set=-sys_admin",
+                        SWAPFS, "capture", "-o", str(tmp_path / "x.db")],
+                       capture_output=True, text=True)
+    assert p.returncode == 3, p.stderr
+    assert "CAP_SYS_ADMIN" in p.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_capture_names_the_area(host, tmp_path):
+    p = run("capture", "-o", tmp_path / "x.db")
+    assert p.returncode == 3
+    assert "no swap area is active" in p.stderr
+    p = run("capture", "-o", tmp_path / "x.db", "--device", "/dev/null")
+    assert p.returncode == 3
+    assert "not an active swap area" in p.stderr
+
