@@ -57,6 +57,7 @@ struct pm_scan_arg {
 #define CAPTURE_PM_OFFSET(e)	(((e) >> 5) & ((1ull << 50) - 1))
 #define CAPTURE_CHUNK		4096	/* pagemap entries read at once */
 #define CAPTURE_REGIONS		512	/* PAGEMAP_SCAN regions at once */
+#define CAPTURE_SCAN_MIN	(256ull << 20)	/* smaller VMAs are read whole */
 #define CAPTURE_THP		"/sys/kernel/mm/transparent_hugepage"
 #define CAPTURE_CAP_SYS_ADMIN	21
 
@@ -331,6 +332,13 @@ static int capture_vma(struct capture *c, int fd, uint64_t start, uint64_t end)
 {
 	int rc;
 
+	/*
+	 * Reading entries costs the kernel one walk; a scan first costs two
+	 * where the VMA is mostly swapped. Scanning pays off in the big
+	 * reservations (heaps, JIT arenas) where almost nothing is.
+	 */
+	if (end - start <= CAPTURE_SCAN_MIN)
+		return capture_read_range(c, fd, start, end);
 	if (!c->no_scan) {
 		rc = capture_scan_vma(c, fd, start, end);
 		if (rc != -ENOTTY)
@@ -372,12 +380,17 @@ static int capture_keep(struct capture *c, int32_t pid, const char *comm)
 		return 0;
 	rc = snapshot_add_proc(c->s, pid, comm, &proc);
 	for (i = 0; !rc && i < c->nr_refs; i++) {
+		uint16_t *w = &c->s->slots[c->refs[i].slot];
+
 		rc = snapshot_add_ref(c->s, proc, c->refs[i].vaddr, c->refs[i].slot);
 		if (rc)
 			break;
+		c->st->slots += !(*w & SNAPSHOT_SLOT_COUNT);
+		if ((*w & SNAPSHOT_SLOT_COUNT) < SNAPSHOT_COUNT_INLINE_MAX) {
+			(*w)++;		/* the common case, without a call */
+			continue;
+		}
 		count = snapshot_count(c->s, c->refs[i].slot);
-		if (!count)
-			c->st->slots++;
 		rc = snapshot_set_count(c->s, c->refs[i].slot, count + 1);
 	}
 	c->st->refs += c->nr_refs;
