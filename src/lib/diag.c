@@ -22,8 +22,9 @@ void diag_clear(struct diag *d)
  * The rule goes last and is never cut: a long path or message loses its
  * end first, because scripts match the rule.
  */
-static void diag_vset(struct diag *d, const char *where, const char *rule,
-		      const char *fmt, va_list ap)
+static void __attribute__((format(printf, 4, 0)))
+diag_vset(struct diag *d, const char *where, const char *rule,
+	  const char *fmt, va_list ap)
 {
 	char suffix[sizeof(d->rule) + 4] = "";
 	size_t room, n;

@@ -120,11 +120,11 @@ static int header_decode_fields(const uint8_t *buf, size_t len,
 	/* A TuxOnIce image without a v1 magic has no known page size. */
 	unsigned int ps = hi->page_size ? hi->page_size : HEADER_PAGE_MIN;
 	uint32_t max = HEADER_MAX_BADPAGES(ps);
-	uint32_t version = header_get32(buf, HEADER_OFF_VERSION);
-	uint32_t i;
+	uint32_t version, i;
 
 	if (len < ps)
 		return 0;	/* too short to hold the fields */
+	version = header_get32(buf, HEADER_OFF_VERSION);
 	hi->has_fields = true;
 	hi->foreign = __builtin_bswap32(version) == 1;
 	if (hi->foreign == header_host_is_little())

@@ -126,9 +126,11 @@ void target_close(struct target *t)
  */
 static int target_find_holes(int fd, uint64_t size, bool *holes)
 {
-	struct {
+	/* struct fiemap ends in its extents: room for a batch of them */
+	union {
 		struct fiemap fm;
-		struct fiemap_extent ext[TARGET_FIEMAP_BATCH];
+		char room[sizeof(struct fiemap) +
+			  TARGET_FIEMAP_BATCH * sizeof(struct fiemap_extent)];
 	} req;
 	uint64_t covered = 0, end;
 	unsigned int i;
@@ -145,7 +147,7 @@ static int target_find_holes(int fd, uint64_t size, bool *holes)
 		if (!req.fm.fm_mapped_extents)
 			break;
 		for (i = 0; i < req.fm.fm_mapped_extents; i++) {
-			const struct fiemap_extent *e = &req.ext[i];
+			const struct fiemap_extent *e = &req.fm.fm_extents[i];
 
 			if (e->fe_logical > covered) {
 				*holes = true;

@@ -84,8 +84,8 @@ int undo_save(const char *path, const struct undo_record *u)
 	return rc;
 }
 
-static int undo_fail(char *why, size_t whysz, unsigned int line,
-		     const char *fmt, ...)
+static int __attribute__((format(printf, 4, 5)))
+undo_fail(char *why, size_t whysz, unsigned int line, const char *fmt, ...)
 {
 	va_list ap;
 	int n;

@@ -1,0 +1,2 @@
+# expect: wl-cpu 2
+cpu 1024

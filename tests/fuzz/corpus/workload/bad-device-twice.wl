@@ -1,0 +1,3 @@
+# expect: wl-device-late 3
+device 64M
+device 32M

@@ -1,0 +1,2 @@
+# expect: wl-count 2
+swapout 14 16385 tag=a

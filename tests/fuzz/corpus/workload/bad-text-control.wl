@@ -1,0 +1,2 @@
+# expect: wl-text 2
+swapout 0 1 tag=a 
