@@ -174,8 +174,9 @@ typedef int (*analysis_finding_fn)(const struct analysis_finding *f, void *arg);
  * checks in @mask as it is found, in stream order, so `swapfs check`
  * streams; checks outside @mask are neither reported nor counted (slot,
  * run and cluster summaries do not depend on @mask). *@out (@out may be
- * NULL) stays valid while @s does; it describes @s as it was (run it
- * again after an edit: analysis_cluster_findings() reads @s afresh).
+ * NULL) stays valid while @s does; it describes @s as it was (after an
+ * edit, analysis_update_cluster() brings it up to date at O(cluster);
+ * analysis_cluster_findings() reads @s afresh).
  * Returns 0, -EINVAL for a snapshot without a consistent geometry (no
  * slots, nr_orders not 1..SNAPSHOT_MAX_ORDER + 1, nr_clusters not
  * DIV_ROUND_UP(max, cluster_size)), -ENOMEM, or @fn's non-zero value (the
@@ -183,6 +184,34 @@ typedef int (*analysis_finding_fn)(const struct analysis_finding *f, void *arg);
  */
 int analysis_run(const struct snapshot *s, unsigned int mask,
 		 analysis_finding_fn fn, void *arg, struct analysis **out);
+
+/*
+ * analysis_update_cluster - cluster @ci of @a's snapshot changed (its
+ * struct snapshot_cluster, its slot words, the runs that start in it):
+ * recompute its struct analysis_cluster and order_runs row, take its old
+ * contribution out of orders[] and totals and put the new one in, so *@a
+ * equals, field for field, what analysis_run() with the same mask would
+ * give for the snapshot as it is now. O(cluster) (era B: plus the next
+ * hints into @ci); vm_swap_full() and the allocatable orders follow at
+ * O(orders), whatever flips. Only @ci is recomputed: a run or folio
+ * belongs to the cluster of its first slot, so a slot change can also
+ * change the findings of an earlier cluster (analysis_update_slots()
+ * knows which). The folio, next and info tables must be as they were at
+ * analysis_run() (orders[].folios and the info-given pages are not
+ * recounted). Returns 0, -EINVAL for @ci out of range, -ENOMEM (then *@a
+ * is unchanged).
+ */
+int analysis_update_cluster(struct analysis *a, uint32_t ci);
+
+/*
+ * analysis_update_slots - the words of slots [@first, @first + @nr)
+ * changed (counts, marks, run bits): analysis_update_cluster() for each
+ * cluster that can see it, that is their own clusters and those where
+ * the run and the folio covering @first start. A run added or removed
+ * changes the words of all its slots, its head included. Returns 0,
+ * -EINVAL for a range outside max, -ENOMEM.
+ */
+int analysis_update_slots(struct analysis *a, uint32_t first, uint32_t nr);
 
 /* analysis_free - free an analysis (NULL is fine). */
 void analysis_free(struct analysis *a);

@@ -27,9 +27,52 @@
  * rule ("clusters/12/flags: 'bogus' is not a cluster flag
  * [edit-cluster-flags]"). A refused edit changes nothing.
  *
+ * What the words above leave open, decided so (additions, no change of
+ * meaning):
+ *  - numbers are decimal: digits only, no sign, no blank, no leading zero;
+ *    assignments are separated by blanks (spaces, tabs), each key at most
+ *    once, at least one; a value is one line of printable ASCII, at most
+ *    256 bytes [edit-value].
+ *  - order=K on a slot already in a known run of order K changes nothing
+ *    (wherever that run starts), so the line snapedit_slot_format() gives
+ *    can be written back; in a run of another order it is refused
+ *    [edit-slot-run-overlap]: write order=unknown first.
+ *  - the state an edit leaves must be one the snapshot file stores and
+ *    the snapshot's era can hold (the edits are saved there, and a state
+ *    no kernel of the era has is no dump of it either): a bad slot with a
+ *    count, zero or zswap on a slot not in use or bad, zero with zswap
+ *    [edit-slot-word]; zero before era C, a bad slot in the swap cache in
+ *    era G, and in era F (whose map has no cache mark) cached= differing
+ *    from whether a swap-cache folio covers the slot [edit-slot-era]; a
+ *    flag or order the era's clusters do not have [edit-cluster-flags-era,
+ *    edit-cluster-order-era].
+ *  - cached= sets the map's mark only; swap-cache folios are not edited
+ *    (outside era F, a folio over slots without the mark is then an
+ *    orphan-cache finding, which is what such an edit is for).
+ *  - shmem (SWAP_MAP_SHMEM, eras A..D, snapshot_is_shmem()): a count=
+ *    that changes the count of a shmem slot makes it an ordinary slot
+ *    with that count (the mark stands for "count 1, owned by shmem"; the
+ *    kernel never gives such a slot a second reference, and freeing it
+ *    drops the mark); count=1 and the marks keep it shmem.
+ *  - ci->count moves by the change in the slot's non-free state, kept
+ *    within 0..cluster_size (the range a cluster's count has): a count
+ *    that was already wrong stays a count-mismatch.
+ *  - rules: edit-value, edit-cluster-range, edit-cluster-flags,
+ *    edit-cluster-flags-era, edit-cluster-order, edit-cluster-order-era,
+ *    edit-slot-range, edit-slot-syntax, edit-slot-key, edit-slot-duplicate,
+ *    edit-slot-empty, edit-slot-count, edit-slot-flag, edit-slot-order,
+ *    edit-slot-run-overlap, edit-slot-run-range, edit-slot-word,
+ *    edit-slot-era. -ENOMEM (diag naming the path, no rule) changes
+ *    nothing either.
+ *
  * The journal holds one line per accepted edit, "<path> <value>" with the
  * value as normalised (so replaying the lines, by writing each value to
- * its path, reproduces the state), in the order they were applied.
+ * its path, reproduces the state), in the order they were applied. The
+ * normalised value: a flag name; a decimal order; for a slot the keys
+ * given, in the order count cached bad zero zswap order, one blank apart
+ * ("clusters/12/slots/6150 count=3 zswap=1"). An accepted edit that
+ * changes nothing (the value already there) is journalled too, but does
+ * not make the state dirty.
  *
  * Not thread-safe: the caller serialises edits against each other and
  * against readers of the snapshot and the analysis.
@@ -52,7 +95,10 @@ struct snapedit;
  * ANALYSIS_ALL_CHECKS) is @a. Neither is owned. @save_path: the snapshot
  * file to save to; @save_id: the snapshot in it the edits replace (its
  * rows are rewritten), or 0 to append the edited state as a new snapshot
- * (a new file when @save_path does not exist). Returns 0 or -ENOMEM.
+ * (a new file when @save_path does not exist). Returns 0 or -ENOMEM
+ * (and, an addition, -EINVAL when @a is not of @s, @save_path is NULL or
+ * @save_id is negative). Every edit keeps @a up to date at O(cluster)
+ * (analysis_update_slots()), so readers of @a need not run it again.
  */
 int snapedit_new(struct snapshot *s, struct analysis *a, const char *save_path,
 		 int64_t save_id, struct snapedit **out);
@@ -75,7 +121,9 @@ int snapedit_slot(struct snapedit *e, uint32_t slot, const char *text,
 /*
  * snapedit_slot_format - the slot line of the mount's slot files:
  * "count=N cached=0|1 bad=0|1 zero=0|1 zswap=0|1 order=K|unknown" and a
- * newline. Returns its length (as snprintf).
+ * newline; order is that of the known run covering the slot (wherever it
+ * starts), else unknown. Returns its length (as snprintf), or -EINVAL
+ * for a slot at or past max.
  */
 int snapedit_slot_format(const struct snapshot *s, uint32_t slot, char *buf,
 			 size_t len);
@@ -83,13 +131,36 @@ int snapedit_slot_format(const struct snapshot *s, uint32_t slot, char *buf,
 /* snapedit_journal - the journal: @nr lines, each NUL-terminated. */
 const char *const *snapedit_journal(const struct snapedit *e, size_t *nr);
 
-/* snapedit_dirty - edits since the last save. */
+/* snapedit_dirty - edits since the last save (that changed something). */
 bool snapedit_dirty(const struct snapedit *e);
+
+/*
+ * snapedit_save_id - the snapshot the next save replaces: the save_id
+ * given, or, after a save that appended, the new snapshot's id; 0 while
+ * nothing was appended. (Addition.)
+ */
+int64_t snapedit_save_id(const struct snapedit *e);
 
 /*
  * snapedit_save - write the edited state to the save file in one SQLite
  * transaction (a crash leaves the old state or the new one), then fsync.
  * Nothing to do when not dirty. Returns 0 or -errno with @d filled.
+ *
+ * With a save id, only the rows of the clusters changed since the last
+ * save are rewritten (their clusters, slots and runs rows, the counts and
+ * shmem rows of their slots; snapfile_replace()); info, folios, next
+ * hints and counters stay as stored. Without one, the whole state is
+ * appended as a new snapshot (in a new file when there is none; the file
+ * appears whole or not at all), whose id later saves then replace. Either
+ * way the provenance is kept (created, source_kind, source_path, step)
+ * and the note gets "edited by swapfs <UTC time>" (after "; " when there
+ * was one; an earlier such mark is replaced, not repeated); the in-memory
+ * snapshot's note and prov.id follow. On failure the file holds the old
+ * state, and the snapshot, its note and the dirty set are as before, so
+ * the save can be tried again. After a crash mid-save the file holds the
+ * old state behind a hot journal, which the next open that may write (a
+ * save, swapfs import --append) rolls back; until then a read-only open
+ * fails (SQLITE_READONLY_ROLLBACK, -EROFS).
  */
 int snapedit_save(struct snapedit *e, struct diag *d);
 

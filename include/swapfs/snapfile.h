@@ -100,6 +100,29 @@ int snapfile_append_counters(struct snapfile *f, const struct snapshot *s,
 			     int64_t *id, struct diag *d);
 
 /*
+ * snapfile_replace - rewrite snapshot @id of @f (opened writable) as @s,
+ * in one transaction under the rollback journal, synced when it returns
+ * (PRAGMA synchronous=EXTRA: the journal's unlink is synced too), so a
+ * crash leaves the old rows or the new ones. Only what an edit of
+ * clusters and slots changes is written: for each cluster whose bit is
+ * set in @dirty (nr_clusters bits, bit ci of word ci / 64; NULL for
+ * every cluster) its clusters, slots and runs rows, and the counts and
+ * shmem rows of its slots; and the note of the snapshots row. The rest
+ * (info, folios, next, counters, the other clusters' rows, created,
+ * source_kind, source_path, step) is kept as stored, so @s must be the
+ * state read from that snapshot with changes in the dirty clusters only.
+ * Rows keep their rowids (a new runs row gets one in cluster order), so
+ * the file reads as a freshly appended one does. Returns 0; -ENOENT
+ * [snap-no-snapshot] when there is no snapshot @id; -EINVAL when it is
+ * of another device [snap-replace-mismatch] or a row to write is one the
+ * reader would refuse (the reader's rules: snap-slots-word, snap-cluster,
+ * snap-run-order, ...); another -errno for SQLite's or the system's
+ * failures. On any failure the file keeps the old state.
+ */
+int snapfile_replace(struct snapfile *f, int64_t id, const struct snapshot *s,
+		     const uint64_t *dirty, struct diag *d);
+
+/*
  * snapfile_list - the snapshots in @f, by id. *@out is malloc'ed (free());
  * NULL when *@nr is 0.
  */

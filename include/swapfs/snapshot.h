@@ -301,6 +301,13 @@ int snapshot_run_at(const struct snapshot *s, uint32_t slot,
 		    uint32_t *start, unsigned int *order);
 
 /*
+ * snapshot_remove_run - forget the known run covering @slot (every slot
+ * of it goes back to unknown order). Returns 0, or -ENOENT when the slot
+ * is in no known run.
+ */
+int snapshot_remove_run(struct snapshot *s, uint32_t slot);
+
+/*
  * snapshot_add_shmem - mark @slot as SWAP_MAP_SHMEM-owned (eras <= D; its
  * count is 1). Returns 0 or -ENOMEM.
  */

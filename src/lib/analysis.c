@@ -5,8 +5,9 @@
  * ownership and how many allocations of each order would succeed now.
  *
  * Memory: struct analysis_cluster per cluster plus nr_orders u16 run
- * counts per cluster (about 60 bytes per 512-slot cluster, 0.12 byte per
- * slot); nothing per slot, nothing per finding.
+ * counts per cluster, and a copy of the cluster's 4-byte struct for
+ * analysis_update_cluster() (about 64 bytes per 512-slot cluster, 0.125
+ * byte per slot); nothing per slot, nothing per finding.
  *
  * Allocatable order-k allocations, per era (analysis_allocatable()).
  * F = free clusters (flag free), D = discard clusters, cs = cluster_size,
@@ -146,15 +147,6 @@ int analysis_finding_format(const struct analysis_finding *f, char *buf,
 			f->nr, order, detail);
 }
 
-void analysis_free(struct analysis *a)
-{
-	if (!a)
-		return;
-	free(a->clusters);
-	free(a->order_runs);
-	free(a);
-}
-
 /* What the era rules need, summed over the clusters. */
 struct analysis_sums {
 	uint64_t usable_free, usable_cache_only;
@@ -162,11 +154,72 @@ struct analysis_sums {
 	uint64_t own[SNAPSHOT_MAX_ORDER + 1], own_reclaim[SNAPSHOT_MAX_ORDER + 1];
 };
 
-static int analysis_u32_cmp(const void *x, const void *y)
-{
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+/*
+ * Era B: the lowest next[k] hint (k > 0) into one cluster, and the free
+ * 2^k blocks from it to the cluster's end (0 while the cluster is free:
+ * the free clusters count those already).
+ */
+struct analysis_hint {
+	uint32_t ci;
+	uint32_t offset;
+	unsigned int order;
+	uint32_t blocks;
+};
 
-	return (a > b) - (a < b);
+/*
+ * The analysis and what analysis_update_cluster() needs to take a
+ * cluster's old contribution out again, since the snapshot no longer
+ * shows it: the cluster as it was analysed, its runs of orders that
+ * order_runs has no column for, the sums behind the era rules.
+ * analysis_run() allocates this; struct analysis is its first member, so
+ * analysis_free() and every reader see a plain struct analysis.
+ */
+struct analysis_state {
+	struct analysis a;
+	unsigned int mask;		/* the checks counted */
+	struct analysis_sums sum;
+	uint64_t nonfree, tail;		/* for vm_swap_full() */
+	struct snapshot_cluster *seen;	/* each cluster as last analysed */
+	/*
+	 * [ci * nr_big + k - nr_orders]: runs of order k >= nr_orders that
+	 * start in cluster ci; NULL as long as no cluster had one (rare: no
+	 * source but a hand-made snapshot has them).
+	 */
+	uint16_t *big;
+	unsigned int nr_big;
+	struct analysis_hint *hints;	/* era B only; by cluster, then order */
+	size_t nr_hints;
+	uint64_t hint_blocks[SNAPSHOT_MAX_ORDER + 1];
+};
+
+static struct analysis_state *analysis_state(const struct analysis *a)
+{
+	return (struct analysis_state *)a;
+}
+
+void analysis_free(struct analysis *a)
+{
+	struct analysis_state *st = analysis_state(a);
+
+	if (!a)
+		return;
+	free(a->clusters);
+	free(a->order_runs);
+	free(st->seen);
+	free(st->big);
+	free(st->hints);
+	free(st);
+}
+
+static int analysis_hint_cmp(const void *x, const void *y)
+{
+	const struct analysis_hint *a = x, *b = y;
+
+	if (a->ci != b->ci)
+		return a->ci < b->ci ? -1 : 1;
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
+	return (a->offset > b->offset) - (a->offset < b->offset);
 }
 
 /*
@@ -175,38 +228,78 @@ static int analysis_u32_cmp(const void *x, const void *y)
  * cluster once from its lowest hint. Offset 0 is SWAP_NEXT_INVALID; a
  * hint into a free cluster is already counted among the free clusters.
  */
-static int analysis_hint_blocks(const struct analysis *a, unsigned int k,
-				uint64_t *out)
+static uint32_t analysis_hint_count(const struct snapshot *s,
+				    const struct analysis_hint *h)
 {
-	const struct snapshot *s = a->snap;
-	uint32_t *offs, shift = s->dev.cluster_shift;
+	if (s->clusters[h->ci].flags == SNAPSHOT_CLUSTER_FREE)
+		return 0;
+	return findings_blocks_from(s, h->offset, snapshot_cluster_end(s, h->ci),
+				    h->order);
+}
+
+/*
+ * The hints of era B, the lowest of each order in each cluster, kept so
+ * that a change of one cluster recounts only its own.
+ */
+static int analysis_hints_build(struct analysis_state *st)
+{
+	const struct snapshot *s = st->a.snap;
+	struct analysis_hint *h;
 	size_t i, n = 0;
 
-	*out = 0;
-	if (!s->nr_next)
+	if (findings_era(s) != 'B' || !s->nr_next)
 		return 0;
-	offs = malloc(s->nr_next * sizeof(*offs));
-	if (!offs)
+	h = malloc(s->nr_next * sizeof(*h));
+	if (!h)
 		return -ENOMEM;
 	for (i = 0; i < s->nr_next; i++) {
-		const struct snapshot_next *h = &s->next[i];
+		const struct snapshot_next *nx = &s->next[i];
 
-		if (h->order != k || !h->offset || h->offset >= s->dev.max ||
-		    s->clusters[h->offset >> shift].flags == SNAPSHOT_CLUSTER_FREE)
+		if (!nx->order || nx->order >= s->dev.nr_orders || !nx->offset ||
+		    nx->offset >= s->dev.max)
 			continue;
-		offs[n++] = h->offset;
+		h[n].ci = nx->offset >> s->dev.cluster_shift;
+		h[n].offset = nx->offset;
+		h[n].order = nx->order;
+		n++;
 	}
-	qsort(offs, n, sizeof(*offs), analysis_u32_cmp);
+	qsort(h, n, sizeof(*h), analysis_hint_cmp);
+	st->nr_hints = 0;
 	for (i = 0; i < n; i++) {
-		uint32_t ci = offs[i] >> shift;
+		struct analysis_hint *o;
 
-		if (i && (offs[i - 1] >> shift) == ci)
-			continue;
-		*out += findings_blocks_from(s, offs[i],
-					     snapshot_cluster_end(s, ci), k);
+		if (st->nr_hints && h[st->nr_hints - 1].ci == h[i].ci &&
+		    h[st->nr_hints - 1].order == h[i].order)
+			continue;	/* a higher hint of the same cluster */
+		o = &h[st->nr_hints++];
+		*o = h[i];
+		o->blocks = analysis_hint_count(s, o);
+		st->hint_blocks[o->order] += o->blocks;
 	}
-	free(offs);
+	st->hints = h;
 	return 0;
+}
+
+/* Recount the era B hint blocks of cluster @ci. */
+static void analysis_hints_update(struct analysis_state *st, uint32_t ci)
+{
+	size_t lo = 0, hi = st->nr_hints;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (st->hints[mid].ci < ci)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < st->nr_hints && st->hints[lo].ci == ci; lo++) {
+		struct analysis_hint *h = &st->hints[lo];
+
+		st->hint_blocks[h->order] -= h->blocks;
+		h->blocks = analysis_hint_count(st->a.snap, h);
+		st->hint_blocks[h->order] += h->blocks;
+	}
 }
 
 /* The table at the top of this file, for order @k. */
@@ -270,18 +363,136 @@ static bool analysis_swap_full(const struct snapshot *s,
 	return avail * 2 < pages;
 }
 
+/* *@x plus @v, or minus @v when @sign is negative (modulo 2^64: sums net out). */
+static inline void analysis_add(uint64_t *x, uint64_t v, int sign)
+{
+	*x = sign < 0 ? *x - v : *x + v;
+}
+
+/*
+ * Add (@sign 1) or take out (@sign -1) what one cluster contributes to
+ * the totals, orders[] and the sums behind the era rules: its summary
+ * @ac, its struct @cl, the runs starting in it by order (@runs,
+ * SNAPSHOT_MAX_ORDER + 1 entries). Taking out uses what was added, which
+ * is why the state keeps each cluster as it was analysed.
+ */
+static void analysis_account(struct analysis_state *st,
+			     const struct analysis_cluster *ac,
+			     const struct snapshot_cluster *cl,
+			     const uint32_t *runs, int sign)
+{
+	struct analysis *a = &st->a;
+	struct analysis_totals *t = &a->totals;
+	struct analysis_sums *sum = &st->sum;
+	uint32_t nr_orders = a->snap->dev.nr_orders;
+	unsigned int k, c;
+
+	for (k = 0; k <= SNAPSHOT_MAX_ORDER; k++)
+		analysis_add(&a->orders[k].runs, runs[k], sign);
+	analysis_add(&t->slots_used, ac->used, sign);
+	analysis_add(&t->slots_free, ac->free, sign);
+	analysis_add(&t->slots_cached, ac->cached, sign);
+	analysis_add(&t->slots_cache_only, ac->cache_only, sign);
+	analysis_add(&t->slots_bad, ac->bad, sign);
+	analysis_add(&t->slots_zero, ac->zero, sign);
+	analysis_add(&t->slots_zswap, ac->zswap, sign);
+	analysis_add(&st->nonfree, ac->nonfree, sign);
+	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
+		analysis_add(&t->findings[c], ac->findings[c], sign);
+
+	if (cl->flags >= SNAPSHOT_CLUSTER_NR_FLAGS)
+		return;		/* list-mismatch said so */
+	analysis_add(&t->clusters[cl->flags], 1, sign);
+	if (cl->order < nr_orders)
+		analysis_add(&a->orders[cl->order].clusters[cl->flags], 1, sign);
+	if (cl->flags == SNAPSHOT_CLUSTER_DISCARD)
+		analysis_add(&sum->discard_free, ac->free, sign);
+	/* flags <= CLUSTER_FLAG_USABLE, and on a list (not NONE) */
+	if (cl->flags != SNAPSHOT_CLUSTER_NONFULL &&
+	    cl->flags != SNAPSHOT_CLUSTER_FRAG)
+		return;
+	analysis_add(&sum->usable_free, ac->free, sign);
+	analysis_add(&sum->usable_cache_only, ac->cache_only, sign);
+	if (cl->order <= SNAPSHOT_MAX_ORDER) {
+		analysis_add(&sum->own[cl->order], ac->own_blocks, sign);
+		analysis_add(&sum->own_reclaim[cl->order],
+			     ac->own_blocks_reclaim, sign);
+	}
+}
+
+/*
+ * Keep cluster @ci's runs (@runs by order): orders below nr_orders in its
+ * order_runs row, the others in the state's big table, made when first
+ * needed. Returns 0 or -ENOMEM (then nothing changed).
+ */
+static int analysis_store_runs(struct analysis_state *st, uint32_t ci,
+			       const uint32_t *runs)
+{
+	const struct snapshot_device *dev = &st->a.snap->dev;
+	uint16_t *row = st->a.order_runs + (size_t)ci * dev->nr_orders;
+	unsigned int k;
+	bool big = false;
+
+	for (k = dev->nr_orders; k <= SNAPSHOT_MAX_ORDER; k++)
+		big |= runs[k] != 0;
+	if (big && !st->big) {
+		st->big = calloc((size_t)dev->nr_clusters * st->nr_big,
+				 sizeof(*st->big));
+		if (!st->big)
+			return -ENOMEM;
+	}
+	for (k = 0; k < dev->nr_orders; k++)
+		row[k] = (uint16_t)runs[k];
+	if (st->big)
+		for (k = dev->nr_orders; k <= SNAPSHOT_MAX_ORDER; k++)
+			st->big[(size_t)ci * st->nr_big + k - dev->nr_orders] =
+				(uint16_t)runs[k];
+	return 0;
+}
+
+/* What analysis_store_runs() kept for cluster @ci, back into @runs. */
+static void analysis_load_runs(const struct analysis_state *st, uint32_t ci,
+			       uint32_t *runs)
+{
+	const struct snapshot_device *dev = &st->a.snap->dev;
+	const uint16_t *row = st->a.order_runs + (size_t)ci * dev->nr_orders;
+	unsigned int k;
+
+	for (k = 0; k <= SNAPSHOT_MAX_ORDER; k++)
+		runs[k] = k < dev->nr_orders ? row[k] :
+			  st->big ? st->big[(size_t)ci * st->nr_big + k -
+					    dev->nr_orders] : 0;
+}
+
+/*
+ * What follows from the totals and sums: findings by severity,
+ * vm_swap_full() and the allocatable orders. O(orders): none of it is
+ * kept per cluster, so a flip of vm_swap_full() costs nothing more.
+ */
+static void analysis_settle(struct analysis_state *st)
+{
+	struct analysis *a = &st->a;
+	struct analysis_totals *t = &a->totals;
+	unsigned int k, c;
+
+	memset(t->by_severity, 0, sizeof(t->by_severity));
+	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
+		t->by_severity[analysis_severities[c]] += t->findings[c];
+	t->vm_swap_full = analysis_swap_full(a->snap, t, st->nonfree, st->tail);
+	for (k = 0; k < a->snap->dev.nr_orders; k++)
+		a->orders[k].allocatable = analysis_rule(a, &st->sum, k,
+							 st->hint_blocks[k]);
+}
+
 int analysis_run(const struct snapshot *s, unsigned int mask,
 		 analysis_finding_fn fn, void *arg, struct analysis **out)
 {
 	const struct snapshot_device *dev;
-	struct analysis_sums sum = { 0 };
-	struct analysis_totals *t;
 	uint32_t runs[SNAPSHOT_MAX_ORDER + 1];
-	uint64_t nonfree = 0, tail = 0;
+	struct analysis_state *st;
 	uint32_t ci, nr_orders;
 	size_t folio = 0;
 	struct analysis *a;
-	unsigned int k, c;
 	size_t i;
 	int rc;
 
@@ -299,97 +510,117 @@ int analysis_run(const struct snapshot *s, unsigned int mask,
 					    dev->cluster_shift))
 		return -EINVAL;
 
-	a = calloc(1, sizeof(*a));
-	if (!a)
+	st = calloc(1, sizeof(*st));
+	if (!st)
 		return -ENOMEM;
+	a = &st->a;
 	a->snap = s;
+	st->mask = mask & ANALYSIS_ALL_CHECKS;
+	st->nr_big = SNAPSHOT_MAX_ORDER + 1 - nr_orders;
 	a->clusters = calloc(dev->nr_clusters, sizeof(*a->clusters));
 	a->order_runs = calloc((size_t)dev->nr_clusters * nr_orders,
 			       sizeof(*a->order_runs));
-	if (!a->clusters || !a->order_runs) {
+	st->seen = malloc((size_t)dev->nr_clusters * sizeof(*st->seen));
+	if (!a->clusters || !a->order_runs || !st->seen) {
 		analysis_free(a);
 		return -ENOMEM;
 	}
-	t = &a->totals;
-	mask &= ANALYSIS_ALL_CHECKS;
+	memcpy(st->seen, s->clusters, (size_t)dev->nr_clusters * sizeof(*st->seen));
 
 	for (ci = 0; ci < dev->nr_clusters; ci++) {
-		const struct snapshot_cluster *cl = &s->clusters[ci];
 		struct analysis_cluster *ac = &a->clusters[ci];
-		uint16_t *row = a->order_runs + (size_t)ci * nr_orders;
-		bool usable;
 
 		memset(runs, 0, sizeof(runs));
-		rc = findings_cluster(s, ci, mask, fn, arg, ac, runs, &folio);
+		rc = findings_cluster(s, ci, st->mask, fn, arg, ac, runs, &folio);
+		if (!rc)
+			rc = analysis_store_runs(st, ci, runs);
 		if (rc) {
 			analysis_free(a);
 			return rc;
 		}
-		for (k = 0; k <= SNAPSHOT_MAX_ORDER; k++) {
-			if (!runs[k])
-				continue;
-			a->orders[k].runs += runs[k];
-			if (k < nr_orders)
-				row[k] = (uint16_t)runs[k];
-		}
-
-		t->slots_used += ac->used;
-		t->slots_free += ac->free;
-		t->slots_cached += ac->cached;
-		t->slots_cache_only += ac->cache_only;
-		t->slots_bad += ac->bad;
-		t->slots_zero += ac->zero;
-		t->slots_zswap += ac->zswap;
-		nonfree += ac->nonfree;
-		tail += snapshot_cluster_tail(s, ci);
-		for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
-			t->findings[c] += ac->findings[c];
-
-		if (cl->flags >= SNAPSHOT_CLUSTER_NR_FLAGS)
-			continue;	/* list-mismatch said so */
-		t->clusters[cl->flags]++;
-		if (cl->order < nr_orders)
-			a->orders[cl->order].clusters[cl->flags]++;
-
-		if (cl->flags == SNAPSHOT_CLUSTER_DISCARD)
-			sum.discard_free += ac->free;
-		/* flags <= CLUSTER_FLAG_USABLE, and on a list (not NONE) */
-		usable = cl->flags == SNAPSHOT_CLUSTER_NONFULL ||
-			 cl->flags == SNAPSHOT_CLUSTER_FRAG;
-		if (!usable)
-			continue;
-		sum.usable_free += ac->free;
-		sum.usable_cache_only += ac->cache_only;
-		if (cl->order <= SNAPSHOT_MAX_ORDER) {
-			sum.own[cl->order] += ac->own_blocks;
-			sum.own_reclaim[cl->order] += ac->own_blocks_reclaim;
-		}
+		analysis_account(st, ac, &st->seen[ci], runs, 1);
+		st->tail += snapshot_cluster_tail(s, ci);
 	}
 
 	for (i = 0; i < s->nr_folios; i++)
 		if (s->folios[i].order <= SNAPSHOT_MAX_ORDER)
 			a->orders[s->folios[i].order].folios++;
-	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
-		t->by_severity[analysis_severities[c]] += t->findings[c];
-	t->vm_swap_full = analysis_swap_full(s, t, nonfree, tail);
-
-	for (k = 0; k < nr_orders; k++) {
-		uint64_t hint = 0;
-
-		if (k && findings_era(s) == 'B') {
-			rc = analysis_hint_blocks(a, k, &hint);
-			if (rc) {
-				analysis_free(a);
-				return rc;
-			}
-		}
-		a->orders[k].allocatable = analysis_rule(a, &sum, k, hint);
+	rc = analysis_hints_build(st);
+	if (rc) {
+		analysis_free(a);
+		return rc;
 	}
+	analysis_settle(st);
 
 	if (out)
 		*out = a;
 	else
 		analysis_free(a);
+	return 0;
+}
+
+int analysis_update_cluster(struct analysis *a, uint32_t ci)
+{
+	struct analysis_state *st = analysis_state(a);
+	uint32_t runs[SNAPSHOT_MAX_ORDER + 1] = { 0 };
+	uint32_t old[SNAPSHOT_MAX_ORDER + 1];
+	struct analysis_cluster ac;
+	const struct snapshot *s;
+
+	if (!a || ci >= a->snap->dev.nr_clusters)
+		return -EINVAL;
+	s = a->snap;
+	/* no callback: the scan only counts, it cannot fail */
+	findings_cluster(s, ci, st->mask, NULL, NULL, &ac, runs, NULL);
+	analysis_load_runs(st, ci, old);
+	if (analysis_store_runs(st, ci, runs))
+		return -ENOMEM;
+	analysis_account(st, &a->clusters[ci], &st->seen[ci], old, -1);
+	a->clusters[ci] = ac;
+	st->seen[ci] = s->clusters[ci];
+	analysis_account(st, &ac, &st->seen[ci], runs, 1);
+	analysis_hints_update(st, ci);
+	analysis_settle(st);
+	return 0;
+}
+
+int analysis_update_slots(struct analysis *a, uint32_t first, uint32_t nr)
+{
+	const struct snapshot_folio *f;
+	const struct snapshot *s;
+	uint32_t ci, last, start, shift, before[2];
+	unsigned int order, n = 0, i;
+	int rc;
+
+	if (!a || !nr || first >= a->snap->dev.max ||
+	    nr > a->snap->dev.max - first)
+		return a && !nr ? 0 : -EINVAL;
+	s = a->snap;
+	shift = s->dev.cluster_shift;
+	ci = first >> shift;
+	last = (first + nr - 1) >> shift;
+	/*
+	 * A run or folio belongs to the cluster of its first slot and may
+	 * reach past it (mixed-backing and orphan-cache read its slots): one
+	 * that covers changed slots from an earlier cluster covers @first
+	 * too, so these two are all there can be.
+	 */
+	if (!snapshot_run_at(s, first, &start, &order) && start >> shift < ci)
+		before[n++] = start >> shift;
+	f = snapshot_folio_at(s, first);
+	if (f && f->offset >> shift < ci &&
+	    (!n || before[0] != f->offset >> shift))
+		before[n++] = f->offset >> shift;
+	for (i = 0; i < n; i++) {
+		rc = analysis_update_cluster(a, before[i]);
+		if (rc)
+			return rc;
+	}
+	for (; ci <= last; ci++) {
+		rc = analysis_update_cluster(a, ci);
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 

@@ -311,6 +311,21 @@ int snapshot_run_at(const struct snapshot *s, uint32_t slot, uint32_t *start,
 	return 0;
 }
 
+int snapshot_remove_run(struct snapshot *s, uint32_t slot)
+{
+	uint32_t start, i, end;
+	unsigned int order;
+
+	if (slot >= s->dev.max || snapshot_run_at(s, slot, &start, &order))
+		return -ENOENT;
+	/* add_run() kept it below max; the check spares a torn snapshot */
+	end = (uint64_t)start + (1ull << order) > s->dev.max ? s->dev.max :
+	      start + (1u << order);
+	for (i = start; i < end; i++)
+		s->slots[i] &= (uint16_t)~(SNAPSHOT_SLOT_ORDER | SNAPSHOT_SLOT_HEAD);
+	return 0;
+}
+
 static int snapshot_u32_cmp(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -564,21 +579,113 @@ static int snapshot_ref_cmp(const void *a, const void *b)
 	return x->vaddr < y->vaddr ? -1 : x->vaddr > y->vaddr;
 }
 
-static int snapshot_ref_slot_cmp(const void *a, const void *b, void *refs)
-{
-	const struct snapshot_ref *x = (const struct snapshot_ref *)refs + *(const uint32_t *)a;
-	const struct snapshot_ref *y = (const struct snapshot_ref *)refs + *(const uint32_t *)b;
-
-	if (x->slot != y->slot)
-		return x->slot < y->slot ? -1 : 1;
-	return snapshot_ref_cmp(x, y);
-}
-
 static int snapshot_proc_cmp(const void *a, const void *b)
 {
 	const struct snapshot_proc *x = a, *y = b;
 
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* Process indexes of the references, after the processes were sorted. */
+static void snapshot_sort_procs(struct snapshot *s)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < s->nr_procs; i++)
+		if (s->procs[i].pid >= s->procs[i + 1].pid)
+			break;
+	if (i + 1 >= s->nr_procs)
+		return;		/* added in pid order, as a capture does */
+	/* the pid stands in for the index while the processes move */
+	for (i = 0; i < s->nr_refs; i++)
+		s->refs[i].proc = (uint32_t)s->procs[s->refs[i].proc].pid;
+	qsort(s->procs, s->nr_procs, sizeof(*s->procs), snapshot_proc_cmp);
+	for (i = 0; i < s->nr_refs; i++)
+		s->refs[i].proc = (uint32_t)snapshot_proc_find(s,
+						(int32_t)s->refs[i].proc);
+}
+
+/*
+ * refs_by_slot: the reference indexes by slot, by two stable radix passes
+ * of 16 bits over (slot, index) pairs, so the references of one slot keep
+ * their (process, address) order; O(n), where a comparison sort through
+ * an index was most of a capture's time.
+ */
+static int snapshot_index_refs_radix(struct snapshot *s)
+{
+	size_t n = s->nr_refs, i, pos[1u << 16];
+	uint64_t *a, *b, *from, *to;
+	unsigned int pass, shift, k;
+
+	a = malloc(n * sizeof(*a) + 1);
+	b = malloc(n * sizeof(*b) + 1);
+	s->refs_by_slot = malloc(n * sizeof(*s->refs_by_slot) + 1);
+	if (!a || !b || !s->refs_by_slot) {
+		free(a);
+		free(b);
+		free(s->refs_by_slot);
+		s->refs_by_slot = NULL;
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		a[i] = (uint64_t)s->refs[i].slot << 32 | i;
+	from = a;
+	to = b;
+	for (pass = 0; pass < 2; pass++) {
+		shift = 32 + 16 * pass;
+		memset(pos, 0, sizeof(pos));
+		for (i = 0; i < n; i++)
+			pos[(from[i] >> shift) & 0xffff]++;
+		for (k = 0, i = 0; k < (1u << 16); k++) {
+			size_t c = pos[k];
+
+			pos[k] = i;
+			i += c;
+		}
+		for (i = 0; i < n; i++)
+			to[pos[(from[i] >> shift) & 0xffff]++] = from[i];
+		from = to;
+		to = to == a ? b : a;
+	}
+	for (i = 0; i < n; i++)
+		s->refs_by_slot[i] = (uint32_t)from[i];
+	free(a);
+	free(b);
+	return 0;
+}
+
+/*
+ * Where the device is not much bigger than the references (a capture of a
+ * busy area), one counting pass over the slots does it.
+ */
+static int snapshot_index_refs(struct snapshot *s)
+{
+	size_t n = s->nr_refs, i;
+	uint32_t *pos, slot;
+	uint64_t sum;
+
+	if ((uint64_t)s->dev.max > 4 * (uint64_t)n + 65536)
+		return snapshot_index_refs_radix(s);
+	pos = calloc((size_t)s->dev.max + 1, sizeof(*pos));
+	s->refs_by_slot = malloc(n * sizeof(*s->refs_by_slot) + 1);
+	if (!pos || !s->refs_by_slot) {
+		free(pos);
+		free(s->refs_by_slot);
+		s->refs_by_slot = NULL;
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		pos[s->refs[i].slot]++;
+	for (slot = 0, sum = 0; slot <= s->dev.max; slot++) {
+		uint32_t c = pos[slot];
+
+		pos[slot] = (uint32_t)sum;
+		sum += c;
+	}
+	for (i = 0; i < n; i++)
+		s->refs_by_slot[pos[s->refs[i].slot]++] = (uint32_t)i;
+	free(pos);
+	return 0;
 }
 
 /*
@@ -587,45 +694,37 @@ static int snapshot_proc_cmp(const void *a, const void *b)
  */
 static int snapshot_finish_refs(struct snapshot *s, uint32_t *clash)
 {
+	bool sorted = true;
 	size_t i;
 
 	free(s->refs_by_slot);
 	s->refs_by_slot = NULL;
 	if (!s->nr_procs && !s->nr_refs)
 		return 0;
-	/* the pid stands in for the index while the processes are sorted */
 	for (i = 0; i < s->nr_refs; i++) {
 		if (s->refs[i].proc >= s->nr_procs || s->refs[i].slot >= s->dev.max) {
 			*clash = s->refs[i].slot;
 			return -EINVAL;
 		}
-		s->refs[i].proc = (uint32_t)s->procs[s->refs[i].proc].pid;
 	}
-	qsort(s->procs, s->nr_procs, sizeof(*s->procs), snapshot_proc_cmp);
+	snapshot_sort_procs(s);
 	for (i = 0; i + 1 < s->nr_procs; i++) {
 		if (s->procs[i].pid == s->procs[i + 1].pid) {
 			*clash = 0;
 			return -EINVAL;
 		}
 	}
-	for (i = 0; i < s->nr_refs; i++)
-		s->refs[i].proc = (uint32_t)snapshot_proc_find(s,
-						(int32_t)s->refs[i].proc);
-	qsort(s->refs, s->nr_refs, sizeof(*s->refs), snapshot_ref_cmp);
+	for (i = 0; i + 1 < s->nr_refs && sorted; i++)
+		sorted = snapshot_ref_cmp(&s->refs[i], &s->refs[i + 1]) < 0;
+	if (!sorted)
+		qsort(s->refs, s->nr_refs, sizeof(*s->refs), snapshot_ref_cmp);
 	for (i = 0; i + 1 < s->nr_refs; i++) {
 		if (!snapshot_ref_cmp(&s->refs[i], &s->refs[i + 1])) {
 			*clash = s->refs[i].slot;
 			return -EINVAL;
 		}
 	}
-	s->refs_by_slot = malloc(s->nr_refs * sizeof(*s->refs_by_slot) + 1);
-	if (!s->refs_by_slot)
-		return -ENOMEM;
-	for (i = 0; i < s->nr_refs; i++)
-		s->refs_by_slot[i] = (uint32_t)i;
-	qsort_r(s->refs_by_slot, s->nr_refs, sizeof(*s->refs_by_slot),
-		snapshot_ref_slot_cmp, s->refs);
-	return 0;
+	return snapshot_index_refs(s);
 }
 
 static int snapshot_folio_cmp(const void *a, const void *b)
