@@ -77,6 +77,9 @@ int snapfile_create(const char *path, bool replace, struct snapfile **out,
 /*
  * snapfile_open - open an existing snapshot file, read-only or to append.
  * Checks the application_id, the schema version and every table's columns.
+ * A read-only open of a file whose last write was killed midway first
+ * rolls its hot journal back when the file is writable (so the state
+ * before that write is read), else refuses with [snap-hot-journal].
  */
 int snapfile_open(const char *path, bool writable, struct snapfile **out,
 		  struct diag *d);

@@ -667,6 +667,42 @@ static int snapfile_check_file(struct snapfile *f, struct diag *d)
 	return rc;
 }
 
+/*
+ * A write killed mid-transaction leaves a hot rollback journal beside the
+ * file, and a read-only connection cannot roll it back (SQLite answers
+ * SQLITE_READONLY_ROLLBACK): the file would be unreadable until someone
+ * wrote to it. A reader that may write opens it once read-write and reads
+ * the schema, which rolls the journal back, so the file shows the state
+ * before the killed write; one that may not is told what to do. A journal
+ * of a write in progress elsewhere is not hot (its writer holds a lock):
+ * SQLite leaves it alone.
+ */
+static int snapfile_roll_back(const char *path, struct diag *d)
+{
+	char journal[PATH_MAX];
+	sqlite3 *db = NULL;
+	struct stat st;
+
+	if ((size_t)snprintf(journal, sizeof(journal), "%s-journal", path) >=
+	    sizeof(journal) || stat(journal, &st) || !st.st_size)
+		return 0;
+	if (access(path, W_OK)) {
+		return diag_line(d, path, 0, "snap-hot-journal",
+				 "an interrupted write left %s; open the file once "
+				 "with write access to roll it back (swapfs import "
+				 "--append, or sqlite3 FILE 'PRAGMA quick_check')",
+				 journal);
+	}
+	/* a failure here is the read-only open's to report, in its words */
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(db, SNAPFILE_BUSY_MS);
+		sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+	}
+	sqlite3_close(db);
+	return 0;
+}
+
 int snapfile_open(const char *path, bool writable, struct snapfile **out,
 		  struct diag *d)
 {
@@ -684,6 +720,11 @@ int snapfile_open(const char *path, bool writable, struct snapfile **out,
 	if (!S_ISREG(st.st_mode))
 		return diag_line(d, path, 0, "snap-sqlite",
 				 "not a regular file, so not a snapshot file");
+	if (!writable) {
+		rc = snapfile_roll_back(path, d);
+		if (rc)
+			return rc;
+	}
 	f = snapfile_alloc(path);
 	if (!f)
 		return diag_errno(d, path, -ENOMEM);
