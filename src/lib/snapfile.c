@@ -135,6 +135,9 @@ static const struct snapfile_table snapfile_tables[] = {
 	  "CREATE TABLE counters(snapshot INTEGER NOT NULL, ord INTEGER NOT NULL,"
 	  " name TEXT NOT NULL, value INTEGER NOT NULL,"
 	  " PRIMARY KEY(snapshot, ord, name)) WITHOUT ROWID" },
+	{ "procs", 2, { "snapshot", "pid", "comm", "refs" },
+	  "CREATE TABLE procs(snapshot INTEGER NOT NULL, pid INTEGER NOT NULL,"
+	  " comm TEXT NOT NULL, refs BLOB NOT NULL, PRIMARY KEY(snapshot, pid))" },
 };
 
 #define SNAPFILE_NR_TABLES	(sizeof(snapfile_tables) / sizeof(snapfile_tables[0]))
@@ -1516,6 +1519,60 @@ static int snapfile_write_counters(struct snapfile_writer *w,
 	return rc;
 }
 
+/*
+ * A process's references as one blob: for each, in address order, the
+ * virtual page number and the slot, as LEB128 varints of their steps from
+ * the reference before (the page step less one: pages rise; the slot step
+ * zigzagged: slots go either way). A folio's pages cost two bytes each.
+ */
+static size_t snapfile_put_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+
+	do {
+		p[n++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		v >>= 7;
+	} while (v);
+	return n;
+}
+
+static int snapfile_write_procs(struct snapfile_writer *w,
+				struct snapfile_batch *b)
+{
+	const struct snapshot *s = w->s;
+	size_t p, i, first, nr, len;
+	uint64_t page, prev_page;
+	int64_t slot, prev_slot, step;
+	uint8_t *blob;
+	int rc = 0;
+
+	for (p = 0; !rc && p < s->nr_procs; p++) {
+		nr = snapshot_proc_refs(s, (uint32_t)p, &first);
+		blob = malloc(nr * 20 + 1);
+		if (!blob)
+			return diag_errno(w->d, w->f->path, -ENOMEM);
+		prev_page = 0;
+		prev_slot = -1;
+		for (i = first, len = 0; i < first + nr; i++) {
+			page = s->refs[i].vaddr / s->dev.page_size;
+			slot = s->refs[i].slot;
+			step = slot - prev_slot - 1;
+			len += snapfile_put_varint(blob + len, i == first ? page :
+						   page - prev_page - 1);
+			len += snapfile_put_varint(blob + len, (uint64_t)(step * 2) ^
+						   (uint64_t)(step >> 63));
+			prev_page = page;
+			prev_slot = slot;
+		}
+		snapfile_put_int(b, s->procs[p].pid);
+		snapfile_put_text(b, s->procs[p].comm);
+		snapfile_put_bytes(b, SQLITE_BLOB, blob, len);
+		free(blob);
+		rc = snapfile_row_done(b);
+	}
+	return rc;
+}
+
 /* The tables of one snapshot after its snapshots row, in key order each. */
 static const struct {
 	const char *table;
@@ -1530,6 +1587,7 @@ static const struct {
 	{ "folios", 3, snapfile_write_folios },
 	{ "next", 4, snapfile_write_next },
 	{ "counters", 3, snapfile_write_counters },
+	{ "procs", 3, snapfile_write_procs },
 };
 
 static int snapfile_write(struct snapfile_writer *w)
@@ -3346,6 +3404,74 @@ static int snapfile_take_head(struct snapfile_reader *r,
 	return 0;
 }
 
+/* A LEB128 varint of at most 10 bytes from @p[*@at..@len), or false. */
+static bool snapfile_get_varint(const uint8_t *p, size_t len, size_t *at,
+				uint64_t *v)
+{
+	unsigned int shift;
+
+	*v = 0;
+	for (shift = 0; *at < len && shift < 64; shift += 7) {
+		uint8_t byte = p[(*at)++];
+
+		*v |= (uint64_t)(byte & 0x7f) << shift;
+		if (!(byte & 0x80))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * One process and its references (snapfile_write_procs()): pages rise
+ * within the process (so no page is referenced twice), slots stay below
+ * max, and every reference takes at least two bytes of the blob, so the
+ * count is bounded by what the file holds.
+ */
+static int snapfile_proc_row(struct snapfile_reader *r)
+{
+	struct snapshot *s = r->s;
+	uint64_t page = 0, v, max_page = UINT64_MAX / s->dev.page_size;
+	int64_t pid, slot = -1, step;
+	const uint8_t *blob;
+	const char *comm;
+	size_t len, at = 0, nr;
+	uint32_t proc;
+	int rc;
+
+	if ((rc = snapfile_int(r, 0, 1, INT32_MAX, "snap-proc-pid", &pid)) ||
+	    (rc = snapfile_rising_key(r, "snap-proc-pid", pid)) ||
+	    (rc = snapfile_text(r, 1, false, &comm)))
+		return rc;
+	if (strlen(comm) >= SNAPSHOT_COMM_LEN)
+		return snapfile_bad(r, "snap-proc-comm", "comm '%.40s' is longer than %d bytes",
+				    comm, SNAPSHOT_COMM_LEN - 1);
+	if (sqlite3_column_type(r->st, 2) != SQLITE_BLOB)
+		return snapfile_bad(r, "snap-type", "refs is not a blob");
+	blob = sqlite3_column_blob(r->st, 2);
+	len = (size_t)sqlite3_column_bytes(r->st, 2);
+	if (snapshot_add_proc(s, (int32_t)pid, comm, &proc))
+		return snapfile_nomem(r);
+	for (nr = 0; at < len; nr++) {
+		if (!snapfile_get_varint(blob, len, &at, &v) ||
+		    (nr && v >= max_page - page) || (!nr && v > max_page))
+			return snapfile_bad(r, "snap-proc-refs",
+					    "reference %zu (byte %zu of the blob): a bad page step", nr, at);
+		page = nr ? page + v + 1 : v;
+		if (!snapfile_get_varint(blob, len, &at, &v))
+			return snapfile_bad(r, "snap-proc-refs",
+					    "reference %zu (byte %zu of the blob): no slot", nr, at);
+		step = (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+		if (step < -slot - 1 || step >= (int64_t)s->dev.max - slot - 1)
+			return snapfile_bad(r, "snap-proc-refs",
+					    "reference %zu (byte %zu of the blob): slot out of range 0..%u",
+					    nr, at, s->dev.max - 1);
+		slot += step + 1;
+		if (snapshot_add_ref(s, proc, page * s->dev.page_size, (uint32_t)slot))
+			return snapfile_nomem(r);
+	}
+	return 0;
+}
+
 /* In the order meaning depends on: info sizes everything, slots before what marks them. */
 static int snapfile_read_rows(struct snapfile_reader *r,
 			      const struct snapfile_head *h, const char *kernel)
@@ -3379,7 +3505,9 @@ static int snapfile_read_rows(struct snapfile_reader *r,
 				" WHERE snapshot = ?1 ORDER BY offset", snapfile_folio_row)) ||
 	    (rc = snapfile_rows(r, "next", "SELECT pos, cpu, ord, offset FROM next"
 				" WHERE snapshot = ?1 ORDER BY pos", snapfile_next_row)) ||
-	    (rc = snapfile_next_unique(r)))
+	    (rc = snapfile_next_unique(r)) ||
+	    (rc = snapfile_rows(r, "procs", "SELECT pid, comm, refs FROM procs"
+				" WHERE snapshot = ?1 ORDER BY pid", snapfile_proc_row)))
 		return rc;
 	if (snapshot_finish(s, &clash))
 		return diag_line(r->d, r->f->path, 0, "snap-folio-overlap",

@@ -125,6 +125,14 @@ def snapfile_seeds(tmp):
         out = os.path.join(tmp, era + ".db")
         subprocess.run([SWAPFS, "import", os.path.join(TESTS, "fixtures", "dumps", era),
                         "-o", out], check=True, capture_output=True)
+        if era == "era-E":
+            # back-references as a capture stores them: pages 0x7f000..+3
+            # on slots 16..19, and one more process sharing slot 16
+            db = sqlite3.connect(out)
+            db.execute("INSERT INTO procs VALUES (1, 100, 'app', x'80e01f1000000000')")
+            db.execute("INSERT INTO procs VALUES (1, 101, 'child', x'80e01f10')")
+            db.commit()
+            db.close()
         put("snapfile", era, small_db(out))
 
 

@@ -86,6 +86,13 @@ CASES = {
     "next-offset": (sql("UPDATE next SET offset = 4294967295 WHERE pos = 0"), "snap-next-offset"),
     "counter-name": (sql("INSERT INTO counters VALUES (1, 4, 'BAD NAME', 1)"), "snap-counter-name"),
     "counter-order": (sql("INSERT INTO counters VALUES (1, 99, 'swpout', 1)"), "snap-counter-order"),
+    "proc-pid": (sql("INSERT INTO procs VALUES (1, 0, 'init', x'0000')"), "snap-proc-pid"),
+    "proc-comm": (sql("INSERT INTO procs VALUES (1, 7, 'a-name-of-twenty-bytes', x'0000')"),
+                  "snap-proc-comm"),
+    "proc-refs-cut": (sql("INSERT INTO procs VALUES (1, 7, 'x', x'0080')"), "snap-proc-refs"),
+    "proc-refs-slot": (sql("INSERT INTO procs VALUES (1, 7, 'x', x'00feffffff0f')"),
+                       "snap-proc-refs"),
+    "proc-refs-type": (sql("INSERT INTO procs VALUES (1, 7, 'x', 12)"), "snap-type"),
     "not-sqlite": (("replace", b"this is not a database\n" * 100), "source-kind"),
     "empty": (("replace", b""), "source-kind"),
 }
