@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * clusterview.c - every slot of one cluster, three columns a slot:
+ *
+ *	boundary  '|' before the first slot of a known run (orders) or of a
+ *	          swap-cache folio, in the colour of its order
+ *	count     '.' free, 1..9, '+' above 9, 'x' bad, 's' shmem
+ *	mark      c cached, z zswap, o zero; upper case: and cached
+ *
+ * Under a line of slots that findings cover, a line of their glyphs
+ * (the map's, the highest priority one per slot) under the count column.
+ * Above the grid the cluster's kernel fields and slot counts; below, the
+ * cursor slot in words and the cluster's findings. The cursor is a slot
+ * of the device: moving past the cluster's edge moves to the next one.
+ *
+ * Cost: O(cluster) a redraw (one analysis_cluster_findings() scan).
+ */
+#include <curses.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "swapview.h"
+
+#define CLUSTERVIEW_MAX		SNAPSHOT_MAX_CLUSTER_SIZE
+/* grid lines: a line of slots (8 at least) and its findings line */
+#define CLUSTERVIEW_MAX_LINES	(2 * CLUSTERVIEW_MAX / 8)
+/* the fields (3 lines), the cursor slot and the legend */
+#define CLUSTERVIEW_FIXED_LINES	5
+
+/* What one redraw works from; rebuilt each time. */
+struct clusterview_geom {
+	uint32_t ci, first, end;
+	int gutter, per_row, nr_lines;
+	const struct analysis_finding *list;
+	size_t nr;
+	int64_t current;	/* index in list of sv->finding, -1 */
+};
+
+static uint8_t clusterview_hl[CLUSTERVIEW_MAX];		/* 1 + check, 0 */
+static uint8_t clusterview_cur[CLUSTERVIEW_MAX];	/* under sv->finding */
+static uint8_t clusterview_start[CLUSTERVIEW_MAX];	/* 1 + order of a run */
+static int clusterview_line_row[CLUSTERVIEW_MAX_LINES];	/* -1 - row: findings */
+
+static int clusterview_gutter(const struct swapview *sv)
+{
+	char buf[16];
+
+	return snprintf(buf, sizeof(buf), "%" PRIu32, sv->snap->dev.max - 1) + 1;
+}
+
+/* Slots a line: a power of two, 8 to 64, as many as the width holds. */
+static int clusterview_per_row(const struct swapview *sv)
+{
+	int gutter = clusterview_gutter(sv), r = 64;
+
+	while (r > 8 && gutter + 3 * r > COLS)
+		r /= 2;
+	if ((uint32_t)r > sv->snap->dev.cluster_size)
+		r = (int)sv->snap->dev.cluster_size;
+	return r;
+}
+
+/* The slots a finding draws on: cluster checks none; cache-only its slots. */
+static void clusterview_mark(struct clusterview_geom *g, const struct snapshot *s,
+			     const struct analysis_finding *f, bool current)
+{
+	uint32_t i, from, to;
+
+	if (f->check == ANALYSIS_COUNT_MISMATCH || f->check == ANALYSIS_LIST_MISMATCH)
+		return;
+	from = f->offset > g->first ? f->offset : g->first;
+	to = f->offset + (uint64_t)f->nr < g->end ? f->offset + f->nr : g->end;
+	if (f->check == ANALYSIS_CACHE_ONLY)
+		to = g->end;
+	for (i = from; i < to; i++) {
+		uint16_t w = s->slots[i];
+
+		if (f->check == ANALYSIS_CACHE_ONLY &&
+		    ((w & SNAPSHOT_SLOT_COUNT) || !(w & SNAPSHOT_SLOT_CACHED) ||
+		     (w & SNAPSHOT_SLOT_BAD)))
+			continue;
+		if (!clusterview_hl[i - g->first] ||
+		    f->check + 1u < clusterview_hl[i - g->first])
+			clusterview_hl[i - g->first] = (uint8_t)(f->check + 1);
+		if (current)
+			clusterview_cur[i - g->first] = 1;
+	}
+}
+
+/* The findings of the cluster, and the slots they draw on. */
+static void clusterview_prepare_findings(struct swapview *sv,
+					 struct clusterview_geom *g)
+{
+	uint64_t first = findnav_first(&sv->nav, g->ci);
+	size_t fi;
+
+	findnav_cluster(&sv->nav, sv->an, g->ci, &g->list, &g->nr);
+	g->current = -1;
+	if (sv->finding >= 0 && (uint64_t)sv->finding >= first &&
+	    (uint64_t)sv->finding - first < g->nr)
+		g->current = sv->finding - (int64_t)first;
+	for (fi = 0; fi < g->nr; fi++)
+		clusterview_mark(g, sv->snap, &g->list[fi], (int64_t)fi == g->current);
+}
+
+/* Where known runs and swap-cache folios start, with their orders. */
+static void clusterview_prepare_starts(const struct snapshot *s,
+				       struct clusterview_geom *g)
+{
+	uint32_t i;
+	size_t fi;
+
+	/* order-0 runs in an order-0 cluster: every slot would be marked */
+	for (i = g->first; i < g->end; i++)
+		if ((s->slots[i] & SNAPSHOT_SLOT_HEAD) &&
+		    (snapshot_slot_order(s->slots[i]) || s->clusters[g->ci].order))
+			clusterview_start[i - g->first] =
+				(uint8_t)(snapshot_slot_order(s->slots[i]) + 1);
+	for (fi = snapshot_folios_from(s, g->first);
+	     fi < s->nr_folios && s->folios[fi].offset < g->end; fi++)
+		clusterview_start[s->folios[fi].offset - g->first] =
+			(uint8_t)(s->folios[fi].order + 1);
+}
+
+/* The grid's lines: each line of slots, then its findings line if any. */
+static void clusterview_prepare_lines(struct clusterview_geom *g)
+{
+	uint32_t size = g->end - g->first, per_row = (uint32_t)g->per_row, i;
+	int row, rows = (int)((size + per_row - 1) / per_row);
+
+	g->nr_lines = 0;
+	for (row = 0; row < rows; row++) {
+		uint32_t end = (uint32_t)(row + 1) * per_row;
+		bool any = false;
+
+		clusterview_line_row[g->nr_lines++] = row;
+		for (i = (uint32_t)row * per_row; i < end && i < size; i++)
+			any |= clusterview_hl[i] != 0;
+		if (any)
+			clusterview_line_row[g->nr_lines++] = -1 - row;
+	}
+}
+
+static void clusterview_prepare(struct swapview *sv, struct clusterview_geom *g)
+{
+	const struct snapshot *s = sv->snap;
+
+	g->ci = sv->slot >> s->dev.cluster_shift;
+	g->first = snapshot_cluster_first(s, g->ci);
+	g->end = snapshot_cluster_end(s, g->ci);
+	g->gutter = clusterview_gutter(sv);
+	g->per_row = clusterview_per_row(sv);
+	memset(clusterview_hl, 0, g->end - g->first);
+	memset(clusterview_cur, 0, g->end - g->first);
+	memset(clusterview_start, 0, g->end - g->first);
+	clusterview_prepare_findings(sv, g);
+	clusterview_prepare_starts(s, g);
+	clusterview_prepare_lines(g);
+}
+
+static void clusterview_draw_slots(const struct swapview *sv,
+				   const struct clusterview_geom *g, int y, int row)
+{
+	const struct snapshot *s = sv->snap;
+	uint32_t i = g->first + (uint32_t)row * (uint32_t)g->per_row;
+	uint32_t end = i + (uint32_t)g->per_row;
+	int x = g->gutter;
+
+	attrset(A_NORMAL);
+	mvprintw(y, 0, "%*" PRIu32, g->gutter - 1, i);
+	for (; i < end && i < g->end; i++, x += 3) {
+		uint16_t w = s->slots[i];
+		uint32_t count = w & SNAPSHOT_SLOT_COUNT;
+		bool shmem = s->nr_shmem && snapshot_is_shmem(s, i);
+		unsigned int start = clusterview_start[i - g->first];
+		char mark[2] = { glyph_slot_mark(w), '\0' };
+		int attr = i == sv->slot ? A_REVERSE : A_NORMAL;
+
+		if (count == SNAPSHOT_COUNT_BIG)
+			count = snapshot_count(s, i);
+		if (start) {
+			attrset(screen_attr_order(sv, start - 1) | A_BOLD);
+			mvaddstr(y, x, glyph_boundary());
+		}
+		attrset(attr);
+		mvaddstr(y, x + 1, glyph_slot_count(w, count, shmem));
+		mvaddstr(y, x + 2, mark);
+	}
+	attrset(A_NORMAL);
+}
+
+static void clusterview_draw_findings_line(const struct swapview *sv,
+					   const struct clusterview_geom *g,
+					   int y, int row)
+{
+	uint32_t i = (uint32_t)row * (uint32_t)g->per_row;
+	uint32_t end = i + (uint32_t)g->per_row;
+	int x = g->gutter + 1;
+
+	for (; i < end && i < g->end - g->first; i++, x += 3) {
+		unsigned int hl = clusterview_hl[i];
+
+		if (!hl)
+			continue;
+		attrset(screen_attr_highlight(sv, hl) |
+			(clusterview_cur[i] ? A_REVERSE | A_BOLD : 0));
+		mvaddstr(y, x, glyph_highlight(hl));
+	}
+	attrset(A_NORMAL);
+}
+
+/* Keep the cursor's line (and its findings line) in the @height lines shown. */
+static void clusterview_scroll(struct swapview *sv, const struct clusterview_geom *g,
+			       int height)
+{
+	int row = (int)((sv->slot - g->first) / (uint32_t)g->per_row), l, last;
+
+	for (l = 0; l < g->nr_lines && clusterview_line_row[l] != row; l++)
+		;
+	last = l + 1 < g->nr_lines && clusterview_line_row[l + 1] < 0 ? l + 1 : l;
+	if (sv->clusterview_top > l)
+		sv->clusterview_top = l;
+	if (last >= sv->clusterview_top + height)
+		sv->clusterview_top = last - height + 1;
+	if (sv->clusterview_top > g->nr_lines - height)
+		sv->clusterview_top = g->nr_lines - height;
+	if (sv->clusterview_top < 0)
+		sv->clusterview_top = 0;
+}
+
+static void clusterview_draw_grid(struct swapview *sv,
+				  const struct clusterview_geom *g, int y, int height)
+{
+	int l;
+
+	clusterview_scroll(sv, g, height);
+	for (l = sv->clusterview_top; l < g->nr_lines && l < sv->clusterview_top + height; l++) {
+		int row = clusterview_line_row[l];
+
+		if (row >= 0)
+			clusterview_draw_slots(sv, g, y++, row);
+		else
+			clusterview_draw_findings_line(sv, g, y++, -1 - row);
+	}
+}
+
+/* The cluster's kernel fields, its slot counts, its free blocks and runs. */
+static void clusterview_draw_fields(const struct swapview *sv,
+				    const struct clusterview_geom *g)
+{
+	const struct snapshot *s = sv->snap;
+	const struct snapshot_cluster *c = &s->clusters[g->ci];
+	const struct analysis_cluster *ac = &sv->an->clusters[g->ci];
+	const uint16_t *runs = &sv->an->order_runs[(size_t)g->ci * s->dev.nr_orders];
+	char line[512], size[16];
+	bool any = false;
+	unsigned int k;
+	size_t n = 0;
+
+	text_append(line, sizeof(line), &n,
+		    "ci->count %u (slots say %u%s)  flags %s%s  ci->order %u (%s)",
+		    c->count, ac->nonfree,
+		    ac->findings[ANALYSIS_COUNT_MISMATCH] ? ": count-mismatch" : "",
+		    c->flags < SNAPSHOT_CLUSTER_NR_FLAGS ?
+		    snapshot_cluster_flag_name(c->flags) : "bad-flag",
+		    ac->findings[ANALYSIS_LIST_MISMATCH] ? " (list-mismatch)" : "",
+		    c->order, text_size((uint64_t)s->dev.page_size << c->order,
+					size, sizeof(size)));
+	screen_put(1, 0, COLS, A_BOLD, line);
+
+	n = 0;
+	text_append(line, sizeof(line), &n,
+		    "slots: used %u  free %u  cached %u  cache-only %u  bad %u  zero %u  zswap %u",
+		    ac->used, ac->free, ac->cached, ac->cache_only, ac->bad, ac->zero,
+		    ac->zswap);
+	screen_put(2, 0, COLS, A_NORMAL, line);
+
+	n = 0;
+	if (ac->largest_free_order >= 0)
+		text_append(line, sizeof(line), &n, "free blocks: largest order %d",
+			    ac->largest_free_order);
+	else
+		text_append(line, sizeof(line), &n, "free blocks: none");
+	text_append(line, sizeof(line), &n, ", %u of order %u (%u with cache-only)"
+		    " | runs starting here:", ac->own_blocks, c->order,
+		    ac->own_blocks_reclaim);
+	for (k = 0; k < s->dev.nr_orders; k++) {
+		if (runs[k])
+			text_append(line, sizeof(line), &n, " o%u x%u", k, runs[k]);
+		any |= runs[k] != 0;
+	}
+	if (!any)
+		text_append(line, sizeof(line), &n, " none known");
+	screen_put(3, 0, COLS, A_NORMAL, line);
+}
+
+/* The folio covering the cursor slot: "; folio: order k at o [flags]". */
+static void clusterview_folio_text(const struct snapshot *s,
+				   const struct snapshot_folio *f,
+				   char *line, size_t len, size_t *n)
+{
+	const char *sep = "", *extra = snapshot_folio_extra(s, f);
+	unsigned int b;
+
+	text_append(line, len, n, "; folio: order %u at %" PRIu32 " [",
+		    f->order, f->offset);
+	for (b = 0; b < SNAPSHOT_FOLIO_NR_FLAGS; b++) {
+		if (!(f->flags & (1u << b)))
+			continue;
+		text_append(line, len, n, "%s%s", sep, snapshot_folio_flag_name(b));
+		sep = ",";
+	}
+	text_append(line, len, n, "%s%s]", *extra ? sep : "", extra);
+}
+
+/* The cursor slot in words. */
+static void clusterview_draw_slot(const struct swapview *sv,
+				  const struct clusterview_geom *g, int y)
+{
+	const struct snapshot *s = sv->snap;
+	const struct snapshot_folio *f = snapshot_folio_at(s, sv->slot);
+	uint16_t w = s->slots[sv->slot];
+	unsigned int order, hl = clusterview_hl[sv->slot - g->first];
+	char line[512];
+	uint32_t start;
+	size_t n = 0;
+
+	text_append(line, sizeof(line), &n, "slot %" PRIu32 ": count %" PRIu32 "%s%s%s%s%s%s",
+		    sv->slot, snapshot_count(s, sv->slot),
+		    s->nr_shmem && snapshot_is_shmem(s, sv->slot) ? " (shmem)" : "",
+		    w & SNAPSHOT_SLOT_BAD ? ", bad" : "",
+		    w & SNAPSHOT_SLOT_CACHED ? ", cached" : "",
+		    w & SNAPSHOT_SLOT_ZERO ? ", zero" : "",
+		    w & SNAPSHOT_SLOT_ZSWAP ? ", zswap" : "",
+		    snapshot_slot_free(w) ? ", free" : "");
+	if (!snapshot_run_at(s, sv->slot, &start, &order))
+		text_append(line, sizeof(line), &n, "; run: order %u at %" PRIu32,
+			    order, start);
+	if (f)
+		clusterview_folio_text(s, f, line, sizeof(line), &n);
+	if (hl)
+		text_append(line, sizeof(line), &n, "; in: %s",
+			    analysis_check_name(hl - 1));
+	screen_put(y, 0, COLS, A_BOLD, line);
+}
+
+/* The cluster's findings, the current one marked; @height lines. */
+static void clusterview_draw_list(const struct swapview *sv,
+				  const struct clusterview_geom *g, int y, int height)
+{
+	char line[192], text[224];
+	size_t i, first = 0, shown;
+
+	if (!g->nr) {
+		screen_put(y, 0, COLS, A_NORMAL, "no findings in this cluster");
+		return;
+	}
+	snprintf(text, sizeof(text), "%zu finding%s in this cluster:", g->nr,
+		 g->nr == 1 ? "" : "s");
+	screen_put(y++, 0, COLS, A_NORMAL, text);
+	shown = (size_t)(height - 1);
+	if (g->current >= 0 && (size_t)g->current >= shown - 1 && shown > 1)
+		first = (size_t)g->current - (shown - 2);
+	for (i = first; i < g->nr && i < first + shown; i++) {
+		bool cur = (int64_t)i == g->current;
+
+		if (i + 1 == first + shown && i + 1 < g->nr) {
+			snprintf(text, sizeof(text), "  ... %zu more (f lists every finding)",
+				 g->nr - i);
+			screen_put(y, 0, COLS, A_NORMAL, text);
+			break;
+		}
+		analysis_finding_format(&g->list[i], line, sizeof(line));
+		screen_put(y, 0, 2, A_NORMAL, cur ? ">" : " ");
+		attrset(screen_attr_highlight(sv, g->list[i].check + 1));
+		mvaddstr(y, 2, glyph_highlight(g->list[i].check + 1));
+		attrset(A_NORMAL);
+		screen_put(y++, 4, COLS - 4, cur ? A_REVERSE : A_NORMAL, line);
+	}
+}
+
+static void clusterview_draw_legend(int y)
+{
+	char text[200];
+
+	snprintf(text, sizeof(text),
+		 "%s run/folio start  %s free  1-9 count  + >9  %s bad  s shmem  "
+		 "c cached  z zswap  o zero  Z O: and cached",
+		 glyph_boundary(), glyph_slot_count(0, 0, false),
+		 glyph_slot_count(SNAPSHOT_SLOT_BAD, 0, false));
+	screen_put(y, 0, COLS, A_DIM, text);
+}
+
+void clusterview_draw(struct swapview *sv)
+{
+	const struct snapshot *s = sv->snap;
+	struct clusterview_geom g;
+	int avail = LINES - 4 - CLUSTERVIEW_FIXED_LINES, wanted, list_min, grid_h, list_h;
+	char text[160];
+
+	clusterview_prepare(sv, &g);
+	snprintf(text, sizeof(text), "slot %" PRIu32 ", cluster %" PRIu32 " of %" PRIu32
+		 " (slots %" PRIu32 "-%" PRIu32 ")",
+		 sv->slot, g.ci, s->dev.nr_clusters, g.first, g.end - 1);
+	statusline_title(sv, "cluster", text);
+	clusterview_draw_fields(sv, &g);
+
+	wanted = g.nr ? (int)(g.nr > 1000 ? 1000 : g.nr) + 1 : 1;
+	list_min = wanted < (avail / 3 > 2 ? avail / 3 : 2) ? wanted :
+		   (avail / 3 > 2 ? avail / 3 : 2);
+	grid_h = g.nr_lines < avail - list_min ? g.nr_lines : avail - list_min;
+	if (grid_h < 1)
+		grid_h = 1;
+	list_h = avail - grid_h;
+	if (list_h > wanted)
+		list_h = wanted;
+	clusterview_draw_grid(sv, &g, 4, grid_h);
+	clusterview_draw_slot(sv, &g, 4 + grid_h);
+	if (list_h > 0)
+		clusterview_draw_list(sv, &g, 5 + grid_h, list_h);
+	clusterview_draw_legend(LINES - 4);
+}
+
+/* clusterview_goto_slot - put the cursor on @slot (and its cluster). */
+void clusterview_goto_slot(struct swapview *sv, uint32_t slot)
+{
+	if (slot >= sv->snap->dev.max)
+		slot = sv->snap->dev.max - 1;
+	sv->slot = slot;
+	sv->cluster = slot >> sv->snap->dev.cluster_shift;
+}
+
+static void clusterview_move(struct swapview *sv, int64_t delta)
+{
+	int64_t slot = (int64_t)sv->slot + delta;
+
+	if (slot < 0)
+		slot = 0;
+	clusterview_goto_slot(sv, (uint32_t)(slot >= (int64_t)sv->snap->dev.max ?
+					     sv->snap->dev.max - 1 : slot));
+}
+
+void clusterview_key(struct swapview *sv, int ch)
+{
+	int64_t size = sv->snap->dev.cluster_size;
+	uint32_t first = snapshot_cluster_first(sv->snap, sv->cluster);
+	int per_row = clusterview_per_row(sv);
+
+	switch (ch) {
+	case KEY_LEFT: case 'h':
+		clusterview_move(sv, -1);
+		break;
+	case KEY_RIGHT: case 'l':
+		clusterview_move(sv, 1);
+		break;
+	case KEY_UP: case 'k':
+		clusterview_move(sv, -per_row);
+		break;
+	case KEY_DOWN: case 'j':
+		clusterview_move(sv, per_row);
+		break;
+	case KEY_PPAGE:
+		clusterview_move(sv, -size);
+		break;
+	case KEY_NPAGE:
+		clusterview_move(sv, size);
+		break;
+	case 'g': case KEY_HOME:
+		clusterview_goto_slot(sv, first);
+		break;
+	case 'G': case KEY_END:
+		clusterview_goto_slot(sv, snapshot_cluster_end(sv->snap, sv->cluster) - 1);
+		break;
+	default:
+		break;
+	}
+}

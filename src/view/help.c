@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * help.c - '?': every key, then every glyph in the tables in use (UTF-8 or
+ * ASCII). swapview(8) has the same lists; change both together.
+ */
+#include <curses.h>
+#include <stdio.h>
+
+#include "swapview.h"
+
+static const char *const help_keys[] = {
+	"Keys (everywhere)",
+	"  q              quit (also Ctrl-C); the terminal is left as it was",
+	"  ?  F1          this help",
+	"  Esc Backspace  back to the view before; on the map: show all orders again",
+	"  f              findings pane: every finding, as swapfs check lists them",
+	"  n  N           next / previous finding from the cursor (map, cluster view, findings)",
+	"  o              order view: per-order clusters and allocatable counts",
+	"  i              source, device and on-disk header (--header)",
+	"  /              jump to a slot offset (decimal or 0x hex): opens its cluster",
+	"  c              jump to a cluster index (decimal or 0x hex)",
+	"  t  T           next / previous snapshot of a time series",
+	"  Ctrl-L         redraw the screen",
+	"",
+	"Device map",
+	"  arrows hjkl    move by a cell",
+	"  PgUp PgDn      move by half the map's height",
+	"  g G  Home End  first / last cell",
+	"  Enter          open the cluster under the cursor (in a scaled cell: its worst)",
+	"",
+	"Cluster view",
+	"  arrows hjkl    move by a slot / a line of slots (across clusters)",
+	"  PgUp PgDn      previous / next cluster",
+	"  g G  Home End  first / last slot of the cluster",
+	"",
+	"Findings pane",
+	"  arrows jk      move by a finding",
+	"  PgUp PgDn      move by a page",
+	"  g G  Home End  first / last finding",
+	"  Enter          open the cluster view on the finding",
+	"",
+	"Order view",
+	"  arrows jk g G  choose a line",
+	"  Enter          show that order on the map (others dimmed), or all orders",
+	"",
+	"Help and info",
+	"  arrows jk PgUp PgDn g G  scroll",
+	"",
+};
+
+/* Lines of the glyph tables: filled from glyph.c at each draw. */
+#define HELP_MAX_GLYPH_LINES	40
+
+static int help_glyph_lines(char lines[][96])
+{
+	static const unsigned int states[] = {
+		SNAPSHOT_CLUSTER_FREE, SNAPSHOT_CLUSTER_NONFULL, SNAPSHOT_CLUSTER_FRAG,
+		SNAPSHOT_CLUSTER_FULL, SNAPSHOT_CLUSTER_DISCARD, SNAPSHOT_CLUSTER_NONE,
+		MARKS_STATE_BAD_FLAG,
+	};
+	unsigned int i;
+	int n = 0;
+
+	snprintf(lines[n++], 96, "Map cells: cluster states (a scaled cell: the worst)");
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		snprintf(lines[n++], 96, "  %s  %s", glyph_state(states[i]),
+			 glyph_state_name(states[i]));
+	snprintf(lines[n++], 96, "%s", "");
+	snprintf(lines[n++], 96, "Map cells and slots: findings, highest priority first");
+	for (i = 1; i <= ANALYSIS_NR_CHECKS; i++)
+		snprintf(lines[n++], 96, "  %s  %-15s %s", glyph_highlight(i),
+			 analysis_check_name(i - 1),
+			 analysis_severity_name(analysis_check_severity(i - 1)));
+	snprintf(lines[n++], 96, "%s", "");
+	snprintf(lines[n++], 96, "Cluster view: a slot is three columns");
+	snprintf(lines[n++], 96, "  %s  first slot of a known run or swap-cache folio",
+		 glyph_boundary());
+	snprintf(lines[n++], 96, "  %s  free     1-9 count  +  count above 9",
+		 glyph_slot_count(0, 0, false));
+	snprintf(lines[n++], 96, "  %s  bad      s  shmem (SWAP_MAP_SHMEM)",
+		 glyph_slot_count(SNAPSHOT_SLOT_BAD, 0, false));
+	snprintf(lines[n++], 96, "  c  cached   z  zswap   o  zero   Z O  zswap / zero, and cached");
+	return n;
+}
+
+static int help_nr_lines(void)
+{
+	return (int)(sizeof(help_keys) / sizeof(help_keys[0])) + HELP_MAX_GLYPH_LINES;
+}
+
+void help_draw(struct swapview *sv)
+{
+	static char glyphs[HELP_MAX_GLYPH_LINES][96];
+	int nk = (int)(sizeof(help_keys) / sizeof(help_keys[0]));
+	int ng = help_glyph_lines(glyphs), total = nk + ng, height = LINES - 4, y, l;
+
+	if (sv->help_top > total - height)
+		sv->help_top = total - height;
+	if (sv->help_top < 0)
+		sv->help_top = 0;
+	statusline_title(sv, "help", "Esc: back; arrows, PgUp/PgDn: scroll");
+	for (y = 1, l = sv->help_top; l < total && y <= height; l++, y++) {
+		const char *text = l < nk ? help_keys[l] : glyphs[l - nk];
+		bool heading = text[0] && text[0] != ' ';
+
+		screen_put(y, 1, COLS - 1, heading ? A_BOLD : A_NORMAL, text);
+	}
+}
+
+void help_key(struct swapview *sv, int ch)
+{
+	int page = LINES - 5 > 1 ? LINES - 5 : 1;
+
+	switch (ch) {
+	case KEY_UP: case 'k':
+		sv->help_top--;
+		break;
+	case KEY_DOWN: case 'j':
+		sv->help_top++;
+		break;
+	case KEY_PPAGE:
+		sv->help_top -= page;
+		break;
+	case KEY_NPAGE:
+		sv->help_top += page;
+		break;
+	case 'g': case KEY_HOME:
+		sv->help_top = 0;
+		break;
+	case 'G': case KEY_END:
+		sv->help_top = help_nr_lines();
+		break;
+	default:
+		break;
+	}
+	if (sv->help_top < 0)
+		sv->help_top = 0;
+}

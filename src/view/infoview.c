@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * infoview.c - 'i': where the state came from (provenance, the dump's info
+ * keys), the device geometry, and with --header the on-disk swap header
+ * of the file or device, judged for the snapshot's kernel, next to what
+ * the snapshot says about the same area.
+ */
+#include <curses.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "swapview.h"
+
+#define INFOVIEW_WIDTH	160
+
+static void infoview_set(char *buf, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A line of the view, cut at INFOVIEW_WIDTH bytes. */
+static void infoview_set(char *buf, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, INFOVIEW_WIDTH, fmt, ap);
+	va_end(ap);
+}
+
+/* Line @l of the view into @buf; false past the last line. */
+static bool infoview_header_line(const struct swapview *sv, int l, char *buf)
+{
+	const struct header_info *hi = &sv->hi;
+	char label[4 * HEADER_LABEL_LEN + 1], why[256];
+
+	switch (l) {
+	case 0:
+		infoview_set(buf, "On-disk header (--header)");
+		return true;
+	case 1:
+		infoview_set(buf, "  target        %s (%" PRIu64 " bytes)",
+			 sv->header_path, sv->header_size);
+		return true;
+	case 2:
+		infoview_set(buf, "  signature     %s, page size %u, %s endian",
+			 header_sig_name(hi->sig), hi->page_size,
+			 header_order_name(hi->order));
+		return true;
+	case 3:
+		if (!hi->has_fields) {
+			infoview_set(buf, "  fields        none (no v1 header)");
+			return true;
+		}
+		infoview_set(buf, "  last_page     %" PRIu32 " (%" PRIu64
+			 " slots; the snapshot has max %" PRIu32 "%s)", hi->last_page,
+			 (uint64_t)hi->last_page + 1, sv->snap->dev.max,
+			 (uint64_t)hi->last_page + 1 == sv->snap->dev.max ? ", the same" :
+			 ": they differ");
+		return true;
+	case 4:
+		infoview_set(buf, "  bad pages     %" PRIu32, hi->nr_badpages);
+		return true;
+	case 5:
+		header_label_escape(hi->label, label);
+		infoview_set(buf, "  label         %s%s", label,
+			 hi->ids_trusted ? "" : " (blkid ignores it: padding not zero)");
+		return true;
+	case 6:
+		infoview_set(buf, "  uuid          %s",
+			 header_has_uuid(hi) ? "set" : "none");
+		return true;
+	case 7:
+		infoview_set(buf, "  swapon        kernel %s %s%s",
+			 sv->snap->dev.kernel, hi->err == HEADER_OK ? "accepts it" :
+			 "refuses it: ", header_err_code(hi->err));
+		return true;
+	case 8:
+		if (hi->err == HEADER_OK)
+			return false;
+		header_err_message(hi, why, sizeof(why));
+		infoview_set(buf, "                %s", why);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool infoview_line(const struct swapview *sv, int l, char *buf)
+{
+	const struct snapshot *s = sv->snap;
+	const struct snapshot_provenance *p = &s->prov;
+	int fixed = 9;
+
+	switch (l) {
+	case 0:
+		infoview_set(buf, "Source");
+		return true;
+	case 1:
+		infoview_set(buf, "  path          %s (%s)",
+			 p->source_path ? p->source_path : sv->src,
+			 p->source_kind ? p->source_kind : "?");
+		return true;
+	case 2:
+		if (!sv->nr_ids)
+			infoview_set(buf, "  taken         %s (a dump: one snapshot)",
+				     p->created ? p->created : "-");
+		else
+			infoview_set(buf, "  snapshot      %" PRId64 " (%zu of %zu in the file)%s%s",
+				     p->id, sv->id_index + 1, sv->nr_ids,
+				     p->created ? ", taken " : "", p->created ? p->created : "");
+		return true;
+	case 3:
+		if (p->step >= 0)
+			infoview_set(buf, "  step          %" PRId64, p->step);
+		else
+			infoview_set(buf, "  step          -");
+		return true;
+	case 4:
+		infoview_set(buf, "  note          %s", p->note ? p->note : "-");
+		return true;
+	case 5:
+		infoview_set(buf, "  kernel        %s, era %c", s->dev.kernel,
+			 s->dev.era);
+		return true;
+	case 6:
+		infoview_set(buf, "  geometry      %" PRIu32 " slots of %" PRIu32
+			 " bytes, %" PRIu32 " clusters of %" PRIu32 ", %" PRIu32 " orders",
+			 s->dev.max, s->dev.page_size, s->dev.nr_clusters,
+			 s->dev.cluster_size, s->dev.nr_orders);
+		return true;
+	case 7:
+		buf[0] = '\0';
+		return true;
+	case 8:
+		infoview_set(buf, "Info keys of the source");
+		return true;
+	default:
+		break;
+	}
+	l -= fixed;
+	if ((size_t)l < s->nr_info) {
+		infoview_set(buf, "  %-13s %s", s->info[l].key, s->info[l].value);
+		return true;
+	}
+	l -= (int)s->nr_info;
+	if (!sv->has_header)
+		return false;
+	if (l == 0) {
+		buf[0] = '\0';
+		return true;
+	}
+	return infoview_header_line(sv, l - 1, buf);
+}
+
+void infoview_draw(struct swapview *sv)
+{
+	int height = LINES - 4, y, l;
+	char buf[INFOVIEW_WIDTH];
+
+	statusline_title(sv, "info", "Esc: back");
+	if (sv->info_top < 0)
+		sv->info_top = 0;
+	for (y = 1, l = sv->info_top; y <= height && infoview_line(sv, l, buf); l++, y++)
+		screen_put(y, 1, COLS - 1, buf[0] != ' ' ? A_BOLD : A_NORMAL, buf);
+}
+
+/* Scroll by @delta lines, never past the last line. */
+static void infoview_scroll(struct swapview *sv, int delta)
+{
+	char buf[INFOVIEW_WIDTH];
+
+	for (; delta > 0 && infoview_line(sv, sv->info_top + LINES - 4, buf); delta--)
+		sv->info_top++;
+	if (delta < 0)
+		sv->info_top += delta;
+	if (sv->info_top < 0)
+		sv->info_top = 0;
+}
+
+void infoview_key(struct swapview *sv, int ch)
+{
+	int page = LINES - 5 > 1 ? LINES - 5 : 1;
+
+	switch (ch) {
+	case KEY_UP: case 'k':
+		infoview_scroll(sv, -1);
+		break;
+	case KEY_DOWN: case 'j':
+		infoview_scroll(sv, 1);
+		break;
+	case KEY_PPAGE:
+		infoview_scroll(sv, -page);
+		break;
+	case KEY_NPAGE:
+		infoview_scroll(sv, page);
+		break;
+	case 'g': case KEY_HOME:
+		sv->info_top = 0;
+		break;
+	case 'G': case KEY_END:
+		infoview_scroll(sv, 1 << 20);
+		break;
+	default:
+		break;
+	}
+}

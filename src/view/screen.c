@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * screen.c - the terminal: curses set up and put back, the colours and
+ * attributes of the tables in glyph.c, the one place a new terminal size
+ * is taken in (screen_resize()), the message shown below the smallest
+ * size swapview draws in, and the capture of stderr.
+ *
+ * Conventions of htop and ncdu: KEY_RESIZE from getch() (curses turns
+ * SIGWINCH into it), use_default_colors(), NO_COLOR (any value) and
+ * terminals without colours get attributes only, as the glyphs already
+ * tell every state apart.
+ *
+ * While curses owns the screen, file descriptor 2 is a memfd: whatever
+ * would be written to stderr (the library never prints, but what it calls
+ * might) cannot scribble on the screen; its last line is shown on the
+ * message line, and all of it is written to the real stderr once the
+ * terminal is put back.
+ */
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "swapview.h"
+
+/* Colour pairs: one per order (1 + order), then the finding severities. */
+enum {
+	SCREEN_PAIR_ORDER = 1,
+	SCREEN_PAIR_ERROR = SCREEN_PAIR_ORDER + SNAPSHOT_MAX_ORDER + 1,
+	SCREEN_PAIR_WARNING,
+	SCREEN_PAIR_INFO,
+	SCREEN_NR_PAIRS,
+};
+
+static SCREEN *screen_term;
+static int screen_saved_stderr = -1;
+static int screen_capture = -1;
+static off_t screen_captured;
+
+static int screen_capture_stderr(void)
+{
+	int fd = memfd_create("swapview-stderr", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	fflush(stderr);
+	screen_saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (screen_saved_stderr < 0 || dup2(fd, STDERR_FILENO) < 0) {
+		int rc = -errno;
+
+		if (screen_saved_stderr >= 0)
+			close(screen_saved_stderr);
+		screen_saved_stderr = -1;
+		close(fd);
+		return rc;
+	}
+	screen_capture = fd;
+	screen_captured = 0;
+	return 0;
+}
+
+/* Put stderr back, and write there what was captured meanwhile. */
+static void screen_release_stderr(void)
+{
+	char buf[4096];
+	off_t off = 0;
+	ssize_t n;
+
+	if (screen_capture < 0)
+		return;
+	fflush(stderr);
+	dup2(screen_saved_stderr, STDERR_FILENO);
+	close(screen_saved_stderr);
+	while ((n = pread(screen_capture, buf, sizeof(buf), off)) > 0) {
+		if (write(STDERR_FILENO, buf, (size_t)n) != n)
+			break;
+		off += n;
+	}
+	close(screen_capture);
+	screen_capture = screen_saved_stderr = -1;
+}
+
+/*
+ * screen_poll_stderr - show the last line written to stderr since the
+ * last call, if any, on the message line.
+ */
+bool screen_poll_stderr(struct swapview *sv)
+{
+	char buf[512], *line, *p;
+	struct stat st;
+	off_t from;
+	ssize_t n;
+
+	fflush(stderr);
+	if (screen_capture < 0 || fstat(screen_capture, &st) ||
+	    st.st_size <= screen_captured)
+		return false;
+	from = st.st_size - (off_t)sizeof(buf) + 1 > screen_captured ?
+	       st.st_size - (off_t)sizeof(buf) + 1 : screen_captured;
+	n = pread(screen_capture, buf, sizeof(buf) - 1, from);
+	screen_captured = st.st_size;
+	if (n <= 0)
+		return false;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	buf[n] = '\0';
+	line = strrchr(buf, '\n');
+	line = line ? line + 1 : buf;
+	for (p = line; *p; p++)
+		if ((unsigned char)*p < ' ')
+			*p = ' ';
+	if (!*line)
+		return false;
+	swapview_message(sv, "stderr: %s", line);
+	return true;
+}
+
+static void screen_colors(struct swapview *sv)
+{
+	static const short order_fg[] = {
+		-1, COLOR_BLUE, COLOR_CYAN, COLOR_GREEN, COLOR_YELLOW, COLOR_MAGENTA,
+	};
+	short bg = -1, k;
+
+	if (!sv->color || !has_colors() || start_color() == ERR || COLORS < 8 ||
+	    COLOR_PAIRS < SCREEN_NR_PAIRS) {
+		sv->color = false;
+		return;
+	}
+	if (use_default_colors() == ERR)
+		bg = COLOR_BLACK;
+	for (k = 0; k <= (short)SNAPSHOT_MAX_ORDER; k++) {
+		short fg = order_fg[k % 6];
+
+		init_pair((short)(SCREEN_PAIR_ORDER + k),
+			  fg < 0 && bg >= 0 ? COLOR_WHITE : fg, bg);
+	}
+	init_pair(SCREEN_PAIR_ERROR, COLOR_WHITE, COLOR_RED);
+	init_pair(SCREEN_PAIR_WARNING, COLOR_BLACK, COLOR_YELLOW);
+	init_pair(SCREEN_PAIR_INFO, COLOR_BLACK, COLOR_CYAN);
+}
+
+/*
+ * screen_init - take the terminal. Returns 0, or -ENOTTY when there is no
+ * usable terminal (nothing was changed then).
+ */
+int screen_init(struct swapview *sv)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return -ENOTTY;
+	screen_term = newterm(NULL, stdout, stdin);
+	if (!screen_term)
+		return -ENOTTY;
+	screen_capture_stderr();
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	if (!getenv("ESCDELAY"))
+		set_escdelay(25);
+	/* wake up now and then: signals, and stderr to show */
+	timeout(250);
+	screen_colors(sv);
+	screen_resize(sv);
+	return 0;
+}
+
+/* screen_end - give the terminal back as it was; safe to call twice. */
+void screen_end(void)
+{
+	if (screen_term) {
+		curs_set(1);
+		endwin();
+		delscreen(screen_term);
+		screen_term = NULL;
+	}
+	screen_release_stderr();
+}
+
+bool screen_too_small(void)
+{
+	return COLS < SWAPVIEW_MIN_COLS || LINES < SWAPVIEW_MIN_LINES;
+}
+
+/*
+ * screen_resize - the one place a terminal size is taken in: at start and
+ * on KEY_RESIZE (curses has resized stdscr by then). Everything laid out
+ * by size is laid out again here; the next draw uses it.
+ */
+void screen_resize(struct swapview *sv)
+{
+	if (map_layout(sv))
+		swapview_message(sv, "out of memory laying out the map");
+	sv->clusterview_top = 0;
+}
+
+static void screen_draw_small(void)
+{
+	char line[64];
+	int y = LINES / 2 - 1;
+
+	screen_put(y, 0, COLS, A_BOLD, "terminal too small");
+	snprintf(line, sizeof(line), "%dx%d, needs %dx%d", COLS, LINES,
+		 SWAPVIEW_MIN_COLS, SWAPVIEW_MIN_LINES);
+	screen_put(y + 1, 0, COLS, A_NORMAL, line);
+	screen_put(y + 2, 0, COLS, A_NORMAL, "q quits");
+}
+
+/* screen_draw - the whole screen, for the view on top. */
+void screen_draw(struct swapview *sv)
+{
+	erase();
+	if (screen_too_small()) {
+		screen_draw_small();
+		refresh();
+		return;
+	}
+	switch (swapview_current(sv)) {
+	case SWAPVIEW_MAP:
+		map_draw(sv);
+		break;
+	case SWAPVIEW_CLUSTER:
+		clusterview_draw(sv);
+		break;
+	case SWAPVIEW_FINDINGS:
+		findingsview_draw(sv);
+		break;
+	case SWAPVIEW_ORDERS:
+		orderview_draw(sv);
+		break;
+	case SWAPVIEW_HELP:
+		help_draw(sv);
+		break;
+	case SWAPVIEW_INFO:
+		infoview_draw(sv);
+		break;
+	default:
+		break;
+	}
+	statusline_draw(sv);
+	refresh();
+}
+
+int screen_attr_order(const struct swapview *sv, unsigned int order)
+{
+	if (!sv->color)
+		return A_NORMAL;
+	return COLOR_PAIR(SCREEN_PAIR_ORDER + (int)(order % (SNAPSHOT_MAX_ORDER + 1))) |
+	       (order >= 6 ? A_BOLD : 0);
+}
+
+int screen_attr_highlight(const struct swapview *sv, unsigned int highlight)
+{
+	enum analysis_severity sev = highlight ?
+		analysis_check_severity(highlight - 1) : ANALYSIS_INFO;
+
+	if (!sv->color)
+		return sev == ANALYSIS_INFO ? A_BOLD : A_REVERSE | A_BOLD;
+	return A_BOLD | COLOR_PAIR(sev == ANALYSIS_ERROR ? SCREEN_PAIR_ERROR :
+				   sev == ANALYSIS_WARNING ? SCREEN_PAIR_WARNING :
+				   SCREEN_PAIR_INFO);
+}
+
+int screen_attr_dim(const struct swapview *sv)
+{
+	return A_DIM;
+}
+
+int screen_attr_bar(const struct swapview *sv)
+{
+	return A_REVERSE;
+}
+
+/*
+ * screen_put - @text at (@y, @x) in @attr, cut to @width columns (every
+ * character of swapview's tables is one column wide).
+ */
+void screen_put(int y, int x, int width, int attr, const char *text)
+{
+	const char *p = text;
+	int cols = 0;
+
+	if (y < 0 || y >= LINES || x < 0 || x >= COLS || width <= 0)
+		return;
+	if (width > COLS - x)
+		width = COLS - x;
+	for (; *p; p++) {
+		if ((*p & 0xc0) == 0x80)
+			continue;
+		if (cols == width)
+			break;
+		cols++;
+	}
+	attrset(attr);
+	mvaddnstr(y, x, text, (int)(p - text));
+	attrset(A_NORMAL);
+}
+
+/* screen_fill - line @y blank in @attr (bars). */
+void screen_fill(int y, int attr)
+{
+	if (y < 0 || y >= LINES)
+		return;
+	attrset(attr);
+	mvhline(y, 0, ' ', COLS);
+	attrset(A_NORMAL);
+}

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * statusline.c - the lines every view shares: the title bar on top (the
+ * view, what the cursor is on), and at the bottom two status lines (the
+ * source, its kernel and era, the totals; per-order allocatable counts)
+ * and the message line (what a key did, library messages, the input of
+ * '/' and 'c', or a reminder of the main keys).
+ */
+#include <curses.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "swapview.h"
+
+/*
+ * statusline_title - line 0: " VIEW - TEXT", and "? help  swapview" on the
+ * right when there is room for it.
+ */
+void statusline_title(struct swapview *sv, const char *view, const char *text)
+{
+	static const char right[] = "? help  swapview ";
+	int bar = screen_attr_bar(sv);
+	char line[320];
+
+	snprintf(line, sizeof(line), " %s %s %s", view, sv->utf8 ? "\u00b7" : "-", text);
+	screen_fill(0, bar);
+	screen_put(0, 0, COLS, bar, line);
+	if (COLS > (int)strlen(line) + (int)sizeof(right))
+		screen_put(0, COLS - (int)sizeof(right) + 1, (int)sizeof(right), bar, right);
+}
+
+static double statusline_pct(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+/* Source, kernel, era, the snapshot of a series, totals, findings. */
+static void statusline_source(struct swapview *sv, int y)
+{
+	const struct snapshot *s = sv->snap;
+	const struct analysis_totals *t = &sv->an->totals;
+	const char *base = strrchr(sv->src, '/');
+	char line[512];
+	size_t n = 0;
+
+	text_append(line, sizeof(line), &n, " %s", base && base[1] ? base + 1 : sv->src);
+	if (sv->nr_ids > 1)
+		text_append(line, sizeof(line), &n, " [snapshot %" PRId64 ", %zu of %zu]",
+			    s->prov.id, sv->id_index + 1, sv->nr_ids);
+	if (s->prov.step >= 0)
+		text_append(line, sizeof(line), &n, " step %" PRId64, s->prov.step);
+	text_append(line, sizeof(line), &n,
+		    " | kernel %s era %c | findings %" PRIu64 "E %" PRIu64 "W %" PRIu64 "I"
+		    " | %" PRIu32 " slots: used %" PRIu64 " (%.1f%%) free %" PRIu64
+		    " cached %" PRIu64 " (cache-only %" PRIu64 ") bad %" PRIu64
+		    " zero %" PRIu64 " zswap %" PRIu64,
+		    s->dev.kernel, s->dev.era, t->by_severity[ANALYSIS_ERROR],
+		    t->by_severity[ANALYSIS_WARNING], t->by_severity[ANALYSIS_INFO],
+		    s->dev.max, t->slots_used, statusline_pct(t->slots_used, s->dev.max),
+		    t->slots_free, t->slots_cached, t->slots_cache_only, t->slots_bad,
+		    t->slots_zero, t->slots_zswap);
+	screen_fill(y, screen_attr_bar(sv));
+	screen_put(y, 0, COLS, screen_attr_bar(sv), line);
+}
+
+/* Per-order allocatable counts; the order shown alone in brackets. */
+static void statusline_allocatable(struct swapview *sv, int y)
+{
+	char line[512];
+	unsigned int k;
+	size_t n = 0;
+
+	text_append(line, sizeof(line), &n, " allocatable by order:");
+	for (k = 0; k < sv->snap->dev.nr_orders; k++)
+		text_append(line, sizeof(line), &n, (int)k == sv->order_filter ?
+			    " [%u:%" PRIu64 "]" : " %u:%" PRIu64, k,
+			    sv->an->orders[k].allocatable);
+	screen_fill(y, screen_attr_bar(sv));
+	screen_put(y, 0, COLS, screen_attr_bar(sv), line);
+}
+
+static void statusline_message(struct swapview *sv, int y)
+{
+	if (sv->prompt.kind)
+		prompt_draw(sv, y);
+	else if (sv->msg[0])
+		screen_put(y, 0, COLS, A_BOLD, sv->msg);
+	else
+		screen_put(y, 0, COLS, A_DIM,
+			   "Enter open  Esc back  f findings  n/N next/prev  o orders  "
+			   "/ slot  c cluster  t/T snapshot  ? help  q quit");
+}
+
+/* statusline_draw - the last three lines. */
+void statusline_draw(struct swapview *sv)
+{
+	statusline_source(sv, LINES - 3);
+	statusline_allocatable(sv, LINES - 2);
+	statusline_message(sv, LINES - 1);
+}

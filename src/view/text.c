@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * text.c - the small formatting helpers the views share.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "swapview.h"
+
+/*
+ * text_append - printf at *@n in @buf (@len bytes), keeping *@n within the
+ * buffer: a line too long for the buffer is cut, never overrun.
+ */
+void text_append(char *buf, size_t len, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (*n + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	r = vsnprintf(buf + *n, len - *n, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return;
+	*n += (size_t)r;
+	if (*n >= len)
+		*n = len - 1;
+}
+
+/* text_size - bytes as hugepages-<size>kB names them: 4K, 64K, 2M. */
+const char *text_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char suffix[] = "KMGTP";
+	unsigned int i = 0;
+	uint64_t v = bytes / 1024;
+
+	while (v >= 1024 && !(v % 1024) && i < sizeof(suffix) - 2) {
+		v /= 1024;
+		i++;
+	}
+	snprintf(buf, len, "%" PRIu64 "%c", v, suffix[i]);
+	return buf;
+}
