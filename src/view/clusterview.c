@@ -314,6 +314,23 @@ static void clusterview_folio_text(const struct snapshot *s,
 	text_append(line, len, n, "%s%s]", *extra ? sep : "", extra);
 }
 
+/* Who maps the cursor slot (a capture): "; mapped by: 812 (java) at 0x7f..". */
+static void clusterview_owners_text(const struct snapshot *s, uint32_t slot,
+				    char *line, size_t len, size_t *n)
+{
+	size_t first, nr = snapshot_slot_refs(s, slot, &first), i;
+
+	for (i = 0; i < nr && i < 3; i++) {
+		const struct snapshot_ref *r = &s->refs[s->refs_by_slot[first + i]];
+
+		text_append(line, len, n, "%s%" PRId32 " (%s) at 0x%" PRIx64,
+			    i ? ", " : "; mapped by: ", s->procs[r->proc].pid,
+			    s->procs[r->proc].comm, r->vaddr);
+	}
+	if (nr > 3)
+		text_append(line, len, n, ", %zu more", nr - 3);
+}
+
 /* The cursor slot in words. */
 static void clusterview_draw_slot(const struct swapview *sv,
 				  const struct clusterview_geom *g, int y)
@@ -339,6 +356,8 @@ static void clusterview_draw_slot(const struct swapview *sv,
 			    order, start);
 	if (f)
 		clusterview_folio_text(s, f, line, sizeof(line), &n);
+	if (s->nr_refs)
+		clusterview_owners_text(s, sv->slot, line, sizeof(line), &n);
 	if (hl)
 		text_append(line, sizeof(line), &n, "; in: %s",
 			    analysis_check_name(hl - 1));

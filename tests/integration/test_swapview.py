@@ -777,3 +777,32 @@ def test_errors_are_printed_before_the_screen(tmp_path, planted):
     assert p.returncode == 2
     p = sv("--help")
     assert p.returncode == 0 and "--snapshot" in p.stdout and "--ascii" in p.stdout
+
+
+def test_owners_of_the_slot(tmp_path, screen):
+    """A capture's back-references: the processes that map the cursor slot."""
+    snap = tmp_path / "cap.db"
+    run("import", os.path.join(os.path.dirname(__file__), "..", "fixtures", "dumps", "era-E"),
+        "-o", snap, check=0)
+    db = sqlite3.connect(snap)
+    # pages 0x7f000.. on slots 8, 9, 10; a second process maps slot 8 only
+    db.execute("INSERT INTO procs VALUES (1, 100, 'app', x'80e01f1000000000')")
+    db.execute("INSERT INTO procs VALUES (1, 101, 'child', x'80e01f10')")
+    db.commit()
+    db.close()
+    s = screen()
+    s.view(snap)
+    s.keys("/")
+    s.literal("8")
+    text = s.press("Enter", lambda t: "slot 8, cluster" in t)
+    detail = next(l for l in text.split("\n") if l.startswith("slot 8:"))
+    assert "mapped by: 100 (app) at 0x7f000000, 101 (child) at 0x7f000000" in detail
+    s.keys("/")
+    s.literal("10")
+    text = s.press("Enter", lambda t: "slot 10, cluster" in t)
+    detail = next(l for l in text.split("\n") if l.startswith("slot 10:"))
+    assert "mapped by: 100 (app) at 0x7f002000" in detail and "101" not in detail
+    s.keys("/")
+    s.literal("11")
+    text = s.press("Enter", lambda t: "slot 11, cluster" in t)
+    assert "mapped by" not in next(l for l in text.split("\n") if l.startswith("slot 11:"))
