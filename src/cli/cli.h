@@ -35,6 +35,7 @@ extern const struct cli_cmd cmd_export_entry;
 extern const struct cli_cmd cmd_stat_entry;
 extern const struct cli_cmd cmd_check_entry;
 extern const struct cli_cmd cmd_sim_entry;
+extern const struct cli_cmd cmd_mount_entry;
 extern const struct cli_cmd cmd_capture_entry;
 
 /* Long-only options start past every short one (util-linux convention). */

@@ -22,6 +22,7 @@ static const struct cli_cmd *const swapfs_cmds[] = {
 	&cmd_stat_entry,
 	&cmd_check_entry,
 	&cmd_sim_entry,
+	&cmd_mount_entry,
 	&cmd_capture_entry,
 };
 

@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * clusters.c - clusters/<i>/: one struct swap_cluster_info and what the
+ * analysis knows of its slots, and clusters/<i>/slots/<offset>, one file a
+ * slot. Everything here costs O(cluster) at most: the map and the findings
+ * of a cluster are computed from its own slots (analysis_cluster_findings()).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fs.h"
+
+enum clusters_file {
+	CLUSTERS_ORDER,
+	CLUSTERS_FLAGS,
+	CLUSTERS_COUNT,
+	CLUSTERS_FIRST_SLOT,
+	CLUSTERS_USED,
+	CLUSTERS_FREE,
+	CLUSTERS_CACHED,
+	CLUSTERS_BAD,
+	CLUSTERS_MAP,
+	CLUSTERS_FOLIOS,
+	CLUSTERS_FINDINGS,
+	CLUSTERS_NR_FILES,
+};
+
+static const char *const clusters_names[CLUSTERS_NR_FILES + 1] = {
+	[CLUSTERS_ORDER] = "order",
+	[CLUSTERS_FLAGS] = "flags",
+	[CLUSTERS_COUNT] = "count",
+	[CLUSTERS_FIRST_SLOT] = "first_slot",
+	[CLUSTERS_USED] = "used",
+	[CLUSTERS_FREE] = "free",
+	[CLUSTERS_CACHED] = "cached",
+	[CLUSTERS_BAD] = "bad",
+	[CLUSTERS_MAP] = "map",
+	[CLUSTERS_FOLIOS] = "folios",
+	[CLUSTERS_FINDINGS] = "findings",
+	[CLUSTERS_NR_FILES] = "slots",
+};
+
+/* map: slots a line (a 512-slot cluster is 8 lines). */
+#define CLUSTERS_MAP_WIDTH	64
+
+/* ---- clusters/ ---------------------------------------------------------- */
+
+static int clusters_dir_stat(struct fs *fs, uint64_t index, struct fs_node *node)
+{
+	if (index)
+		return -ENOENT;
+	node->type = FS_DIR;
+	return 0;
+}
+
+static fuse_ino_t clusters_dir_parent(struct fs *fs, uint64_t index)
+{
+	return FUSE_ROOT_ID;
+}
+
+static int clusters_dir_lookup(struct fs *fs, uint64_t index, const char *name,
+			       fuse_ino_t *ino)
+{
+	uint64_t ci;
+	int rc = fs_parse_index(name, fs->snap->dev.nr_clusters, &ci);
+
+	if (!rc)
+		*ino = fs_ino(FS_KIND_CLUSTER, ci);
+	return rc;
+}
+
+static int clusters_dir_entry(struct fs *fs, uint64_t index, uint64_t *pos,
+			      struct fs_dirent *ent)
+{
+	if (*pos >= fs->snap->dev.nr_clusters)
+		return -ENOENT;
+	snprintf(ent->buf, sizeof(ent->buf), "%" PRIu64, *pos);
+	ent->name = ent->buf;
+	ent->ino = fs_ino(FS_KIND_CLUSTER, *pos);
+	return 0;
+}
+
+const struct fs_ops clusters_dir_ops = {
+	.stat = clusters_dir_stat,
+	.parent = clusters_dir_parent,
+	.lookup = clusters_dir_lookup,
+	.entry = clusters_dir_entry,
+};
+
+/* ---- clusters/<i>/ -------------------------------------------------------- */
+
+static int clusters_cluster_stat(struct fs *fs, uint64_t index,
+				 struct fs_node *node)
+{
+	if (index >= fs->snap->dev.nr_clusters)
+		return -ENOENT;
+	node->type = FS_DIR;
+	return 0;
+}
+
+static fuse_ino_t clusters_cluster_parent(struct fs *fs, uint64_t index)
+{
+	return fs_ino(FS_KIND_CLUSTERS_DIR, 0);
+}
+
+/* The entry at position @file of a cluster directory (the files, then slots/). */
+static fuse_ino_t clusters_child(uint64_t ci, unsigned int file)
+{
+	if (file == CLUSTERS_NR_FILES)
+		return fs_ino(FS_KIND_CLUSTER_SLOTS, ci);
+	return fs_ino_sub(FS_KIND_CLUSTER_FILE, ci, file);
+}
+
+static int clusters_cluster_lookup(struct fs *fs, uint64_t index,
+				   const char *name, fuse_ino_t *ino)
+{
+	unsigned int i;
+
+	for (i = 0; i <= CLUSTERS_NR_FILES; i++) {
+		if (!strcmp(clusters_names[i], name)) {
+			*ino = clusters_child(index, i);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int clusters_cluster_entry(struct fs *fs, uint64_t index, uint64_t *pos,
+				  struct fs_dirent *ent)
+{
+	if (*pos > CLUSTERS_NR_FILES)
+		return -ENOENT;
+	ent->name = clusters_names[*pos];
+	ent->ino = clusters_child(index, (unsigned int)*pos);
+	return 0;
+}
+
+const struct fs_ops clusters_cluster_ops = {
+	.stat = clusters_cluster_stat,
+	.parent = clusters_cluster_parent,
+	.lookup = clusters_cluster_lookup,
+	.entry = clusters_cluster_entry,
+};
+
+/* ---- clusters/<i>/<file> ---------------------------------------------------- */
+
+static int clusters_file_stat(struct fs *fs, uint64_t index, struct fs_node *node)
+{
+	uint64_t ci = index >> FS_FILE_BITS;
+	unsigned int file = index & ((1u << FS_FILE_BITS) - 1);
+
+	if (ci >= fs->snap->dev.nr_clusters || file >= CLUSTERS_NR_FILES)
+		return -ENOENT;
+	node->type = FS_FILE;
+	node->writable = file == CLUSTERS_FLAGS || file == CLUSTERS_ORDER;
+	if (file == CLUSTERS_MAP) {	/* known without drawing it */
+		uint32_t n = snapshot_cluster_end(fs->snap, (uint32_t)ci) -
+			     snapshot_cluster_first(fs->snap, (uint32_t)ci);
+
+		node->sized = true;
+		node->size = n + (n + CLUSTERS_MAP_WIDTH - 1) / CLUSTERS_MAP_WIDTH;
+	}
+	return 0;
+}
+
+/* Which slots of a cluster a finding of it covers, for the map's upper case. */
+struct clusters_marks {
+	uint32_t first, end;
+	uint8_t bits[SNAPSHOT_MAX_CLUSTER_SIZE / 8];
+};
+
+static int clusters_mark(const struct analysis_finding *f, void *arg)
+{
+	struct clusters_marks *m = arg;
+	uint64_t from = f->offset > m->first ? f->offset : m->first;
+	uint64_t to = (uint64_t)f->offset + f->nr;
+	uint64_t i;
+
+	if (to > m->end)
+		to = m->end;
+	for (i = from; i < to; i++)
+		m->bits[(i - m->first) / 8] |= (uint8_t)(1u << ((i - m->first) % 8));
+	return 0;
+}
+
+/* A slot's letter; the order of the tests is the legend's priority. */
+static char clusters_glyph(const struct snapshot *s, uint32_t slot)
+{
+	uint16_t w = s->slots[slot];
+	uint32_t count = w & SNAPSHOT_SLOT_COUNT;
+
+	if (w & SNAPSHOT_SLOT_BAD)
+		return 'b';
+	if (!count)
+		return w & SNAPSHOT_SLOT_CACHED ? 'c' : '.';
+	if (w & SNAPSHOT_SLOT_ZSWAP)
+		return 'z';
+	if (w & SNAPSHOT_SLOT_ZERO)
+		return 'e';
+	/* 127 means "see counts[]": at least 127 either way */
+	return count >= 2 ? 'm' : 'u';
+}
+
+static int clusters_map(const struct fs *fs, uint32_t ci, struct fs_buf *b)
+{
+	struct clusters_marks m = {
+		.first = snapshot_cluster_first(fs->snap, ci),
+		.end = snapshot_cluster_end(fs->snap, ci),
+	};
+	uint32_t slot;
+	char *p;
+	int rc;
+
+	rc = analysis_cluster_findings(fs->an, ci, ANALYSIS_ALL_CHECKS,
+				       clusters_mark, &m);
+	if (rc)
+		return rc;
+	p = fs_buf_room(b, (m.end - m.first) * 2);
+	if (!p)
+		return b->err;
+	for (slot = m.first; slot < m.end; slot++) {
+		uint32_t i = slot - m.first;
+		char c = clusters_glyph(fs->snap, slot);
+
+		if (m.bits[i / 8] & (1u << (i % 8)))
+			c = c == '.' ? '!' : (char)(c - 'a' + 'A');
+		*p++ = c;
+		if ((i + 1) % CLUSTERS_MAP_WIDTH == 0 || slot + 1 == m.end)
+			*p++ = '\n';
+	}
+	b->len = (size_t)(p - b->data);
+	return 0;
+}
+
+/* The cache folios that start in the cluster: a table, like the dump's cache file. */
+static void clusters_folios(const struct fs *fs, uint32_t ci, struct fs_buf *b)
+{
+	const struct snapshot *s = fs->snap;
+	uint32_t end = snapshot_cluster_end(s, ci);
+	size_t i;
+
+	fs_buf_printf(b, "offset order flags\n");
+	for (i = snapshot_folios_from(s, snapshot_cluster_first(s, ci));
+	     i < s->nr_folios && s->folios[i].offset < end; i++) {
+		size_t before;
+
+		fs_buf_printf(b, "%" PRIu32 " %u ", s->folios[i].offset,
+			      s->folios[i].order);
+		before = b->len;
+		cache_folio_flags(s, &s->folios[i], b);
+		fs_buf_printf(b, "%s\n", b->len == before ? "-" : "");
+	}
+}
+
+static int clusters_findings(const struct fs *fs, uint32_t ci, struct fs_buf *b)
+{
+	const struct analysis_cluster *ac = &fs->an->clusters[ci];
+	unsigned int c, any = 0;
+
+	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
+		any += ac->findings[c];
+	if (!any)
+		return 0;
+	return analysis_cluster_findings(fs->an, ci, ANALYSIS_ALL_CHECKS,
+					 findings_add_line, b);
+}
+
+static int clusters_file_content(struct fs *fs, uint64_t index, struct fs_buf *b)
+{
+	uint32_t ci = (uint32_t)(index >> FS_FILE_BITS);
+	const struct snapshot_cluster *cl = &fs->snap->clusters[ci];
+	const struct analysis_cluster *ac = &fs->an->clusters[ci];
+
+	switch (index & ((1u << FS_FILE_BITS) - 1)) {
+	case CLUSTERS_ORDER:
+		fs_buf_printf(b, "%u\n", cl->order);
+		break;
+	case CLUSTERS_FLAGS:
+		/* a value outside the enum is shown as its number */
+		if (snapshot_cluster_flag_name(cl->flags))
+			fs_buf_printf(b, "%s\n", snapshot_cluster_flag_name(cl->flags));
+		else
+			fs_buf_printf(b, "%u\n", cl->flags);
+		break;
+	case CLUSTERS_COUNT:
+		fs_buf_printf(b, "%u\n", cl->count);
+		break;
+	case CLUSTERS_FIRST_SLOT:
+		fs_buf_printf(b, "%" PRIu32 "\n", snapshot_cluster_first(fs->snap, ci));
+		break;
+	case CLUSTERS_USED:
+		fs_buf_printf(b, "%u\n", ac->used);
+		break;
+	case CLUSTERS_FREE:
+		fs_buf_printf(b, "%u\n", ac->free);
+		break;
+	case CLUSTERS_CACHED:
+		fs_buf_printf(b, "%u\n", ac->cached);
+		break;
+	case CLUSTERS_BAD:
+		fs_buf_printf(b, "%u\n", ac->bad);
+		break;
+	case CLUSTERS_MAP:
+		return clusters_map(fs, ci, b);
+	case CLUSTERS_FOLIOS:
+		clusters_folios(fs, ci, b);
+		break;
+	case CLUSTERS_FINDINGS:
+		return clusters_findings(fs, ci, b);
+	default:
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/*
+ * A refused edit: say why where the user can see it (-f, -d, syslog); the
+ * diag names the path, the value and the rule.
+ */
+static int clusters_edit_done(uint32_t ci, int rc, const struct diag *d)
+{
+	if (rc && d->msg[0])
+		fuse_log(FUSE_LOG_INFO, "swapfs: %s\n", d->msg);
+	else if (rc)
+		fuse_log(FUSE_LOG_INFO, "swapfs: clusters/%" PRIu32 ": %s\n", ci,
+			 strerror(-rc));
+	return rc;
+}
+
+static int clusters_file_write(struct fs *fs, uint64_t index, const char *buf,
+			       size_t len)
+{
+	uint32_t ci = (uint32_t)(index >> FS_FILE_BITS);
+	struct diag d = { 0 };
+	int rc;
+
+	if (!fs->edit)
+		return -ENOSYS;
+	switch (index & ((1u << FS_FILE_BITS) - 1)) {
+	case CLUSTERS_FLAGS:
+		rc = snapedit_cluster_flags(fs->edit, ci, buf, len, &d);
+		break;
+	case CLUSTERS_ORDER:
+		rc = snapedit_cluster_order(fs->edit, ci, buf, len, &d);
+		break;
+	default:
+		return -EACCES;
+	}
+	return clusters_edit_done(ci, rc, &d);
+}
+
+const struct fs_ops clusters_file_ops = {
+	.stat = clusters_file_stat,
+	.content = clusters_file_content,
+	.write = clusters_file_write,
+};
+
+/* ---- clusters/<i>/slots/ ------------------------------------------------------ */
+
+static int clusters_slots_stat(struct fs *fs, uint64_t index, struct fs_node *node)
+{
+	if (index >= fs->snap->dev.nr_clusters)
+		return -ENOENT;
+	node->type = FS_DIR;
+	return 0;
+}
+
+static fuse_ino_t clusters_slots_parent(struct fs *fs, uint64_t index)
+{
+	return fs_ino(FS_KIND_CLUSTER, index);
+}
+
+/* Slots are named by their offset on the device, not in the cluster. */
+static int clusters_slots_lookup(struct fs *fs, uint64_t index, const char *name,
+				 fuse_ino_t *ino)
+{
+	uint64_t slot;
+	int rc = fs_parse_index(name, snapshot_cluster_end(fs->snap, (uint32_t)index),
+				&slot);
+
+	if (rc)
+		return rc;
+	if (slot < snapshot_cluster_first(fs->snap, (uint32_t)index))
+		return -ENOENT;
+	*ino = fs_ino(FS_KIND_SLOT, slot);
+	return 0;
+}
+
+static int clusters_slots_entry(struct fs *fs, uint64_t index, uint64_t *pos,
+				struct fs_dirent *ent)
+{
+	uint64_t slot = snapshot_cluster_first(fs->snap, (uint32_t)index) + *pos;
+
+	if (slot >= snapshot_cluster_end(fs->snap, (uint32_t)index))
+		return -ENOENT;
+	snprintf(ent->buf, sizeof(ent->buf), "%" PRIu64, slot);
+	ent->name = ent->buf;
+	ent->ino = fs_ino(FS_KIND_SLOT, slot);
+	return 0;
+}
+
+const struct fs_ops clusters_slots_ops = {
+	.stat = clusters_slots_stat,
+	.parent = clusters_slots_parent,
+	.lookup = clusters_slots_lookup,
+	.entry = clusters_slots_entry,
+};
+
+/* ---- clusters/<i>/slots/<offset> ------------------------------------------------ */
+
+static int clusters_slot_stat(struct fs *fs, uint64_t index, struct fs_node *node)
+{
+	if (index >= fs->snap->dev.max)
+		return -ENOENT;
+	node->type = FS_FILE;
+	node->writable = true;
+	return 0;
+}
+
+static int clusters_slot_content(struct fs *fs, uint64_t index, struct fs_buf *b)
+{
+	char line[128];
+	int n = snapedit_slot_format(fs->snap, (uint32_t)index, line, sizeof(line));
+
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return -EOVERFLOW;
+	fs_buf_add(b, line, (size_t)n);
+	return 0;
+}
+
+static int clusters_slot_write(struct fs *fs, uint64_t index, const char *buf,
+			       size_t len)
+{
+	uint32_t slot = (uint32_t)index;
+	struct diag d = { 0 };
+	int rc;
+
+	if (!fs->edit)
+		return -ENOSYS;
+	rc = snapedit_slot(fs->edit, slot, buf, len, &d);
+	return clusters_edit_done(slot >> fs->snap->dev.cluster_shift, rc, &d);
+}
+
+const struct fs_ops clusters_slot_ops = {
+	.stat = clusters_slot_stat,
+	.content = clusters_slot_content,
+	.write = clusters_slot_write,
+	.many = true,
+};

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * header.c - header/<field>: the on-disk swap header of the area given
+ * with --header (page 0, union swap_header), read once at mount and again
+ * after each edit. label and uuid are writable on a read-write mount,
+ * with every rule of `swapfs label`, and written to the area at once.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include <uuid/uuid.h>
+
+#include <swapfs/edit.h>
+#include <swapfs/target.h>
+
+#include "fs.h"
+
+enum header_field {
+	HEADER_FIELD_SIGNATURE,
+	HEADER_FIELD_VERSION,
+	HEADER_FIELD_PAGE_SIZE,
+	HEADER_FIELD_BYTE_ORDER,
+	HEADER_FIELD_LAST_PAGE,
+	HEADER_FIELD_NR_BADPAGES,
+	HEADER_FIELD_BADPAGES,
+	HEADER_FIELD_UUID,
+	HEADER_FIELD_LABEL,
+	HEADER_FIELD_KERNEL_OK,
+	HEADER_NR_FIELDS,
+};
+
+static const char *const header_field_names[HEADER_NR_FIELDS] = {
+	[HEADER_FIELD_SIGNATURE] = "signature",
+	[HEADER_FIELD_VERSION] = "version",
+	[HEADER_FIELD_PAGE_SIZE] = "page_size",
+	[HEADER_FIELD_BYTE_ORDER] = "byte_order",
+	[HEADER_FIELD_LAST_PAGE] = "last_page",
+	[HEADER_FIELD_NR_BADPAGES] = "nr_badpages",
+	[HEADER_FIELD_BADPAGES] = "badpages",
+	[HEADER_FIELD_UUID] = "uuid",
+	[HEADER_FIELD_LABEL] = "label",
+	[HEADER_FIELD_KERNEL_OK] = "kernel_ok",
+};
+
+int header_dir_read(struct fs *fs)
+{
+	struct header_info hi = { 0 };
+	struct target t;
+	int rc;
+
+	rc = target_open(&t, fs->header_path, O_RDONLY);
+	if (!rc)
+		rc = target_read_header(&t, header_running_kernel(), &hi, NULL, NULL);
+	target_close(&t);
+	if (rc)
+		return rc;
+	header_info_free(&fs->hdr);
+	fs->hdr = hi;
+	return 0;
+}
+
+static int header_dir_stat(struct fs *fs, uint64_t index, struct fs_node *node)
+{
+	if (index || !fs->header_path)
+		return -ENOENT;
+	node->type = FS_DIR;
+	return 0;
+}
+
+static fuse_ino_t header_dir_parent(struct fs *fs, uint64_t index)
+{
+	return FUSE_ROOT_ID;
+}
+
+static int header_dir_lookup(struct fs *fs, uint64_t index, const char *name,
+			     fuse_ino_t *ino)
+{
+	unsigned int i;
+
+	for (i = 0; i < HEADER_NR_FIELDS; i++) {
+		if (!strcmp(header_field_names[i], name)) {
+			*ino = fs_ino(FS_KIND_HEADER_FIELD, i);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int header_dir_entry(struct fs *fs, uint64_t index, uint64_t *pos,
+			    struct fs_dirent *ent)
+{
+	if (*pos >= HEADER_NR_FIELDS)
+		return -ENOENT;
+	ent->name = header_field_names[*pos];
+	ent->ino = fs_ino(FS_KIND_HEADER_FIELD, *pos);
+	return 0;
+}
+
+const struct fs_ops header_dir_ops = {
+	.stat = header_dir_stat,
+	.parent = header_dir_parent,
+	.lookup = header_dir_lookup,
+	.entry = header_dir_entry,
+};
+
+static int header_field_stat(struct fs *fs, uint64_t index, struct fs_node *node)
+{
+	if (index >= HEADER_NR_FIELDS || !fs->header_path)
+		return -ENOENT;
+	node->type = FS_FILE;
+	node->writable = index == HEADER_FIELD_UUID || index == HEADER_FIELD_LABEL;
+	return 0;
+}
+
+/* One bad page a line: the list is the value. */
+static void header_field_badpages(const struct header_info *hi, struct fs_buf *b)
+{
+	uint32_t i;
+
+	for (i = 0; i < hi->nr_badpages_read; i++)
+		fs_buf_printf(b, "%" PRIu32 "\n", hi->badpages[i]);
+}
+
+/* The fields only a v1 header has (empty otherwise: none). */
+static void header_field_v1(const struct header_info *hi, uint64_t index,
+			    struct fs_buf *b)
+{
+	char text[4 * HEADER_LABEL_LEN + 1];
+
+	switch (index) {
+	case HEADER_FIELD_VERSION:
+		fs_buf_printf(b, "%" PRIu32 "\n", hi->version);
+		break;
+	case HEADER_FIELD_BYTE_ORDER:
+		fs_buf_printf(b, "%s\n", header_order_name(hi->order));
+		break;
+	case HEADER_FIELD_LAST_PAGE:
+		fs_buf_printf(b, "%" PRIu32 "\n", hi->last_page);
+		break;
+	case HEADER_FIELD_NR_BADPAGES:
+		fs_buf_printf(b, "%" PRIu32 "\n", hi->nr_badpages);
+		break;
+	case HEADER_FIELD_BADPAGES:
+		header_field_badpages(hi, b);
+		break;
+	case HEADER_FIELD_UUID:
+		uuid_unparse_lower(hi->uuid, text);
+		fs_buf_printf(b, "%s\n", text);
+		break;
+	case HEADER_FIELD_LABEL:
+		/* the exact bytes, escaped as `swapfs header` shows them */
+		if (*header_label_escape(hi->label, text))
+			fs_buf_printf(b, "%s\n", text);
+		break;
+	}
+}
+
+static int header_field_content(struct fs *fs, uint64_t index, struct fs_buf *b)
+{
+	const struct header_info *hi = &fs->hdr;
+
+	switch (index) {
+	case HEADER_FIELD_SIGNATURE:
+		fs_buf_printf(b, "%s\n", header_sig_name(hi->sig));
+		return 0;
+	case HEADER_FIELD_PAGE_SIZE:
+		if (hi->page_size)
+			fs_buf_printf(b, "%u\n", hi->page_size);
+		return 0;
+	case HEADER_FIELD_KERNEL_OK:
+		fs_buf_printf(b, "%s\n", hi->err == HEADER_OK ? "yes" : "no");
+		return 0;
+	}
+	if (index >= HEADER_NR_FIELDS)
+		return -ENOENT;
+	if (hi->has_fields)
+		header_field_v1(hi, index, b);
+	return 0;
+}
+
+/* edit_ids()'s refusals as the errno a write(2) returns. */
+static int header_field_refusal(const struct edit_report *rep)
+{
+	switch (rep->refusal) {
+	case EDIT_DONE:
+		return 0;
+	case EDIT_REFUSE_ACTIVE:
+	case EDIT_REFUSE_HIBERNATION:
+	case EDIT_REFUSE_CHANGED:
+		return -EBUSY;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int header_field_write(struct fs *fs, uint64_t index, const char *buf,
+			      size_t len)
+{
+	struct edit_ids ids = { 0 };
+	struct edit_report rep;
+	char value[64];
+	int rc;
+
+	rc = fs_value(buf, len, value, sizeof(value));
+	if (rc)
+		return rc;
+	if (index == HEADER_FIELD_LABEL) {
+		ids.set_label = true;
+		rc = edit_parse_label(value, ids.label) ? -EINVAL : 0;
+	} else if (index == HEADER_FIELD_UUID) {
+		ids.set_uuid = true;
+		rc = edit_parse_uuid(value, ids.uuid);
+	} else {
+		return -EACCES;
+	}
+	if (rc) {
+		fuse_log(FUSE_LOG_INFO, "swapfs: header/%s: '%s' refused: %s\n",
+			 header_field_names[index], value,
+			 index == HEADER_FIELD_LABEL ? "longer than 16 bytes" :
+			 "expected a UUID, random, time or clear");
+		return rc;
+	}
+	rc = edit_ids(fs->header_path, &ids, NULL, &rep);
+	header_info_free(&rep.hi);
+	if (!rc)
+		rc = header_field_refusal(&rep);
+	if (rc)
+		fuse_log(FUSE_LOG_INFO, "swapfs: header/%s: %s: %s; nothing written\n",
+			 header_field_names[index], fs->header_path,
+			 rep.detail[0] ? rep.detail : strerror(-rc));
+	/* whatever happened, show what the area holds now */
+	return header_dir_read(fs) ?: rc;
+}
+
+const struct fs_ops header_field_ops = {
+	.stat = header_field_stat,
+	.content = header_field_content,
+	.write = header_field_write,
+};

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * root.c - the mount's top directory and its files: README (how to read
+ * the tree), source (where the data came from), edits (the journal).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "fs.h"
+
+enum root_file {
+	ROOT_README,
+	ROOT_SOURCE,
+	ROOT_EDITS,
+	ROOT_NR_FILES,
+};
+
+static const char root_readme[] =
+"This is a swapfs(8) mount: the allocation state of one Linux swap device,\n"
+"as the kernel keeps it. One value per file, newline-terminated; a table\n"
+"(where a list is the value) starts with a header line. An empty file\n"
+"means none.\n"
+"\n"
+"README              this file\n"
+"source              where the data came from\n"
+"edits               edits made through this mount, one per line\n"
+"device/<key>        the device's info keys (max, pages, inuse_pages, ...)\n"
+"header/<field>      the on-disk swap header (swapfs mount --header)\n"
+"stats/<name>        device totals: slots_*, clusters_<flag>, vm_swap_full\n"
+"stats/orders        per order: order clusters free nonfull frag full allocatable\n"
+"clusters/<i>/       one cluster: order flags count first_slot used free\n"
+"                    cached bad map folios findings, slots/<offset>\n"
+"orders/<k>/         clusters/ owned by order k, nr_clusters, allocatable, folios\n"
+"lists/              free full discard nonfull/<k> frag/<k>: the kernel's lists,\n"
+"                    as symlinks to the clusters on them\n"
+"cache/<offset>/     a swap-cache folio: order flags nr_pages cluster\n"
+"findings/<check>    the lines of `swapfs check`, by check; findings/all: all\n"
+"\n"
+"clusters/<i>/map: one character per slot, 64 slots per line:\n"
+"  .  free\n"
+"  u  used, count 1\n"
+"  m  used, count 2 or more\n"
+"  c  cache-only: held by the swap cache, count 0\n"
+"  b  bad (the header page, a bad page)\n"
+"  z  used, in zswap\n"
+"  e  used, a zero page\n"
+"When several apply, the first of b c z e m/u wins. Where a finding of the\n"
+"cluster (clusters/<i>/findings) covers a slot, its letter is upper case,\n"
+"and a free slot shows '!'.\n"
+"\n"
+"Writable on a read-write mount (-o rw): header/label, header/uuid,\n"
+"clusters/<i>/flags, clusters/<i>/order, clusters/<i>/slots/<offset>\n"
+"(key=value assignments). Edits are saved when a written file is closed,\n"
+"on fsync and at unmount. See swapfs(8), MOUNT.\n";
+
+static int root_dir_stat(struct fs *fs, uint64_t index, struct fs_node *node)
+{
+	if (index != FUSE_ROOT_ID)
+		return -ENOENT;
+	node->type = FS_DIR;
+	return 0;
+}
+
+static fuse_ino_t root_dir_parent(struct fs *fs, uint64_t index)
+{
+	return FUSE_ROOT_ID;
+}
+
+/* The root's entries, in listing order. */
+static const struct {
+	const char *name;
+	enum fs_kind kind;
+	uint64_t index;
+} root_entries[] = {
+	{ "README", FS_KIND_ROOT_FILE, ROOT_README },
+	{ "source", FS_KIND_ROOT_FILE, ROOT_SOURCE },
+	{ "edits", FS_KIND_ROOT_FILE, ROOT_EDITS },
+	{ "device", FS_KIND_DEVICE_DIR, 0 },
+	{ "header", FS_KIND_HEADER_DIR, 0 },
+	{ "stats", FS_KIND_STATS_DIR, 0 },
+	{ "clusters", FS_KIND_CLUSTERS_DIR, 0 },
+	{ "orders", FS_KIND_ORDERS_DIR, 0 },
+	{ "lists", FS_KIND_LISTS_DIR, 0 },
+	{ "cache", FS_KIND_CACHE_DIR, 0 },
+	{ "findings", FS_KIND_FINDINGS_DIR, 0 },
+};
+
+#define ROOT_NR_ENTRIES (sizeof(root_entries) / sizeof(root_entries[0]))
+
+/* header/ is there only with --header. */
+static bool root_has(const struct fs *fs, size_t i)
+{
+	return root_entries[i].kind != FS_KIND_HEADER_DIR || fs->header_path;
+}
+
+static int root_dir_lookup(struct fs *fs, uint64_t index, const char *name,
+			   fuse_ino_t *ino)
+{
+	size_t i;
+
+	for (i = 0; i < ROOT_NR_ENTRIES; i++) {
+		if (root_has(fs, i) && !strcmp(root_entries[i].name, name)) {
+			*ino = fs_ino(root_entries[i].kind, root_entries[i].index);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int root_dir_entry(struct fs *fs, uint64_t index, uint64_t *pos,
+			  struct fs_dirent *ent)
+{
+	for (; *pos < ROOT_NR_ENTRIES; (*pos)++) {
+		if (!root_has(fs, *pos))
+			continue;
+		ent->name = root_entries[*pos].name;
+		ent->ino = fs_ino(root_entries[*pos].kind, root_entries[*pos].index);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+const struct fs_ops root_dir_ops = {
+	.stat = root_dir_stat,
+	.parent = root_dir_parent,
+	.lookup = root_dir_lookup,
+	.entry = root_dir_entry,
+};
+
+static int root_file_stat(struct fs *fs, uint64_t index, struct fs_node *node)
+{
+	if (index >= ROOT_NR_FILES)
+		return -ENOENT;
+	node->type = FS_FILE;
+	return 0;
+}
+
+static void root_line(struct fs_buf *b, const char *key, const char *value)
+{
+	if (value)
+		fs_buf_printf(b, "%s: %s\n", key, value);
+}
+
+/* "key: value" lines; the keys are `swapfs stat --json`'s "source" keys. */
+static void root_source(const struct fs *fs, struct fs_buf *b)
+{
+	const struct snapshot *s = fs->snap;
+	char era[2] = { s->dev.era, '\0' };
+
+	root_line(b, "path", s->prov.source_path);
+	root_line(b, "kind", s->prov.source_kind);
+	root_line(b, "kernel", s->dev.kernel);
+	root_line(b, "era", era);
+	root_line(b, "created", s->prov.created);
+	if (s->prov.id)
+		fs_buf_printf(b, "snapshot: %" PRId64 "\n", s->prov.id);
+	if (s->prov.step >= 0)
+		fs_buf_printf(b, "step: %" PRId64 "\n", s->prov.step);
+	root_line(b, "note", s->prov.note);
+	root_line(b, "header", fs->header_path);
+	root_line(b, "mode", fs->rw ? "rw" : "ro");
+	root_line(b, "save", fs->rw ? fs->save_path : NULL);
+}
+
+static void root_edits(const struct fs *fs, struct fs_buf *b)
+{
+	const char *const *lines;
+	size_t nr = 0, i;
+
+	if (!fs->edit)
+		return;
+	lines = snapedit_journal(fs->edit, &nr);
+	for (i = 0; i < nr; i++)
+		fs_buf_printf(b, "%s\n", lines[i]);
+}
+
+static int root_file_content(struct fs *fs, uint64_t index, struct fs_buf *b)
+{
+	switch (index) {
+	case ROOT_README:
+		fs_buf_add(b, root_readme, sizeof(root_readme) - 1);
+		return 0;
+	case ROOT_SOURCE:
+		root_source(fs, b);
+		return 0;
+	case ROOT_EDITS:
+		root_edits(fs, b);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+const struct fs_ops root_file_ops = {
+	.stat = root_file_stat,
+	.content = root_file_content,
+};
