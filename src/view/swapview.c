@@ -302,8 +302,9 @@ static void swapview_loop(struct swapview *sv)
 		dirty = screen_poll_stderr(sv);
 		ch = getch();
 		if (ch == ERR) {
+			/* a hangup without SIGHUP: end as SIGHUP would end us */
 			if (swapview_hung_up())
-				break;
+				swapview_signal = SIGHUP;
 			continue;
 		}
 		dirty = true;
