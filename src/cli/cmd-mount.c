@@ -250,7 +250,7 @@ static int cmd_mount_load(struct cmd_mount_ctl *ctl, struct fs *fs)
 	rc = cli_load_source(ctl->src, ctl->id, &fs->snap);
 	if (rc)
 		return rc;
-	rc = analysis_run(fs->snap, ANALYSIS_ALL_CHECKS, NULL, NULL, &fs->an);
+	rc = findings_analyse(fs);
 	if (rc) {
 		fprintf(stderr, "%s: %s: analysis: %s\n", program_invocation_short_name,
 			ctl->src, strerror(-rc));

@@ -14,6 +14,10 @@
  * per-cluster finding counts of the analysis let clusters without
  * findings be skipped without being scanned.
  *
+ * The mount's own analysis pass measures the files on the way
+ * (findings_analyse()), and keeps findings/all as text when it is small
+ * enough, so the first read of it costs a copy.
+ *
  * On a read-write mount a file is built whole at open instead (fs.c), so
  * an edit between two reads cannot tear it.
  */
@@ -28,11 +32,21 @@
 /* Clusters between checkpoints: a read regenerates at most this many first. */
 #define FINDINGS_STEP		64
 
+/*
+ * findings/all of up to this many bytes is also kept as text, made by the
+ * mount's analysis pass: the first `cat` is then a copy, not a second pass
+ * over the device. Bigger files (millions of findings) are regenerated.
+ */
+#define FINDINGS_TEXT_MAX	(32u << 20)
+
 struct findings_index {
 	uint64_t version;			/* fs->version it describes */
 	uint64_t size[FINDINGS_NR_FILES];
 	uint64_t *marks;	/* [j][file]: bytes before cluster j * FINDINGS_STEP */
 	size_t nr_marks;
+	uint32_t next_mark;	/* while collecting: the next mark's cluster */
+	struct fs_buf text;	/* findings/all, when text_ok */
+	bool text_ok;
 };
 
 /* Where the last read of an open file stopped: cluster @ci starts at @pos. */
@@ -75,8 +89,10 @@ static bool findings_in(const struct fs *fs, uint32_t ci, uint64_t file)
 
 void findings_index_free(struct findings_index *idx)
 {
-	if (idx)
+	if (idx) {
 		free(idx->marks);
+		fs_buf_free(&idx->text);
+	}
 	free(idx);
 }
 
@@ -93,20 +109,84 @@ static int findings_measure(const struct analysis_finding *f, void *arg)
 	return 0;
 }
 
+static struct findings_index *findings_index_new(const struct fs *fs, uint32_t nr)
+{
+	struct findings_index *idx = calloc(1, sizeof(*idx));
+
+	if (!idx)
+		return NULL;
+	idx->version = fs->version;
+	fs_buf_init(&idx->text);
+	/* one for each cluster ci % FINDINGS_STEP == 0, and the first is 0 */
+	idx->nr_marks = (nr + FINDINGS_STEP - 1) / FINDINGS_STEP;
+	idx->marks = calloc(idx->nr_marks * FINDINGS_NR_FILES, sizeof(*idx->marks));
+	if (!idx->marks) {
+		findings_index_free(idx);
+		return NULL;
+	}
+	return idx;
+}
+
+/* Marks of the clusters before @ci not yet recorded: sizes stand still there. */
+static void findings_index_mark_to(struct findings_index *idx, uint32_t ci)
+{
+	for (; idx->next_mark < ci; idx->next_mark += FINDINGS_STEP)
+		memcpy(idx->marks + (idx->next_mark / FINDINGS_STEP) * FINDINGS_NR_FILES,
+		       idx->size, sizeof(idx->size));
+}
+
+/* An analysis_finding_fn: the mount's analysis pass measures every file. */
+static int findings_index_collect(const struct analysis_finding *f, void *arg)
+{
+	struct findings_index *idx = arg;
+	char line[256];
+	int n = analysis_finding_format(f, line, sizeof(line));
+
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return -EOVERFLOW;
+	findings_index_mark_to(idx, f->cluster + 1);
+	line[n] = '\n';
+	idx->size[f->check] += (uint64_t)n + 1;
+	idx->size[FINDINGS_ALL] += (uint64_t)n + 1;
+	if (idx->text_ok && idx->text.len + (size_t)n + 1 <= FINDINGS_TEXT_MAX) {
+		fs_buf_add(&idx->text, line, (size_t)n + 1);
+		idx->text_ok = !idx->text.err;
+	} else if (idx->text_ok) {
+		idx->text_ok = false;
+		fs_buf_free(&idx->text);
+		fs_buf_init(&idx->text);
+	}
+	return 0;
+}
+
+int findings_analyse(struct fs *fs)
+{
+	struct findings_index *idx;
+	int rc;
+
+	idx = findings_index_new(fs, fs->snap->dev.nr_clusters);
+	if (!idx)
+		return -ENOMEM;
+	idx->text_ok = true;
+	rc = analysis_run(fs->snap, ANALYSIS_ALL_CHECKS, findings_index_collect, idx,
+			  &fs->an);
+	if (rc) {
+		findings_index_free(idx);
+		return rc;
+	}
+	findings_index_mark_to(idx, fs->snap->dev.nr_clusters);
+	fs->findings = idx;
+	return 0;
+}
+
 static int findings_index_build(const struct fs *fs, struct findings_index **out)
 {
 	uint32_t nr = fs->snap->dev.nr_clusters, ci;
-	struct findings_index *idx = calloc(1, sizeof(*idx));
+	struct findings_index *idx = findings_index_new(fs, nr);
 	int rc = 0;
 
 	if (!idx)
 		return -ENOMEM;
-	idx->version = fs->version;
-	/* one for each cluster ci % FINDINGS_STEP == 0, and the first is 0 */
-	idx->nr_marks = (nr + FINDINGS_STEP - 1) / FINDINGS_STEP;
-	idx->marks = calloc(idx->nr_marks * FINDINGS_NR_FILES, sizeof(*idx->marks));
-	if (!idx->marks)
-		rc = -ENOMEM;
 	for (ci = 0; !rc && ci < nr; ci++) {
 		if (ci % FINDINGS_STEP == 0)
 			memcpy(idx->marks + (ci / FINDINGS_STEP) * FINDINGS_NR_FILES,
@@ -290,6 +370,11 @@ static int findings_file_read(struct fs *fs, uint64_t index, void **cursor,
 	rc = findings_index_get(fs, &idx);
 	if (rc || off >= idx->size[index])
 		return rc;
+	if (index == FINDINGS_ALL && idx->text_ok) {
+		fs_buf_add(b, idx->text.data + off,
+			   idx->text.len - off < size ? (size_t)(idx->text.len - off) : size);
+		return b->err;
+	}
 	if (!cur) {
 		cur = calloc(1, sizeof(*cur));
 		if (!cur)

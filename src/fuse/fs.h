@@ -347,6 +347,12 @@ void cache_folio_flags(const struct snapshot *s, const struct snapshot_folio *f,
  */
 int findings_add_line(const struct analysis_finding *f, void *arg);
 
+/*
+ * findings_analyse - the analysis of fs->snap into fs->an, measuring the
+ * findings files on the way (findings.c). Returns 0 or -errno.
+ */
+int findings_analyse(struct fs *fs);
+
 /* findings_index_free - free findings.c's cache (fs_destroy()). */
 void findings_index_free(struct findings_index *idx);
 
