@@ -424,10 +424,42 @@ static int clusters_slot_content(struct fs *fs, uint64_t index, struct fs_buf *b
 	char line[128];
 	int n = snapedit_slot_format(fs->snap, (uint32_t)index, line, sizeof(line));
 
-	if (n < 0 || (size_t)n >= sizeof(line))
+	if (n < 1 || (size_t)n >= sizeof(line))
 		return -EOVERFLOW;
-	fs_buf_add(b, line, (size_t)n);
+	/* the owners go on the same line, before its newline */
+	fs_buf_add(b, line, (size_t)n - 1);
+	procs_slot_owners(fs->snap, (uint32_t)index, b);
+	fs_buf_add(b, "\n", 1);
 	return 0;
+}
+
+/*
+ * The owners= a slot file shows are observed, not editable: a write may
+ * carry them back (a line read and written again) only as they are; they
+ * are taken out before the rest goes to snapedit. -EINVAL when they differ.
+ */
+static int clusters_slot_strip_owners(struct fs *fs, uint32_t slot, char *v)
+{
+	struct fs_buf have;
+	char *tok = strstr(v, "owners="), *end;
+	size_t len;
+	int rc = 0;
+
+	if (!tok)
+		return 0;
+	if (tok != v && tok[-1] != ' ' && tok[-1] != '\t')
+		return -EINVAL;
+	end = tok + strcspn(tok, " \t\n");
+	len = (size_t)(end - tok);
+	fs_buf_init(&have);
+	procs_slot_owners(fs->snap, slot, &have);
+	/* have is " owners=...": compare without its blank */
+	if (have.err || have.len != len + 1 || memcmp(have.data + 1, tok, len))
+		rc = -EINVAL;
+	fs_buf_free(&have);
+	if (!rc)
+		memmove(tok, end, strlen(end) + 1);
+	return rc;
 }
 
 static int clusters_slot_write(struct fs *fs, uint64_t index, const char *buf,
@@ -439,6 +471,15 @@ static int clusters_slot_write(struct fs *fs, uint64_t index, const char *buf,
 
 	if (!fs->edit)
 		return -ENOSYS;
+	if (memmem(buf, len, "owners=", 7)) {
+		char v[4096];
+
+		rc = fs_value(buf, len, v, sizeof(v)) ?: clusters_slot_strip_owners(fs, slot, v);
+		if (rc)
+			return rc;
+		rc = snapedit_slot(fs->edit, slot, v, strlen(v), &d);
+		return clusters_edit_done(slot >> fs->snap->dev.cluster_shift, rc, &d);
+	}
 	rc = snapedit_slot(fs->edit, slot, buf, len, &d);
 	return clusters_edit_done(slot >> fs->snap->dev.cluster_shift, rc, &d);
 }

@@ -179,6 +179,9 @@ static const struct fs_ops *const fs_kinds[FS_NR_KINDS] = {
 	[FS_KIND_FOLIO_FILE] = &cache_file_ops,
 	[FS_KIND_FINDINGS_DIR] = &findings_dir_ops,
 	[FS_KIND_FINDINGS_FILE] = &findings_file_ops,
+	[FS_KIND_PROCS_DIR] = &procs_dir_ops,
+	[FS_KIND_PROC] = &procs_proc_ops,
+	[FS_KIND_PROC_FILE] = &procs_file_ops,
 };
 
 static const struct fs_ops *fs_ops_of(fuse_ino_t ino)

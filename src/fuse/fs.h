@@ -3,7 +3,7 @@
  * fs.h - the swapfs FUSE tree: what the core (fs.c: the low-level
  * operations, the lock, the session) and the files that serve one
  * directory each (root.c, device.c, header.c, stats.c, clusters.c,
- * orders.c, lists.c, cache.c, findings.c) share.
+ * orders.c, lists.c, cache.c, findings.c, procs.c) share.
  *
  * Inode numbers are computed, never allocated: the top 8 bits say what
  * kind of node it is, the low 56 bits which one:
@@ -39,6 +39,9 @@
  *	FOLIO_FILE		folio index << 4 | file	cache/<offset>/<file>
  *	FINDINGS_DIR		0			findings/
  *	FINDINGS_FILE		check, NR_CHECKS = all	findings/<check>, all
+ *	PROCS_DIR		0			procs/
+ *	PROC			index in s->procs	procs/<pid>/
+ *	PROC_FILE		index << 4 | file	procs/<pid>/comm, refs
  *
  * So nothing is allocated per node and forget() has nothing to do; a
  * node's existence is checked again on every lookup and getattr (an edit
@@ -94,6 +97,9 @@ enum fs_kind {
 	FS_KIND_FOLIO_FILE,
 	FS_KIND_FINDINGS_DIR,
 	FS_KIND_FINDINGS_FILE,
+	FS_KIND_PROCS_DIR,
+	FS_KIND_PROC,
+	FS_KIND_PROC_FILE,
 	FS_NR_KINDS,
 };
 
@@ -325,6 +331,13 @@ extern const struct fs_ops lists_dir_ops, lists_group_ops, lists_list_ops,
 	lists_link_ops;
 extern const struct fs_ops cache_dir_ops, cache_folio_ops, cache_file_ops;
 extern const struct fs_ops findings_dir_ops, findings_file_ops;
+extern const struct fs_ops procs_dir_ops, procs_proc_ops, procs_file_ops;
+
+/*
+ * procs_slot_owners - " owners=PID:0xVADDR,..." for a slot that processes
+ * map (a capture), nothing otherwise (procs.c).
+ */
+void procs_slot_owners(const struct snapshot *s, uint32_t slot, struct fs_buf *b);
 
 /*
  * header_dir_read - (re)read the --header target's header into fs->hdr

@@ -36,6 +36,11 @@ static const char root_readme[] =
 "                    as symlinks to the clusters on them\n"
 "cache/<offset>/     a swap-cache folio: order flags nr_pages cluster\n"
 "findings/<check>    the lines of `swapfs check`, by check; findings/all: all\n"
+"procs/<pid>/        a process that maps slots (swapfs capture): comm, and refs,\n"
+"                    a table of vaddr slot order; empty for other sources\n"
+"\n"
+"clusters/<i>/slots/<offset>: count=N cached=0|1 bad=0|1 zero=0|1 zswap=0|1\n"
+"order=K|unknown, and for a capture owners=PID:0xVADDR,... (who maps it).\n"
 "\n"
 "clusters/<i>/map: one character per slot, 64 slots per line:\n"
 "  .  free\n"
@@ -84,6 +89,7 @@ static const struct {
 	{ "lists", FS_KIND_LISTS_DIR, 0 },
 	{ "cache", FS_KIND_CACHE_DIR, 0 },
 	{ "findings", FS_KIND_FINDINGS_DIR, 0 },
+	{ "procs", FS_KIND_PROCS_DIR, 0 },
 };
 
 #define ROOT_NR_ENTRIES (sizeof(root_entries) / sizeof(root_entries[0]))

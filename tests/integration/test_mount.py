@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import stat
 import subprocess
 import tempfile
@@ -230,7 +231,7 @@ def mnt(tmp_path):
 # ---- the tree's structure ----
 
 ROOT = {"README", "source", "edits", "device", "stats", "clusters", "orders",
-        "lists", "cache", "findings"}
+        "lists", "cache", "findings", "procs"}
 CLUSTER_FILES = {"order", "flags", "count", "first_slot", "used", "free",
                  "cached", "bad", "map", "folios", "findings", "slots"}
 STATS = {"slots_used", "slots_free", "slots_cached", "slots_cache_only",
@@ -293,6 +294,7 @@ def test_tree_structure(name, sources, mnt, tmp_path):
         assert {r for r in t if r.startswith("findings/")} == \
             {f"findings/{c}" for c in CHECKS + ["all"]}
         assert "header" not in top
+        assert not [r for r in t if r.startswith("procs/")]   # no back-references
         assert m.read("edits") == ""
 
 
@@ -1027,3 +1029,53 @@ def test_rw_concurrent_writers_and_readers(sources, mnt, tmp_path):
             assert m.read("clusters", 8 + n, "flags") == \
                 ("frag\n" if writes[n] % 2 else "nonfull\n")
         assert_mount_matches(m, src)
+
+
+def captured(tmp_path):
+    """A snapshot with back-references as swapfs capture stores them: pid
+    100 maps slots 8, 9, 10 at 0x7f000000.., pid 101 slot 8 (after a fork)."""
+    src = tmp_path / "cap.db"
+    run("import", FIXTURES / "dumps" / "era-E", "-o", src, check=0)
+    db = sqlite3.connect(src)
+    db.execute("INSERT INTO procs VALUES (1, 100, 'app', x'80e01f1000000000')")
+    db.execute("INSERT INTO procs VALUES (1, 101, 'child', x'80e01f10')")
+    db.commit()
+    db.close()
+    return src
+
+
+def test_procs_and_slot_owners(mnt, tmp_path):
+    src = captured(tmp_path)
+    with Mount(src, mnt) as m:
+        assert sorted(os.listdir(m.path("procs"))) == ["100", "101"]
+        assert sorted(os.listdir(m.path("procs", 100))) == ["comm", "refs"]
+        assert m.read("procs/100/comm") == "app\n"
+        assert m.read("procs/101/comm") == "child\n"
+        order = lambda slot: m.read("clusters/0/slots", slot).split(" order=")[1].split()[0]
+        assert m.read("procs/100/refs") == (
+            "vaddr slot order\n"
+            f"0x7f000000 8 {order(8)}\n0x7f001000 9 {order(9)}\n0x7f002000 10 {order(10)}\n")
+        assert m.read("procs/101/refs") == f"vaddr slot order\n0x7f000000 8 {order(8)}\n"
+        assert m.read("clusters/0/slots/8").rstrip("\n").endswith(
+            " owners=100:0x7f000000,101:0x7f000000")
+        assert m.read("clusters/0/slots/10").rstrip("\n").endswith(" owners=100:0x7f002000")
+        assert "owners=" not in m.read("clusters/0/slots/11")
+        assert not os.path.exists(m.path("procs", 102))
+
+
+def test_procs_empty_without_back_references(sources, mnt):
+    with Mount(sources["random"], mnt) as m:
+        assert os.listdir(m.path("procs")) == []
+        assert "owners=" not in m.read("clusters/0/slots/1")
+
+
+def test_rw_slot_line_with_owners_writes_back(mnt, tmp_path):
+    src = captured(tmp_path)
+    with Mount(src, mnt, "-o", "rw") as m:
+        line = m.read("clusters/0/slots/8")
+        # the line as read goes back unchanged: owners are carried, not edited
+        assert write_value(m.path("clusters/0/slots/8"), line) == 0
+        assert m.read("clusters/0/slots/8") == line
+        changed = line.replace("101:", "102:")
+        assert write_value(m.path("clusters/0/slots/8"), changed) == errno.EINVAL
+        assert m.read("clusters/0/slots/8") == line
