@@ -406,8 +406,8 @@ static inline void sim_cluster_freed(struct sim *sim, uint32_t ci,
 	else
 		sim_summary_range(sim, start, start + nr, true);
 	sim->inuse -= nr;
-	if (start < sim->lowest)
-		sim->lowest = start;
+	/* a minimum, without a branch on where the random free was */
+	sim->lowest = start < sim->lowest ? start : sim->lowest;
 	if (!sim->lists)
 		return;
 	if (sim->v612) {
@@ -613,12 +613,13 @@ static inline uint64_t sim_align_pattern(uint32_t nr)
  * @nr (the case of every allocation) are found from the bits alone; an
  * unaligned start reads the slots.
  */
-static inline uint32_t sim_summary_scan(const struct sim *sim, uint32_t off,
-					uint64_t lim, uint32_t nr)
+static __always_inline uint32_t sim_summary_scan(const struct sim *sim,
+						 uint32_t off, uint64_t lim,
+						 uint32_t nr)
 {
 	const uint64_t *m = sim->fmap;
-	uint64_t wi, wend, x, t, c;
-	uint32_t s, k;
+	uint64_t wi, wend, x, t, c, lo, hi;
+	uint32_t k;
 
 	if (off >= lim)
 		return SIM_NIL;
@@ -627,16 +628,20 @@ static inline uint32_t sim_summary_scan(const struct sim *sim, uint32_t off,
 	wi = off >> 6;
 	wend = (lim + 63) >> 6;
 	if (nr <= 64) {
+		/*
+		 * An aligned group of nr bits is all ones when adding 1 to
+		 * its low nr - 1 bits carries into its top bit and that bit
+		 * is set: bit nr - 1 of the group in t. Without a loop over
+		 * the order, which is random and would mispredict.
+		 */
+		lo = sim_align_pattern(nr);
+		hi = lo << (nr - 1);
 		x = m[wi] & (~0ull << (off & 63));
 		for (;;) {
 			if (x) {
-				/* bit p: slots p..p + nr - 1 are all free */
-				t = x;
-				for (s = 1; s < nr; s <<= 1)
-					t &= t >> s;
-				t &= sim_align_pattern(nr);
+				t = ((x & ~hi) + lo) & x & hi;
 				if (t) {
-					c = (wi << 6) + (uint64_t)__builtin_ctzll(t);
+					c = (wi << 6) + (uint64_t)__builtin_ctzll(t) - (nr - 1);
 					return c + nr <= lim ? (uint32_t)c : SIM_NIL;
 				}
 			}
@@ -679,9 +684,13 @@ static uint32_t sim_scan_reclaimable(const struct sim *sim, uint32_t off,
 	return c;
 }
 
-static inline uint32_t sim_scan_candidate_inline(const struct sim *sim,
-						 uint32_t off, uint64_t lim,
-						 uint32_t nr, bool *reclaim)
+/*
+ * Inlined into the in-cluster scan, where most allocations end: the call
+ * would cost about as much as the bit arithmetic of the free map.
+ */
+static __always_inline uint32_t sim_scan_candidate_inline(const struct sim *sim,
+							  uint32_t off, uint64_t lim,
+							  uint32_t nr, bool *reclaim)
 {
 	*reclaim = false;
 	if (!sim->ci[off >> sim->shift].cache_only || !sim_vm_swap_full(sim))
@@ -706,7 +715,8 @@ static bool sim_cluster_is_usable(const struct sim *sim, uint32_t ci,
 
 	if (c->flags > SNAPSHOT_CLUSTER_FRAG || c->flags == SNAPSHOT_CLUSTER_FREE)
 		return false;
-	return !order || !c->count || c->order == order;
+	/* not short-circuited: the order is random, the branch would miss */
+	return (order == 0) | (c->count == 0) | (c->order == order);
 }
 
 /* relocate_cluster(): after an allocation, by count: free, frag or full. */
@@ -763,9 +773,10 @@ static __always_inline void sim_fill_entries_inline(struct sim *sim,
 	else
 		sim_summary_range(sim, off, off + nr, false);
 	sim->cl[ci].count = (uint16_t)(sim->cl[ci].count + nr);
-	if (order && sim->no_record && !sim->direct_count)
+	/* the order last: the flags predict well, the order does not */
+	if (sim->no_record && !sim->direct_count && order)
 		sim->unrecorded = off;
-	else if (order && !sim->no_record)
+	else if (!sim->no_record && order)
 		sim_large_add(sim, off, order);
 	sim->no_record = false;
 	sim->direct_count = 0;

@@ -261,16 +261,14 @@ static inline uint64_t sim_bits(unsigned int from, unsigned int nr)
 }
 
 /*
- * sim_cache_reserve() when the table has room already (every call but the
- * first few and those that grow it).
+ * Whether sim_cache_reserve(@more) has nothing to do: the table has room
+ * already (every call but the first few and those that grow it).
  */
-static inline int sim_cache_reserve_fast(struct sim_cache *c, uint32_t more)
+static inline bool sim_cache_has_room(const struct sim_cache *c, uint32_t more)
 {
 	uint64_t want = (uint64_t)c->nr + more;
 
-	if (c->tab && want * 4 <= (3ull << c->bits))
-		return 0;
-	return sim_cache_reserve(c, more);
+	return c->tab && want * 4 <= (3ull << c->bits);
 }
 
 #endif /* SWAPFS_SIM_INTERNAL_H */

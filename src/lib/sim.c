@@ -368,7 +368,7 @@ static int sim_dup_range(struct sim *sim, uint32_t start, uint32_t nr)
  * folio being swapped out is still locked against it), the folio table
  * gives memory back, and with check_always every invariant is checked.
  */
-static int sim_op_end(struct sim *sim, int rc)
+static int sim_op_end_slow(struct sim *sim, int rc)
 {
 	if (sim->reclaim_pending)
 		sim_reclaim_work(sim);
@@ -383,6 +383,22 @@ static int sim_op_end(struct sim *sim, int rc)
 			*sim->user_diag = sim->diag;
 		return -EUCLEAN;
 	}
+	return rc;
+}
+
+/*
+ * Inlined: most operations have nothing of that to do, and the call would
+ * cost more than the tests. The shrink test is the one of the slow path:
+ * without reclaim work nothing changes the table before it.
+ */
+static __always_inline int sim_op_end(struct sim *sim, int rc)
+{
+	if (__builtin_expect(sim->reclaim_pending || sim->cfg.check_always ||
+			     ((uint64_t)sim->cache.nr * 16 <= sim->cache.mask &&
+			      sim->cache.bits > SIM_CACHE_MIN_BITS), 0))
+		return sim_op_end_slow(sim, rc);
+	sim->locked = SIM_NIL;
+	sim->ops++;
 	return rc;
 }
 
@@ -501,7 +517,13 @@ int sim_swap_out(struct sim *sim, unsigned int cpu, unsigned int order,
 	    order >= sim->nr_orders)
 		return -EINVAL;
 	*nr = 0;
-	if (order && sim_cache_reserve_fast(&sim->cache, 1))
+	/*
+	 * Room is tested before the order: the order is random in the
+	 * generators, room almost always there, and a branch on the order
+	 * first would be mispredicted a third of the time or more.
+	 */
+	if (!sim_cache_has_room(&sim->cache, 1) && order &&
+	    sim_cache_reserve(&sim->cache, 1))
 		return -ENOMEM;
 	sim->cpu = cpu;
 	sim->no_record = !keep_cached;
@@ -512,8 +534,8 @@ int sim_swap_out(struct sim *sim, unsigned int cpu, unsigned int order,
 	sim->no_record = false;
 	sim->direct_count = 0;
 	if (found) {
-		if (order)
-			sim->counters[SIM_SWPOUT][order]++;
+		/* order-0 swap-outs are not counted: no branch on the order */
+		sim->counters[SIM_SWPOUT][order] += order != 0;
 		offsets[(*nr)++] = found;
 		if (!keep_cached && mapcount && mapcount <= SNAPSHOT_COUNT_INLINE_MAX)
 			return sim_op_end(sim, 0);
@@ -618,19 +640,15 @@ static void sim_swap_put_entries_cluster(struct sim *sim, uint32_t offset,
 	}
 }
 
-int sim_swap_put_entries_direct(struct sim *sim, uint32_t offset, uint32_t nr)
+/*
+ * sim_swap_put_entries_direct() but for its commonest case, out of line:
+ * the function below stays small, its prologue short.
+ */
+static __attribute__((noinline)) int
+sim_swap_put_entries_slow(struct sim *sim, uint32_t offset, uint32_t nr)
 {
-	uint32_t i, end, cend;
+	uint32_t i, end = offset + nr, cend;
 
-	if (!sim || !sim_range_ok(sim, offset, nr))
-		return -EINVAL;
-	sim_prefetch_cluster(sim, offset);
-	end = offset + nr;
-	/* the commonest: one whole run of count 1, uncached, as allocated */
-	if (sim_put_is_run(sim, offset, nr)) {
-		sim_free_run_fast(sim, offset, (unsigned int)__builtin_ctz(nr));
-		return sim_op_end(sim, 0);
-	}
 	/* the common case: the last reference to uncached slots of one cluster */
 	for (i = offset; i < end &&
 	     (sim->slots[i] & SNAPSHOT_SLOT_NONFREE) == 1; i++)
@@ -650,6 +668,19 @@ int sim_swap_put_entries_direct(struct sim *sim, uint32_t offset, uint32_t nr)
 		sim_swap_put_entries_cluster(sim, i, cend - i);
 	}
 	return sim_op_end(sim, 0);
+}
+
+int sim_swap_put_entries_direct(struct sim *sim, uint32_t offset, uint32_t nr)
+{
+	if (!sim || !sim_range_ok(sim, offset, nr))
+		return -EINVAL;
+	sim_prefetch_cluster(sim, offset);
+	/* the commonest: one whole run of count 1, uncached, as allocated */
+	if (sim_put_is_run(sim, offset, nr)) {
+		sim_free_run_fast(sim, offset, (unsigned int)__builtin_ctz(nr));
+		return sim_op_end(sim, 0);
+	}
+	return sim_swap_put_entries_slow(sim, offset, nr);
 }
 
 int sim_swap_cache_del_folio(struct sim *sim, uint32_t offset)

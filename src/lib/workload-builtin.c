@@ -751,6 +751,7 @@ static int wl_selftest_run(const struct workload *w, struct sim *sim,
 struct wl_live {
 	uint32_t *v[2];
 	size_t nr[2], alloc[2];
+	bool moved;		/* an array was remapped: addresses changed */
 };
 
 /* Branch-free: the order is as random as the arrays the entries go to. */
@@ -787,6 +788,7 @@ static int wl_live_grow(struct wl_live *l, unsigned int a)
 	madvise(v, want * sizeof(uint32_t), MADV_HUGEPAGE);	/* a hint */
 	l->v[a] = v;
 	l->alloc[a] = want;
+	l->moved = true;
 	return 0;
 }
 
@@ -881,25 +883,39 @@ static uint32_t wl_live_take(struct wl_live *l, uint64_t r, unsigned int *order)
  * folio fell back to pages) costs only wasted prefetches: the loop notices
  * and plans again from where it is.
  *
- * Each operation starts loading the entry of the free planned
- * WL_SEE_ENTRY operations ahead, asks the simulator to load the slots and
- * cluster of the one WL_SEE_SLOT ahead (whose entry has arrived by then),
- * and the list neighbours of the one WL_SEE_LINK ahead (whose cluster has).
+ * A free's entry starts loading when the free is planned, some
+ * WL_PLAN - WL_PLAN_BATCH operations ahead; each free asks the simulator
+ * to load the slots and cluster of the free planned WL_SEE_FREES frees
+ * later (whose entry has arrived by then): allocations, half of the
+ * operations, ask nothing, so no call is wasted on them and no branch is
+ * added (the loop branches on alloc or free anyway). The clusters' list
+ * neighbours are not asked for (sim_prefetch_free() stage 1): the array of
+ * them is small enough to stay mostly cached, and the call cost more than
+ * the misses it saved.
  */
 #define WL_AHEAD	4u
 #define WL_PLAN		64u	/* a power of two */
-#define WL_SEE_ENTRY	48u
-#define WL_SEE_SLOT	24u
-#define WL_SEE_LINK	8u
+#define WL_SEE_FREES	12u
 
-/* An operation of the band, planned. */
+/*
+ * An operation of the band, planned. The live counts fit 32 bits each (at
+ * most one entry a slot), packed into one word so that the loop checks
+ * them with one compare. The entry's address is kept for the prefetches
+ * (an array that moves makes the loop plan again).
+ */
 struct wl_plan {
 	uint64_t s;		/* the generator's state before it */
-	uint64_t d, y;		/* its numbers: low bit of d set for an alloc */
-	uint64_t nr[2];		/* a free: the live counts before it */
+	uint64_t y;		/* its second number */
+	uint64_t nr;		/* a free: the live counts before it, packed */
+	const uint32_t *e;	/* a free: its entry, else wl_plan_none */
 	uint32_t idx;		/* a free: the entry it takes */
+	uint8_t alloc;		/* low bit of its first number: an allocation */
 	uint8_t a;		/* a free: of which array */
+	uint8_t ea;		/* the array of *e: a, or 0 for wl_plan_none */
 };
+
+/* Planned operations taken before the plan is extended, all at once. */
+#define WL_PLAN_BATCH	8u
 
 struct wl_fill {
 	struct wl_gen gen;
@@ -913,6 +929,9 @@ struct wl_fill {
 	 */
 	struct wl_plan plan[WL_PLAN];
 	unsigned int plan_head, plan_nr;
+	/* the planned frees, in order: their places in plan[] */
+	uint8_t frees[WL_PLAN];
+	unsigned int frees_head, frees_nr;
 	uint64_t see_s, see_nr[2], see_bits[WL_AHEAD];
 	unsigned int see_head;
 	uint8_t orders[SNAPSHOT_MAX_ORDER + 1];
@@ -963,38 +982,72 @@ static int wl_fill_put(struct wl_fill *f, uint32_t offset, unsigned int order)
 	return rc ? wl_sim_error(&f->gen.c, rc, "free", offset) : 0;
 }
 
+/* wl_live_nr()'s two counts in one word, as struct wl_plan keeps them. */
+static inline uint64_t wl_live_pack(const struct wl_live *l)
+{
+	return (uint64_t)l->nr[0] | (uint64_t)l->nr[1] << 32;
+}
+
+/* What the plan names for an operation that is no free: slot 0. */
+static const uint32_t wl_plan_none;
+
 /*
  * Plan operations of the band until WL_PLAN are: an allocation (low bit
  * of the first number set) of the order the second picks adds an entry,
- * a free takes the index its bits pick and draws a later victim's.
+ * a free takes the index its bits pick and draws a later victim's. The
+ * state is kept in locals: the stores into the plan could alias it.
+ * Branch-free: alloc or free, the order and the array are coin flips a
+ * predictor misses half the time, a pipeline flush each. An allocation's
+ * entry gets the index a free would have taken too, never used. A free's
+ * entry starts loading: its index lies inside its array unless the array
+ * must grow first (then the address would be a wrong guess: none is kept).
  */
 static void wl_plan_extend(struct wl_fill *f)
 {
 	struct wl_rng r = { f->see_s };
+	uint64_t nr0 = f->see_nr[0], nr1 = f->see_nr[1], u, d, y, bits;
+	unsigned int n = f->plan_nr, at = f->plan_head + n, h = f->see_head;
+	uint64_t alloc, big, a;
 	struct wl_plan *p;
-	uint64_t u, tot;
+	uintptr_t e, ok;
 
-	while (f->plan_nr < WL_PLAN) {
-		tot = f->see_nr[0] + f->see_nr[1];
-		if (!tot)
-			break;	/* the loop allocates without a number */
-		p = &f->plan[(f->plan_head + f->plan_nr++) % WL_PLAN];
+	for (; n < WL_PLAN && nr0 + nr1; n++, at++) {
+		p = &f->plan[at % WL_PLAN];
 		p->s = r.s;
-		p->d = wl_rng_next(&r);
-		p->y = wl_rng_next(&r);
-		if (p->d & 1) {
-			f->see_nr[wl_fill_order(f, p->y) > 0]++;
-			continue;
-		}
-		p->nr[0] = f->see_nr[0];
-		p->nr[1] = f->see_nr[1];
-		u = (uint64_t)(((unsigned __int128)f->see_bits[f->see_head] * tot) >> 64);
-		p->a = u >= f->see_nr[0];
-		p->idx = (uint32_t)(u - (p->a ? f->see_nr[0] : 0));
-		f->see_nr[p->a]--;
-		f->see_bits[f->see_head] = p->y;
-		f->see_head = (f->see_head + 1) % WL_AHEAD;
+		d = wl_rng_next(&r);
+		y = wl_rng_next(&r);
+		alloc = d & 1;
+		big = wl_fill_order(f, y) > 0;
+		bits = f->see_bits[h];
+		u = (uint64_t)(((unsigned __int128)bits * (nr0 + nr1)) >> 64);
+		a = u >= nr0;
+		/* unsigned 64-bit: -1 below is a wrap of the full width */
+		p->y = y;
+		p->nr = nr0 | nr1 << 32;
+		p->idx = (uint32_t)(u - (nr0 & -a));
+		p->alloc = (uint8_t)alloc;
+		p->a = (uint8_t)a;
+		/* as integers: the array may not exist, the index be beyond it */
+		ok = (uintptr_t)(alloc ^ 1) & (p->idx < f->live.alloc[a]);
+		e = (uintptr_t)f->live.v[a] + (uintptr_t)p->idx * sizeof(uint32_t);
+		e = (e & -ok) | ((uintptr_t)&wl_plan_none & (ok - 1));
+		p->e = (const uint32_t *)e;
+		p->ea = (uint8_t)(a & ok);
+		__builtin_prefetch(p->e);
+		/* written always, counted for a free: no branch */
+		f->frees[(f->frees_head + f->frees_nr) % WL_PLAN] =
+			(uint8_t)(at % WL_PLAN);
+		f->frees_nr += (unsigned int)(alloc ^ 1);
+		/* an allocation adds to the array of its order, a free takes */
+		nr0 += (alloc & (big ^ 1)) - ((alloc | a) ^ 1);
+		nr1 += (alloc & big) - ((alloc ^ 1) & a);
+		f->see_bits[h] = alloc ? bits : y;
+		h = (h + (unsigned int)(alloc ^ 1)) % WL_AHEAD;
 	}
+	f->plan_nr = n;
+	f->see_nr[0] = nr0;
+	f->see_nr[1] = nr1;
+	f->see_head = h;
 	f->see_s = r.s;
 }
 
@@ -1004,6 +1057,8 @@ static void wl_plan_reset(struct wl_fill *f)
 	unsigned int k;
 
 	f->plan_nr = 0;
+	f->frees_nr = 0;
+	f->live.moved = false;
 	f->see_s = f->gen.rng.s;
 	f->see_nr[0] = f->live.nr[0];
 	f->see_nr[1] = f->live.nr[1];
@@ -1014,40 +1069,23 @@ static void wl_plan_reset(struct wl_fill *f)
 }
 
 /*
- * The entry the free planned @k operations after the next one will take
- * and its array, if that operation is a planned free (the entry may be
- * filled in only later: then it is a wrong guess).
+ * A planned free is done: the one WL_SEE_FREES planned frees later has
+ * its entry loaded by now (unless it is a wrong guess: wl_plan_none then),
+ * so its slots and cluster start loading. The prefetches are written in
+ * the simulator's function: GCC finds a helper that only prefetches free
+ * of side effects and drops the call.
  */
-static inline const uint32_t *wl_plan_entry(const struct wl_fill *f,
-					    unsigned int k, unsigned int *a)
+static void wl_plan_free_done(struct wl_fill *f)
 {
-	const struct wl_plan *p = &f->plan[(f->plan_head + k) % WL_PLAN];
+	const struct wl_plan *p;
+	unsigned int o;
 
-	if (k >= f->plan_nr || (p->d & 1) || p->idx >= f->live.alloc[p->a])
-		return NULL;
-	*a = p->a;
-	return &f->live.v[p->a][p->idx];
-}
-
-/*
- * The prefetches are written here, not in a helper: GCC finds a function
- * that only prefetches free of side effects and drops the call.
- */
-static void wl_plan_prefetch(struct wl_fill *f)
-{
-	struct sim *sim = f->gen.c.sim;
-	const uint32_t *e;
-	unsigned int a, o;
-
-	e = wl_plan_entry(f, WL_SEE_ENTRY, &a);
-	if (e)
-		__builtin_prefetch(e);
-	e = wl_plan_entry(f, WL_SEE_SLOT, &a);
-	if (e)
-		sim_prefetch_free(sim, wl_live_decode(*e, a, &o), 0);
-	e = wl_plan_entry(f, WL_SEE_LINK, &a);
-	if (e)
-		sim_prefetch_free(sim, wl_live_decode(*e, a, &o), 1);
+	f->frees_head = (f->frees_head + 1) % WL_PLAN;
+	f->frees_nr--;
+	if (f->frees_nr <= WL_SEE_FREES)
+		return;
+	p = &f->plan[f->frees[(f->frees_head + WL_SEE_FREES) % WL_PLAN]];
+	sim_prefetch_free(f->gen.c.sim, wl_live_decode(*p->e, p->ea, &o), 0);
 }
 
 /* Free a random allocation; @x: the number this free draws. */
@@ -1058,6 +1096,24 @@ static int wl_fill_free(struct wl_fill *f, uint64_t x)
 
 	f->ahead[f->head] = x;
 	f->head = (f->head + 1) % WL_AHEAD;
+	return wl_fill_put(f, off, order);
+}
+
+/*
+ * wl_fill_free() of a planned free whose counts were right: the plan
+ * computed the entry its bits take already (the same index
+ * wl_live_take() would compute from them).
+ */
+static int wl_fill_free_planned(struct wl_fill *f, const struct wl_plan *p)
+{
+	struct wl_live *l = &f->live;
+	uint32_t *at = &l->v[p->a][p->idx], e = *at, off;
+	unsigned int order;
+
+	*at = l->v[p->a][--l->nr[p->a]];
+	f->ahead[f->head] = p->y;
+	f->head = (f->head + 1) % WL_AHEAD;
+	off = wl_live_decode(e, p->a, &order);
 	return wl_fill_put(f, off, order);
 }
 
@@ -1145,7 +1201,7 @@ static const struct wl_plan *wl_plan_take(struct wl_fill *f)
 {
 	const struct wl_plan *p = &f->plan[f->plan_head];
 
-	if (!f->plan_nr || p->s != f->gen.rng.s) {
+	if (!f->plan_nr || p->s != f->gen.rng.s || f->live.moved) {
 		wl_plan_reset(f);
 		if (!f->plan_nr)
 			return NULL;
@@ -1176,15 +1232,18 @@ static int wl_random_loop(struct wl_fill *f, uint64_t ops)
 				rc = wl_fill_free(f, wl_rng_next(&f->gen.rng));
 		} else if ((p = wl_plan_take(f))) {
 			/* a free the plan counted wrong: later ones are wrong too */
-			wrong = !(p->d & 1) && (p->nr[0] != f->live.nr[0] ||
-						p->nr[1] != f->live.nr[1]);
-			rc = (p->d & 1) ? wl_fill_alloc(f, wl_fill_order(f, p->y)) :
-					  wl_fill_free(f, p->y);
-			if (wrong)
+			wrong = !p->alloc && p->nr != wl_live_pack(&f->live);
+			if (p->alloc) {
+				rc = wl_fill_alloc(f, wl_fill_order(f, p->y));
+			} else {
+				wl_plan_free_done(f);
+				rc = wrong ? wl_fill_free(f, p->y) :
+					     wl_fill_free_planned(f, p);
+			}
+			if (wrong || f->live.moved)
 				wl_plan_reset(f);
-			else
+			else if (f->plan_nr < WL_PLAN - WL_PLAN_BATCH)
 				wl_plan_extend(f);
-			wl_plan_prefetch(f);
 		} else {
 			/* cannot happen: there are live entries to plan with */
 			rc = (wl_rng_next(&f->gen.rng) & 1) ?
