@@ -22,7 +22,9 @@ import importlib.machinery
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
+import time
 
 import pytest
 
@@ -196,6 +198,71 @@ def test_capture_layout(host, tmp_path, kb):
     assert st["source"]["kind"] == "capture"
     assert "inferred" in st["source"]["note"]
     assert st["info"]["capture_procs"] == "2"      # the layout process and its child
+    mounted_back_references(snap, tmp_path, lay, truth, folio)
+    opens_in_swapview(snap, tmp_path)
+
+
+def mounted_back_references(snap, tmp_path, lay, truth, folio):
+    """The mount's procs/ and owners= say what pagemap said."""
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    proc = subprocess.Popen([SWAPFS, "mount", "-f", snap, mnt], stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        for _ in range(500):
+            if os.path.ismount(mnt) or proc.poll() is not None:
+                break
+            time.sleep(0.02)
+        assert os.path.ismount(mnt), proc.stderr.read() if proc.poll() is not None else ""
+        assert sorted(os.listdir(mnt / "procs")) == sorted(
+            str(p) for p in (lay["pid"], lay["child"]))
+        rows = (mnt / "procs" / str(lay["pid"]) / "refs").read_text().splitlines()
+        assert rows[0] == "vaddr slot order"
+        got = {int(v, 16): int(s) for v, s, _ in (r.split() for r in rows[1:])}
+        for region in ("shared", "private"):
+            for i, e in enumerate(truth[region]):
+                if e is not None:
+                    assert got.pop(lay[region] + i * PAGE) == e[1]
+        assert not got, "references pagemap did not show"
+        child = (mnt / "procs" / str(lay["child"]) / "refs").read_text().splitlines()[1:]
+        assert len(child) == sum(e is not None for e in truth["shared"])
+        first = next(e[1] for e in truth["shared"] if e is not None)
+        cs = 512
+        line = (mnt / "clusters" / str(first // cs) / "slots" / str(first)).read_text()
+        owners = line.split(" owners=")[1].split()[0].split(",")
+        assert sorted(int(o.split(":")[0]) for o in owners) == sorted((lay["pid"], lay["child"]))
+    finally:
+        subprocess.run(["fusermount3", "-u", mnt], capture_output=True)
+        proc.wait(timeout=30)
+
+
+def opens_in_swapview(snap, tmp_path):
+    """swapview shows the captured device's map (tmux drives it)."""
+    swapview = os.environ.get("SWAPVIEW") or os.path.join(BUILD, "src", "view", "swapview")
+    tmux = shutil.which("tmux")
+    if not tmux or not os.path.exists(swapview):
+        return
+    sock = f"swapfs-capture-test-{os.getpid()}"
+    t = [tmux, "-L", sock, "-f", "/dev/null"]
+    subprocess.run(t + ["new-session", "-d", "-x", "120", "-y", "40",
+                        f"{swapview} --ascii {snap}; sleep 60"], check=True)
+    sock_path = subprocess.run(t + ["display", "-p", "#{socket_path}"], capture_output=True,
+                               text=True).stdout.strip()
+    try:
+        screen = ""
+        for _ in range(250):
+            screen = subprocess.run(t + ["capture-pane", "-p"], capture_output=True,
+                                    text=True).stdout
+            if "allocatable by order:" in screen:
+                break
+            time.sleep(0.04)
+        assert "allocatable by order:" in screen, screen
+        assert "cap.db | kernel" in screen, screen
+        subprocess.run(t + ["send-keys", "q"], check=True)
+    finally:
+        subprocess.run(t + ["kill-server"], capture_output=True)
+        if sock_path and os.path.exists(sock_path):
+            os.unlink(sock_path)
 
 
 def test_capture_needs_cap_sys_admin(host, tmp_path):
