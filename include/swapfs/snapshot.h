@@ -397,6 +397,12 @@ size_t snapshot_slot_refs(const struct snapshot *s, uint32_t slot,
  */
 int snapshot_finish(struct snapshot *s, uint32_t *clash);
 
+/*
+ * snapshot_size_name - @bytes as the kernel names folio sizes in
+ * hugepages-<size>kB and as swapfs shows them: 4K, 64K, 2M, 1T. Returns @buf.
+ */
+const char *snapshot_size_name(uint64_t bytes, char *buf, size_t len);
+
 /* snapshot_cluster_flag_name / _parse - "none".."discard"; -1 if unknown. */
 const char *snapshot_cluster_flag_name(unsigned int flag);
 int snapshot_cluster_flag_parse(const char *name, size_t len);

@@ -28,20 +28,6 @@ static void __attribute__((noreturn)) cmd_stat_usage(void)
 	exit(SWAPFS_EXIT_OK);
 }
 
-/* Sizes as hugepages-<size>kB names them: 4K, 64K, 2M. */
-static void cmd_stat_size(uint64_t bytes, char *buf, size_t len)
-{
-	static const char suffix[] = "KMGT";
-	unsigned int i = 0;
-	uint64_t v = bytes / 1024;
-
-	while (v >= 1024 && !(v % 1024) && i < sizeof(suffix) - 2) {
-		v /= 1024;
-		i++;
-	}
-	snprintf(buf, len, "%" PRIu64 "%c", v, suffix[i]);
-}
-
 static double cmd_stat_pct(uint64_t part, uint64_t whole)
 {
 	return whole ? 100.0 * (double)part / (double)whole : 0.0;
@@ -78,7 +64,7 @@ static int cmd_stat_human_device(const struct snapshot *s, const struct analysis
 
 	if (!tb || output_add_column(tb, &cols[0]) || output_add_column(tb, &cols[1]))
 		goto out;
-	cmd_stat_size((uint64_t)s->dev.page_size * max, size, sizeof(size));
+	snapshot_size_name((uint64_t)s->dev.page_size * max, size, sizeof(size));
 	if (cmd_stat_kv(tb, "Source:", "%s (%s)",
 			s->prov.source_path ? s->prov.source_path : "-",
 			s->prov.source_kind ? s->prov.source_kind : "?") ||
@@ -172,7 +158,7 @@ static int cmd_stat_human_orders(const struct snapshot *s, const struct analysis
 		vals[ORD_ALLOCATABLE] = o->allocatable;
 		for (i = 0; i < ORD_NR; i++) {
 			if (i == ORD_SIZE)
-				cmd_stat_size((uint64_t)s->dev.page_size << k, buf, sizeof(buf));
+				snapshot_size_name((uint64_t)s->dev.page_size << k, buf, sizeof(buf));
 			else
 				snprintf(buf, sizeof(buf), "%" PRIu64, vals[i]);
 			if (scols_line_set_data(ln, i, buf))
@@ -265,7 +251,7 @@ static int cmd_stat_human_counters(const struct snapshot *s,
 			if (i == CNT_ORDER)
 				snprintf(buf, sizeof(buf), "%u", k);
 			else if (i == CNT_SIZE)
-				cmd_stat_size((uint64_t)s->dev.page_size << k, buf, sizeof(buf));
+				snapshot_size_name((uint64_t)s->dev.page_size << k, buf, sizeof(buf));
 			else if (i == CNT_SHARE)
 				snprintf(buf, sizeof(buf), v[0] + v[1] ? "%.2f" : "-",
 					 100.0 * (double)v[1] / (double)(v[0] + v[1] ? v[0] + v[1] : 1));

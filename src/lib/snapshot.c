@@ -4,6 +4,7 @@
  * sorted side tables for what is rare (snapshot.h).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -761,6 +762,20 @@ int snapshot_finish(struct snapshot *s, uint32_t *clash)
 static const char *const snapshot_cluster_flags[SNAPSHOT_CLUSTER_NR_FLAGS] = {
 	"none", "free", "nonfull", "frag", "full", "discard",
 };
+
+const char *snapshot_size_name(uint64_t bytes, char *buf, size_t len)
+{
+	static const char suffix[] = "KMGTP";
+	unsigned int i = 0;
+	uint64_t v = bytes / 1024;
+
+	while (v >= 1024 && !(v % 1024) && i < sizeof(suffix) - 2) {
+		v /= 1024;
+		i++;
+	}
+	snprintf(buf, len, "%" PRIu64 "%c", v, suffix[i]);
+	return buf;
+}
 
 const char *snapshot_cluster_flag_name(unsigned int flag)
 {

@@ -265,7 +265,7 @@ static void clusterview_draw_fields(const struct swapview *sv,
 		    c->flags < SNAPSHOT_CLUSTER_NR_FLAGS ?
 		    snapshot_cluster_flag_name(c->flags) : "bad-flag",
 		    ac->findings[ANALYSIS_LIST_MISMATCH] ? " (list-mismatch)" : "",
-		    c->order, text_size((uint64_t)s->dev.page_size << c->order,
+		    c->order, snapshot_size_name((uint64_t)s->dev.page_size << c->order,
 					size, sizeof(size)));
 	screen_put(1, 0, COLS, A_BOLD, line);
 

@@ -29,7 +29,7 @@ static void orderview_line(const struct swapview *sv, unsigned int k, char *buf,
 		owned += o->clusters[f];
 	snprintf(buf, len, "%5u %6s %9" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64
 		 " %8" PRIu64 " %10" PRIu64 " %8" PRIu64 " %13" PRIu64,
-		 k, text_size((uint64_t)sv->snap->dev.page_size << k, size, sizeof(size)),
+		 k, snapshot_size_name((uint64_t)sv->snap->dev.page_size << k, size, sizeof(size)),
 		 owned, o->clusters[SNAPSHOT_CLUSTER_NONFULL],
 		 o->clusters[SNAPSHOT_CLUSTER_FRAG], o->clusters[SNAPSHOT_CLUSTER_FULL],
 		 o->clusters[SNAPSHOT_CLUSTER_NONE], o->runs, o->folios, o->allocatable);

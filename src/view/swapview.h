@@ -225,7 +225,6 @@ void statusline_draw(struct swapview *sv);
 /* text.c */
 void text_append(char *buf, size_t len, size_t *n, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-const char *text_size(uint64_t bytes, char *buf, size_t len);
 
 /* prompt.c */
 void prompt_start(struct swapview *sv, int kind);

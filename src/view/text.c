@@ -28,18 +28,3 @@ void text_append(char *buf, size_t len, size_t *n, const char *fmt, ...)
 	if (*n >= len)
 		*n = len - 1;
 }
-
-/* text_size - bytes as hugepages-<size>kB names them: 4K, 64K, 2M. */
-const char *text_size(uint64_t bytes, char *buf, size_t len)
-{
-	static const char suffix[] = "KMGTP";
-	unsigned int i = 0;
-	uint64_t v = bytes / 1024;
-
-	while (v >= 1024 && !(v % 1024) && i < sizeof(suffix) - 2) {
-		v /= 1024;
-		i++;
-	}
-	snprintf(buf, len, "%" PRIu64 "%c", v, suffix[i]);
-	return buf;
-}
