@@ -62,6 +62,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <swapfs/analysis.h>
@@ -260,6 +261,9 @@ struct fs {
 	struct analysis *an;		/* ANALYSIS_ALL_CHECKS, kept current by snapedit */
 	struct snapedit *edit;		/* rw mounts; NULL when edits are unavailable */
 	struct header_info hdr;		/* with --header: as last read */
+	struct stat hdr_st;		/* the area then: device and inode */
+	uint8_t *hdr_bytes;		/* and its first bytes (hdr_len) */
+	size_t hdr_len;
 	uint64_t version;		/* bumped by every accepted edit */
 
 	pthread_mutex_t findings_lock;	/* findings.c's cache */

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <uuid/uuid.h>
@@ -47,18 +48,49 @@ static const char *const header_field_names[HEADER_NR_FIELDS] = {
 int header_dir_read(struct fs *fs)
 {
 	struct header_info hi = { 0 };
+	uint8_t *bytes = NULL;
 	struct target t;
+	size_t len = 0;
 	int rc;
 
 	rc = target_open(&t, fs->header_path, O_RDONLY);
 	if (!rc)
-		rc = target_read_header(&t, header_running_kernel(), &hi, NULL, NULL);
+		rc = target_read_header(&t, header_running_kernel(), &hi, &bytes, &len);
+	if (!rc) {
+		header_info_free(&fs->hdr);
+		fs->hdr = hi;
+		free(fs->hdr_bytes);
+		fs->hdr_bytes = bytes;
+		fs->hdr_len = len;
+		fs->hdr_st = t.st;
+	}
 	target_close(&t);
-	if (rc)
-		return rc;
-	header_info_free(&fs->hdr);
-	fs->hdr = hi;
-	return 0;
+	return rc;
+}
+
+/*
+ * Whether the area is still what this mount showed: the same file or
+ * device, with the same header bytes. A header the mount has not seen
+ * (another program wrote it, the file was replaced) is not edited: the
+ * user would be changing what they did not read.
+ */
+static bool header_unchanged(struct fs *fs)
+{
+	struct header_info hi = { 0 };
+	uint8_t *bytes = NULL;
+	struct target t;
+	size_t len = 0;
+	bool same;
+
+	if (target_open(&t, fs->header_path, O_RDONLY))
+		return false;
+	same = !target_read_header(&t, header_running_kernel(), &hi, &bytes, &len) &&
+	       target_same_object(&t.st, &fs->hdr_st) && len == fs->hdr_len &&
+	       !memcmp(bytes, fs->hdr_bytes, len);
+	header_info_free(&hi);
+	free(bytes);
+	target_close(&t);
+	return same;
 }
 
 static int header_dir_stat(struct fs *fs, uint64_t index, struct fs_node *node)
@@ -221,6 +253,13 @@ static int header_field_write(struct fs *fs, uint64_t index, const char *buf,
 			 index == HEADER_FIELD_LABEL ? "longer than 16 bytes" :
 			 "expected a UUID, random, time or clear");
 		return rc;
+	}
+	if (!header_unchanged(fs)) {
+		fuse_log(FUSE_LOG_INFO, "swapfs: header/%s: %s changed since this mount "
+			 "read it; nothing written (cat header/ first)\n",
+			 header_field_names[index], fs->header_path);
+		header_dir_read(fs);	/* now the mount shows what is there */
+		return -EBUSY;
 	}
 	rc = edit_ids(fs->header_path, &ids, NULL, &rep);
 	header_info_free(&rep.hi);

@@ -1079,3 +1079,44 @@ def test_rw_slot_line_with_owners_writes_back(mnt, tmp_path):
         changed = line.replace("101:", "102:")
         assert write_value(m.path("clusters/0/slots/8"), changed) == errno.EINVAL
         assert m.read("clusters/0/slots/8") == line
+
+
+def test_rw_header_refusals(sources, mnt, tmp_path):
+    """EBUSY and nothing written: an area changed since the mount read it,
+    a hibernation image, an active swap area (as root)."""
+    img = mkswap(str(tmp_path / "swap.img"), "-L", "demo")
+    with Mount(sources["planted"], mnt, "-o", "rw,save=" + str(tmp_path / "s.db"),
+               "--header", img) as m:
+        assert m.read("header/label") == "demo\n"
+        subprocess.run(["swaplabel", "-L", "other", img], check=True)
+        before = Path(img).read_bytes()[:4096]
+        assert write_value(m.path("header/label"), "mine\n") == errno.EBUSY
+        assert Path(img).read_bytes()[:4096] == before
+        # refused once; the mount shows the area as it is now
+        assert m.read("header/label") == "other\n"
+        assert write_value(m.path("header/label"), "mine\n") == 0
+        assert m.read("header/label") == "mine\n"
+
+    hib = mkswap(str(tmp_path / "hib.img"))
+    with open(hib, "r+b") as f:
+        f.seek(4096 - 10)
+        f.write(b"S1SUSPEND\0")
+    before = Path(hib).read_bytes()[:4096]
+    with Mount(sources["planted"], mnt, "-o", "rw,save=" + str(tmp_path / "s2.db"),
+               "--header", hib) as m:
+        assert write_value(m.path("header/label"), "x\n") == errno.EBUSY
+    assert Path(hib).read_bytes()[:4096] == before
+
+    if os.geteuid() != 0:
+        return
+    act = mkswap(str(tmp_path / "active.img"), "-L", "active")
+    subprocess.run(["swapon", act], check=True)
+    try:
+        before = Path(act).read_bytes()[:4096]
+        with Mount(sources["planted"], mnt, "-o", "rw,save=" + str(tmp_path / "s3.db"),
+                   "--header", act) as m:
+            assert write_value(m.path("header/label"), "x\n") == errno.EBUSY
+            assert m.read("header/label") == "active\n"
+        assert Path(act).read_bytes()[:4096] == before
+    finally:
+        subprocess.run(["swapoff", act], check=False)
