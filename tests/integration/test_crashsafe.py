@@ -17,9 +17,12 @@ tried, not a few random ones. Afterwards:
 import hashlib
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
+import threading
+import time
 
 import pytest
 
@@ -178,7 +181,6 @@ def test_snapshot_append_killed_anywhere(tmp_path):
 
 def mounted(src, mnt, *opts):
     """swapfs mount -f in the background, once the tree is there."""
-    import time
     proc = subprocess.Popen([SWAPFS, "mount", "-f", *opts, str(src), str(mnt)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
@@ -195,9 +197,6 @@ def test_daemon_killed_while_saving(tmp_path):
     """SIGKILL to the mount's daemon while edits are saved (each close of a
     written file saves), at random moments, 50 times: the file always opens
     and holds the state before or after the save in progress."""
-    import random
-    import threading
-    import time
     src = tmp_path / "m.db"
     run("sim", *SIM, "-o", src, check=0)
     mnt = tmp_path / "mnt"
@@ -214,27 +213,39 @@ def test_daemon_killed_while_saving(tmp_path):
     killed_mid_save = 0
     for i in range(50):
         proc = mounted(src, mnt, "-o", "rw")
-        stop = threading.Event()
-
-        def writer():
-            n = 0
-            while not stop.is_set():
-                try:
-                    with open(mnt / "clusters" / "1" / "flags", "w") as f:
-                        f.write(("frag", "full")[n % 2] + "\n")
-                except OSError:
-                    return          # the daemon is gone
-                n += 1
-        t = threading.Thread(target=writer)
-        t.start()
-        time.sleep(rng.uniform(0.005, 0.15))
-        proc.kill()
-        proc.wait()
-        stop.set()
-        t.join(timeout=30)
-        subprocess.run(["fusermount3", "-u", "-z", mnt], capture_output=True)
-        journal = tmp_path / "m.db-journal"
-        killed_mid_save += journal.exists() and journal.stat().st_size > 0
+        try:
+            killed_mid_save += kill_while_saving(proc, mnt, tmp_path, rng)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            subprocess.run(["fusermount3", "-u", "-z", mnt], capture_output=True)
         assert state(src, 1) in states, i
     # some kills landed inside a transaction (a hot journal was left)
     assert killed_mid_save >= 1, "no kill hit a save: the test would not see a torn one"
+
+
+def kill_while_saving(proc, mnt, tmp_path, rng):
+    """One round: a writer saving edits, the daemon killed under it. Returns
+    whether the kill left a hot journal (it hit a save)."""
+    stop = threading.Event()
+
+    def writer():
+        n = 0
+        while not stop.is_set():
+            try:
+                with open(mnt / "clusters" / "1" / "flags", "w") as f:
+                    f.write(("frag", "full")[n % 2] + "\n")
+            except OSError:
+                return          # the daemon is gone
+            n += 1
+    t = threading.Thread(target=writer)
+    t.start()
+    time.sleep(rng.uniform(0.005, 0.15))
+    proc.kill()
+    proc.wait()
+    stop.set()
+    t.join(timeout=30)
+    subprocess.run(["fusermount3", "-u", "-z", mnt], capture_output=True)
+    journal = tmp_path / "m.db-journal"
+    return journal.exists() and journal.stat().st_size > 0

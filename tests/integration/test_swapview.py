@@ -271,12 +271,18 @@ class Screen:
         return (lines + [""] * self.height)[:self.height]
 
     def wait_for(self, pred, timeout=TIMEOUT):
-        """Poll the screen until pred(text) holds; return the text."""
+        """Poll the screen until pred(text) holds and the screen has stopped
+        changing (a redraw is many writes: a capture may fall between
+        them); return the text."""
         end = time.monotonic() + timeout
         while True:
             text = self.capture()
             if pred(text):
-                return text
+                time.sleep(0.05)
+                again = self.capture()
+                if again == text:
+                    return text
+                continue
             if time.monotonic() > end:
                 raise AssertionError(f"screen never matched; last screen:\n{text}")
             time.sleep(0.02)
