@@ -222,7 +222,7 @@ struct snapshot {
 	size_t nr_procs, alloc_procs;
 	struct snapshot_ref *refs;	/* sorted by proc, then vaddr */
 	size_t nr_refs, alloc_refs;
-	uint32_t *refs_by_slot;		/* indexes into refs[], by slot */
+	uint32_t *refs_by_slot;		/* indexes into refs[], by slot, or NULL */
 };
 
 /*
@@ -370,6 +370,12 @@ int snapshot_add_proc(struct snapshot *s, int32_t pid, const char *comm,
 int snapshot_add_ref(struct snapshot *s, uint32_t proc, uint64_t vaddr,
 		     uint32_t slot);
 
+/*
+ * snapshot_drop_proc - forget the process added last and every reference
+ * from @first_ref on: a source that lost it while reading it.
+ */
+void snapshot_drop_proc(struct snapshot *s, size_t first_ref);
+
 /* snapshot_proc_find - the index of process @pid in procs[], or -1. */
 long snapshot_proc_find(const struct snapshot *s, int32_t pid);
 
@@ -381,8 +387,16 @@ size_t snapshot_proc_refs(const struct snapshot *s, uint32_t proc,
 			  size_t *first);
 
 /*
+ * snapshot_index_refs - build refs_by_slot, the references by slot (after
+ * snapshot_finish(); source_load() does it for the views). O(references);
+ * once built it stays. Returns 0 or -ENOMEM.
+ */
+int snapshot_index_refs(struct snapshot *s);
+
+/*
  * snapshot_slot_refs - the references to @slot: refs_by_slot[*@first ..
- * *@first + return value), by process then virtual address.
+ * *@first + return value), by process then virtual address; none until
+ * snapshot_index_refs().
  */
 size_t snapshot_slot_refs(const struct snapshot *s, uint32_t slot,
 			  size_t *first);

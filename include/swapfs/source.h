@@ -16,7 +16,8 @@
  * through snapfile_read() (@id picks a snapshot of a time series, 0 the
  * last; a dump has only one, so @id must be 0 or 1). Returns 0 or -errno
  * with @d filled (-ENOENT for a missing snapshot id, -EINVAL for input
- * that is neither).
+ * that is neither). A snapshot file's back-references come indexed by
+ * slot (snapshot_index_refs()).
  */
 int source_load(const char *path, int64_t id, struct snapshot **out,
 		struct diag *d);

@@ -61,12 +61,6 @@ struct pm_scan_arg {
 #define CAPTURE_THP		"/sys/kernel/mm/transparent_hugepage"
 #define CAPTURE_CAP_SYS_ADMIN	21
 
-/* One reference while its process is read. */
-struct capture_ref {
-	uint64_t vaddr;
-	uint32_t slot;
-};
-
 struct capture {
 	const struct capture_opts *o;
 	struct capture_stats *st;
@@ -77,8 +71,8 @@ struct capture {
 	uint32_t max;
 	long page_size;
 	bool no_scan;		/* PAGEMAP_SCAN refused: read every entry */
-	struct capture_ref *refs;	/* the process being read */
-	size_t nr_refs, alloc_refs;
+	uint32_t cur;		/* the process being read: its index */
+	size_t first_ref;	/* and its first reference in s->refs */
 	uint64_t buf[CAPTURE_CHUNK];
 	struct page_region regions[CAPTURE_REGIONS];
 };
@@ -241,22 +235,6 @@ static int capture_header(struct capture *c, const struct swaps_entry *e,
 
 /* ---- one process ------------------------------------------------------ */
 
-static int capture_ref_push(struct capture *c, uint64_t vaddr, uint32_t slot)
-{
-	if (c->nr_refs == c->alloc_refs) {
-		size_t n = c->alloc_refs ? 2 * c->alloc_refs : 4096;
-		void *p = realloc(c->refs, n * sizeof(*c->refs));
-
-		if (!p)
-			return -ENOMEM;
-		c->refs = p;
-		c->alloc_refs = n;
-	}
-	c->refs[c->nr_refs].vaddr = vaddr;
-	c->refs[c->nr_refs++].slot = slot;
-	return 0;
-}
-
 /* Entries of pages [@start, @end) of the pagemap @fd: the area's go in. */
 static int capture_read_range(struct capture *c, int fd, uint64_t start,
 			      uint64_t end)
@@ -284,7 +262,7 @@ static int capture_read_range(struct capture *c, int fd, uint64_t start,
 			off = CAPTURE_PM_OFFSET(e);
 			if (off >= c->max)
 				continue;	/* not an entry of this area's size */
-			rc = capture_ref_push(c, va + i * ps, (uint32_t)off);
+			rc = snapshot_add_ref(c->s, c->cur, va + i * ps, (uint32_t)off);
 			if (rc)
 				return rc;
 		}
@@ -344,8 +322,7 @@ static int capture_vma(struct capture *c, int fd, uint64_t start, uint64_t end)
 		if (rc != -ENOTTY)
 			return rc;
 		c->no_scan = true;
-		c->nr_refs = 0;	/* start the process again, the slow way */
-		return -EAGAIN;
+		return -EAGAIN;	/* start the process again, the slow way */
 	}
 	return capture_read_range(c, fd, start, end);
 }
@@ -369,31 +346,34 @@ static int capture_vmas(struct capture *c, FILE *maps, int fd)
 	return ferror(maps) ? -EIO : 0;
 }
 
-/* The references just read become the process's in the snapshot. */
-static int capture_keep(struct capture *c, int32_t pid, const char *comm)
+/*
+ * The process's references were appended to the model as they were read
+ * (one that vanishes midway is dropped whole): now they count.
+ */
+static int capture_keep(struct capture *c)
 {
-	uint32_t proc, count;
-	size_t i;
-	int rc;
+	struct snapshot *s = c->s;
+	size_t i, nr = s->nr_refs - c->first_ref;
+	uint32_t count;
+	int rc = 0;
 
-	if (!c->nr_refs)
+	if (!nr) {
+		snapshot_drop_proc(s, c->first_ref);	/* kept only with references */
 		return 0;
-	rc = snapshot_add_proc(c->s, pid, comm, &proc);
-	for (i = 0; !rc && i < c->nr_refs; i++) {
-		uint16_t *w = &c->s->slots[c->refs[i].slot];
+	}
+	for (i = c->first_ref; !rc && i < s->nr_refs; i++) {
+		uint32_t slot = s->refs[i].slot;
+		uint16_t *w = &s->slots[slot];
 
-		rc = snapshot_add_ref(c->s, proc, c->refs[i].vaddr, c->refs[i].slot);
-		if (rc)
-			break;
 		c->st->slots += !(*w & SNAPSHOT_SLOT_COUNT);
 		if ((*w & SNAPSHOT_SLOT_COUNT) < SNAPSHOT_COUNT_INLINE_MAX) {
 			(*w)++;		/* the common case, without a call */
 			continue;
 		}
-		count = snapshot_count(c->s, c->refs[i].slot);
-		rc = snapshot_set_count(c->s, c->refs[i].slot, count + 1);
+		count = snapshot_count(s, slot);
+		rc = snapshot_set_count(s, slot, count + 1);
 	}
-	c->st->refs += c->nr_refs;
+	c->st->refs += nr;
 	c->st->procs_mapping++;
 	return rc;
 }
@@ -422,18 +402,23 @@ static int capture_proc(struct capture *c, int32_t pid)
 		rc = errno == ESRCH && fgetc(maps) == EOF && !ferror(maps) ? -ESRCH : 1;
 		goto out;
 	}
+	c->first_ref = c->s->nr_refs;
+	rc = snapshot_add_proc(c->s, pid, comm, &c->cur);
+	if (rc)
+		goto out;
 	do {
-		c->nr_refs = 0;
 		rewind(maps);
 		rc = capture_vmas(c, maps, fd);
+		if (rc == -EAGAIN)	/* read again without PAGEMAP_SCAN */
+			c->s->nr_refs = c->first_ref;
 	} while (rc == -EAGAIN);
-	if (rc == -ENOMEM)
-		goto out;
 	if (rc) {
-		rc = 1;		/* ESRCH, EIO, EACCES...: it is gone or hidden */
+		snapshot_drop_proc(c->s, c->first_ref);
+		/* ESRCH, EIO, EACCES...: it is gone or hidden */
+		rc = rc == -ENOMEM ? rc : 1;
 		goto out;
 	}
-	rc = capture_keep(c, pid, comm);
+	rc = capture_keep(c);
 out:
 	if (maps)
 		fclose(maps);
@@ -525,15 +510,17 @@ static int capture_procs(struct capture *c)
  * page and the slot.
  */
 static bool capture_run_at(const struct snapshot *s, size_t i, size_t end,
-			   unsigned int k, uint64_t page_size)
+			   unsigned int k, unsigned int page_shift)
 {
 	const struct snapshot_ref *r = &s->refs[i];
 	uint64_t n = 1ull << k, j;
 
-	if (end - i < n || (r->vaddr / page_size) % n || r->slot % n)
+	if (end - i < n || ((r->vaddr >> page_shift) & (n - 1)) || (r->slot & (n - 1)) ||
+	    r[n - 1].slot != r->slot + n - 1 ||
+	    r[n - 1].vaddr != r->vaddr + ((n - 1) << page_shift))
 		return false;
-	for (j = 1; j < n; j++)
-		if (r[j].vaddr != r->vaddr + j * page_size || r[j].slot != r->slot + j)
+	for (j = 1; j < n - 1; j++)
+		if (r[j].vaddr != r->vaddr + (j << page_shift) || r[j].slot != r->slot + j)
 			return false;
 	return true;
 }
@@ -551,13 +538,15 @@ static int capture_infer_runs(struct capture *c, uint32_t orders)
 	unsigned int k, have;
 	int rc;
 
+	unsigned int shift = (unsigned int)__builtin_ctzl((unsigned long)c->page_size);
+
 	orders &= ((1u << s->dev.nr_orders) - 1) & ~1u;
 	for (p = 0; p < s->nr_procs; p++) {
 		end = snapshot_proc_refs(s, (uint32_t)p, &first) + first;
 		for (i = first; i < end; ) {
 			for (k = SNAPSHOT_MAX_ORDER; k > 0; k--)
 				if ((orders >> k & 1) &&
-				    capture_run_at(s, i, end, k, (uint64_t)c->page_size))
+				    capture_run_at(s, i, end, k, shift))
 					break;
 			if (!k) {
 				i++;
@@ -798,7 +787,6 @@ int capture_run(const struct capture_opts *o, struct snapshot **out,
 		diag_errno(d, "capture", rc);
 	header_info_free(&hi);
 	swaps_free(&sw);
-	free(c.refs);
 	if (rc) {
 		snapshot_free(c.s);
 		return rc;

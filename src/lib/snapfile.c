@@ -1540,21 +1540,26 @@ static int snapfile_write_procs(struct snapfile_writer *w,
 				struct snapfile_batch *b)
 {
 	const struct snapshot *s = w->s;
-	size_t p, i, first, nr, len;
+	unsigned int shift = (unsigned int)__builtin_ctz(s->dev.page_size);
+	size_t p, i, first, nr, len, room = 0;
 	uint64_t page, prev_page;
 	int64_t slot, prev_slot, step;
-	uint8_t *blob;
+	uint8_t *blob = NULL;
 	int rc = 0;
 
 	for (p = 0; !rc && p < s->nr_procs; p++) {
 		nr = snapshot_proc_refs(s, (uint32_t)p, &first);
-		blob = malloc(nr * 20 + 1);
-		if (!blob)
-			return diag_errno(w->d, w->f->path, -ENOMEM);
+		if (nr * 20 + 1 > room) {
+			free(blob);
+			room = nr * 20 + 1;
+			blob = malloc(room);
+			if (!blob)
+				return diag_errno(w->d, w->f->path, -ENOMEM);
+		}
 		prev_page = 0;
 		prev_slot = -1;
 		for (i = first, len = 0; i < first + nr; i++) {
-			page = s->refs[i].vaddr / s->dev.page_size;
+			page = s->refs[i].vaddr >> shift;
 			slot = s->refs[i].slot;
 			step = slot - prev_slot - 1;
 			len += snapfile_put_varint(blob + len, i == first ? page :
@@ -1567,9 +1572,9 @@ static int snapfile_write_procs(struct snapfile_writer *w,
 		snapfile_put_int(b, s->procs[p].pid);
 		snapfile_put_text(b, s->procs[p].comm);
 		snapfile_put_bytes(b, SQLITE_BLOB, blob, len);
-		free(blob);
 		rc = snapfile_row_done(b);
 	}
+	free(blob);
 	return rc;
 }
 

@@ -513,6 +513,14 @@ int snapshot_add_ref(struct snapshot *s, uint32_t proc, uint64_t vaddr,
 	return 0;
 }
 
+void snapshot_drop_proc(struct snapshot *s, size_t first_ref)
+{
+	if (s->nr_procs)
+		s->nr_procs--;
+	if (first_ref < s->nr_refs)
+		s->nr_refs = first_ref;
+}
+
 long snapshot_proc_find(const struct snapshot *s, int32_t pid)
 {
 	size_t lo = 0, hi = s->nr_procs;
@@ -659,12 +667,14 @@ static int snapshot_index_refs_radix(struct snapshot *s)
  * Where the device is not much bigger than the references (a capture of a
  * busy area), one counting pass over the slots does it.
  */
-static int snapshot_index_refs(struct snapshot *s)
+int snapshot_index_refs(struct snapshot *s)
 {
 	size_t n = s->nr_refs, i;
 	uint32_t *pos, slot;
 	uint64_t sum;
 
+	if (s->refs_by_slot || !n)
+		return 0;
 	if ((uint64_t)s->dev.max > 4 * (uint64_t)n + 65536)
 		return snapshot_index_refs_radix(s);
 	pos = calloc((size_t)s->dev.max + 1, sizeof(*pos));
@@ -715,17 +725,29 @@ static int snapshot_finish_refs(struct snapshot *s, uint32_t *clash)
 			return -EINVAL;
 		}
 	}
-	for (i = 0; i + 1 < s->nr_refs && sorted; i++)
-		sorted = snapshot_ref_cmp(&s->refs[i], &s->refs[i + 1]) < 0;
-	if (!sorted)
-		qsort(s->refs, s->nr_refs, sizeof(*s->refs), snapshot_ref_cmp);
+	/* one pass: in order and unique is what sources give (a capture) */
 	for (i = 0; i + 1 < s->nr_refs; i++) {
-		if (!snapshot_ref_cmp(&s->refs[i], &s->refs[i + 1])) {
-			*clash = s->refs[i].slot;
+		const struct snapshot_ref *x = &s->refs[i], *y = x + 1;
+
+		if (x->proc < y->proc || (x->proc == y->proc && x->vaddr < y->vaddr))
+			continue;
+		if (x->proc == y->proc && x->vaddr == y->vaddr) {
+			*clash = x->slot;
 			return -EINVAL;
 		}
+		sorted = false;
+		break;
 	}
-	return snapshot_index_refs(s);
+	if (!sorted) {
+		qsort(s->refs, s->nr_refs, sizeof(*s->refs), snapshot_ref_cmp);
+		for (i = 0; i + 1 < s->nr_refs; i++) {
+			if (!snapshot_ref_cmp(&s->refs[i], &s->refs[i + 1])) {
+				*clash = s->refs[i].slot;
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
 }
 
 static int snapshot_folio_cmp(const void *a, const void *b)

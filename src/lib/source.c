@@ -20,7 +20,16 @@ static int source_load_snapfile(const char *path, int64_t id,
 		return rc;
 	rc = snapfile_read(f, id, out, d);
 	snapfile_close(f);
-	return rc;
+	if (rc)
+		return rc;
+	/* the views look back-references up by slot */
+	rc = snapshot_index_refs(*out);
+	if (rc) {
+		snapshot_free(*out);
+		*out = NULL;
+		return diag_errno(d, path, rc);
+	}
+	return 0;
 }
 
 int source_load(const char *path, int64_t id, struct snapshot **out,
