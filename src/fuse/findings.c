@@ -55,16 +55,29 @@ struct findings_cursor {
 	uint64_t pos;
 };
 
+#define FINDINGS_LINE_MAX	256
+
+/* The finding's line and its newline into @line; its length, or -EOVERFLOW. */
+static int findings_line(const struct analysis_finding *f,
+			 char line[FINDINGS_LINE_MAX])
+{
+	int n = analysis_finding_format(f, line, FINDINGS_LINE_MAX);
+
+	if (n < 0 || n >= FINDINGS_LINE_MAX)
+		return -EOVERFLOW;
+	line[n] = '\n';
+	return n + 1;
+}
+
 int findings_add_line(const struct analysis_finding *f, void *arg)
 {
 	struct fs_buf *b = arg;
-	char line[256];
-	int n = analysis_finding_format(f, line, sizeof(line));
+	char line[FINDINGS_LINE_MAX];
+	int n = findings_line(f, line);
 
-	if (n < 0 || (size_t)n >= sizeof(line))
-		return -EOVERFLOW;
-	line[n] = '\n';
-	fs_buf_add(b, line, (size_t)n + 1);
+	if (n < 0)
+		return n;
+	fs_buf_add(b, line, (size_t)n);
 	return 0;
 }
 
@@ -96,19 +109,6 @@ void findings_index_free(struct findings_index *idx)
 	free(idx);
 }
 
-static int findings_measure(const struct analysis_finding *f, void *arg)
-{
-	uint64_t *size = arg;
-	char line[256];
-	int n = analysis_finding_format(f, line, sizeof(line));
-
-	if (n < 0)
-		return -EOVERFLOW;
-	size[f->check] += (uint64_t)n + 1;
-	size[FINDINGS_ALL] += (uint64_t)n + 1;
-	return 0;
-}
-
 static struct findings_index *findings_index_new(const struct fs *fs, uint32_t nr)
 {
 	struct findings_index *idx = calloc(1, sizeof(*idx));
@@ -135,21 +135,23 @@ static void findings_index_mark_to(struct findings_index *idx, uint32_t ci)
 		       idx->size, sizeof(idx->size));
 }
 
-/* An analysis_finding_fn: the mount's analysis pass measures every file. */
+/*
+ * An analysis_finding_fn measuring every file, finding by finding in
+ * stream order: the mount's analysis pass, and a rebuild after edits.
+ */
 static int findings_index_collect(const struct analysis_finding *f, void *arg)
 {
 	struct findings_index *idx = arg;
-	char line[256];
-	int n = analysis_finding_format(f, line, sizeof(line));
+	char line[FINDINGS_LINE_MAX];
+	int n = findings_line(f, line);
 
-	if (n < 0 || (size_t)n >= sizeof(line))
-		return -EOVERFLOW;
+	if (n < 0)
+		return n;
 	findings_index_mark_to(idx, f->cluster + 1);
-	line[n] = '\n';
-	idx->size[f->check] += (uint64_t)n + 1;
-	idx->size[FINDINGS_ALL] += (uint64_t)n + 1;
-	if (idx->text_ok && idx->text.len + (size_t)n + 1 <= FINDINGS_TEXT_MAX) {
-		fs_buf_add(&idx->text, line, (size_t)n + 1);
+	idx->size[f->check] += (uint64_t)n;
+	idx->size[FINDINGS_ALL] += (uint64_t)n;
+	if (idx->text_ok && idx->text.len + (size_t)n <= FINDINGS_TEXT_MAX) {
+		fs_buf_add(&idx->text, line, (size_t)n);
 		idx->text_ok = !idx->text.err;
 	} else if (idx->text_ok) {
 		idx->text_ok = false;
@@ -187,18 +189,16 @@ static int findings_index_build(const struct fs *fs, struct findings_index **out
 
 	if (!idx)
 		return -ENOMEM;
-	for (ci = 0; !rc && ci < nr; ci++) {
-		if (ci % FINDINGS_STEP == 0)
-			memcpy(idx->marks + (ci / FINDINGS_STEP) * FINDINGS_NR_FILES,
-			       idx->size, sizeof(idx->size));
+	/* text_ok stays false: after an edit the text is not kept */
+	for (ci = 0; !rc && ci < nr; ci++)
 		if (findings_in(fs, ci, FINDINGS_ALL))
 			rc = analysis_cluster_findings(fs->an, ci, ANALYSIS_ALL_CHECKS,
-						       findings_measure, idx->size);
-	}
+						       findings_index_collect, idx);
 	if (rc) {
 		findings_index_free(idx);
 		return rc;
 	}
+	findings_index_mark_to(idx, nr);
 	*out = idx;
 	return 0;
 }
