@@ -308,6 +308,7 @@ static int capture_scan_vma(struct capture *c, int fd, uint64_t start,
 
 static int capture_vma(struct capture *c, int fd, uint64_t start, uint64_t end)
 {
+	size_t mark = c->s->nr_refs;
 	int rc;
 
 	/*
@@ -321,8 +322,9 @@ static int capture_vma(struct capture *c, int fd, uint64_t start, uint64_t end)
 		rc = capture_scan_vma(c, fd, start, end);
 		if (rc != -ENOTTY)
 			return rc;
+		/* no PAGEMAP_SCAN here: this VMA again, and all others, whole */
 		c->no_scan = true;
-		return -EAGAIN;	/* start the process again, the slow way */
+		c->s->nr_refs = mark;
 	}
 	return capture_read_range(c, fd, start, end);
 }
@@ -406,12 +408,7 @@ static int capture_proc(struct capture *c, int32_t pid)
 	rc = snapshot_add_proc(c->s, pid, comm, &c->cur);
 	if (rc)
 		goto out;
-	do {
-		rewind(maps);
-		rc = capture_vmas(c, maps, fd);
-		if (rc == -EAGAIN)	/* read again without PAGEMAP_SCAN */
-			c->s->nr_refs = c->first_ref;
-	} while (rc == -EAGAIN);
+	rc = capture_vmas(c, maps, fd);
 	if (rc) {
 		snapshot_drop_proc(c->s, c->first_ref);
 		/* ESRCH, EIO, EACCES...: it is gone or hidden */
