@@ -26,7 +26,7 @@ import time
 
 import pytest
 
-from conftest import SWAPFS, run, tool
+from conftest import SWAPFS, run, tool, wait_for_mount
 
 MUTATING = ("openat", "write", "pwrite64", "fsync", "fdatasync", "rename",
             "renameat2", "unlink", "unlinkat", "close", "ftruncate")
@@ -180,14 +180,11 @@ def test_snapshot_append_killed_anywhere(tmp_path):
 
 
 def mounted(src, mnt, *opts):
-    """swapfs mount -f in the background, once the tree is there."""
+    """swapfs mount -f in the background, once the tree is there: a daemon
+    to kill, so not a conftest.Mount, which unmounts it properly."""
     proc = subprocess.Popen([SWAPFS, "mount", "-f", *opts, str(src), str(mnt)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 30
-    while not os.path.ismount(mnt):
-        assert proc.poll() is None, proc.stderr.read()
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wait_for_mount(proc, mnt)
     return proc
 
 

@@ -17,15 +17,13 @@ import errno
 import itertools
 import os
 import shutil
-import subprocess
 import threading
 import time
 
 import pytest
 
-from conftest import SWAPFS, run
+from conftest import FUSERMOUNT, SWAPFS, Mount, run
 
-FUSERMOUNT = shutil.which("fusermount3")
 SECONDS = float(os.environ.get("SWAPFS_LOAD_SECONDS", "60"))
 READERS = 16
 SANITIZED = b"__asan_init" in open(SWAPFS, "rb").read() if os.path.exists(SWAPFS) else False
@@ -40,43 +38,6 @@ WATCHED = ["clusters/3/flags", "clusters/5/flags", "stats/clusters_frag",
            "stats/clusters_full", "stats/clusters_nonfull", "stats/orders",
            "findings/all", "findings/list-mismatch", "clusters/3/findings",
            "clusters/5/map", "orders/0/allocatable"]
-
-
-class Mount:
-    def __init__(self, src, mnt, *opts, wrap=()):
-        self.src, self.mnt = str(src), str(mnt)
-        os.makedirs(self.mnt, exist_ok=True)
-        self.proc = subprocess.Popen([*wrap, SWAPFS, "mount", "-f", *opts, self.src, self.mnt],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 120
-        while not os.path.ismount(self.mnt):
-            assert self.proc.poll() is None, self.proc.stderr.read()
-            assert time.monotonic() < deadline, "not mounted"
-            time.sleep(0.05)
-
-    def path(self, rel):
-        return os.path.join(self.mnt, rel)
-
-    def read(self, rel):
-        with open(self.path(rel)) as f:
-            return f.read()
-
-    def unmount(self):
-        p = subprocess.run([FUSERMOUNT, "-u", self.mnt], capture_output=True, text=True)
-        assert p.returncode == 0, p.stderr
-        rc = self.proc.wait(timeout=300)
-        err = self.proc.stderr.read()
-        assert rc == 0, err
-        return err
-
-    def cleanup(self):
-        if self.proc.poll() is None:
-            subprocess.run([FUSERMOUNT, "-u", "-z", self.mnt], capture_output=True)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 def states(m):
@@ -107,70 +68,67 @@ def source(tmp_path):
 def test_readers_and_a_writer(source, tmp_path):
     original = tmp_path / "original.db"
     shutil.copy(source, original)
-    m = Mount(source, tmp_path / "mnt", "-o", "rw")
     errors, reads, writes = [], [0] * READERS, [0]
     stop = threading.Event()
-    try:
-        allowed = states(m)
-        for rel in WATCHED[:2]:
-            assert len(allowed[rel]) == 2, rel    # the flips do change things
+    with Mount(source, tmp_path / "mnt", "-o", "rw") as m:
+        try:
+            allowed = states(m)
+            for rel in WATCHED[:2]:
+                assert len(allowed[rel]) == 2, rel    # the flips do change things
 
-        def reader(n):
-            rels = itertools.cycle(WATCHED[n % len(WATCHED):] + WATCHED[:n % len(WATCHED)])
-            while not stop.is_set():
-                rel = next(rels)
-                try:
-                    text = m.read(rel)
-                except OSError as e:
-                    errors.append(f"reader {n}: {rel}: {e}")
-                    return
-                if text not in allowed[rel]:
-                    errors.append(f"reader {n}: {rel}: a state that never was:\n{text[:400]}")
-                    return
-                reads[n] += 1
-
-        def writer():
-            files = {}
-            try:
-                for i in itertools.count():
-                    if stop.is_set():
-                        break
-                    rel = list(FLIPS)[i % 2]
-                    if rel not in files or i % 40 == 0:   # a save now and then
-                        if rel in files:
-                            os.close(files[rel])
-                        files[rel] = os.open(m.path(rel), os.O_WRONLY)
-                    value = FLIPS[rel][(i // 2) % 2].encode()
-                    if os.pwrite(files[rel], value, 0) != len(value):
-                        errors.append("writer: short write")
+            def reader(n):
+                rels = itertools.cycle(WATCHED[n % len(WATCHED):] + WATCHED[:n % len(WATCHED)])
+                while not stop.is_set():
+                    rel = next(rels)
+                    try:
+                        text = m.read(rel)
+                    except OSError as e:
+                        errors.append(f"reader {n}: {rel}: {e}")
                         return
-                    writes[0] += 1
-            except OSError as e:
-                errors.append(f"writer: {e}")
-            finally:
-                for fd in files.values():
-                    os.close(fd)
+                    if text not in allowed[rel]:
+                        errors.append(f"reader {n}: {rel}: a state that never was:\n{text[:400]}")
+                        return
+                    reads[n] += 1
 
-        threads = [threading.Thread(target=reader, args=(n,)) for n in range(READERS)]
-        threads.append(threading.Thread(target=writer))
-        for t in threads:
-            t.start()
-        time.sleep(SECONDS)
-        stop.set()
-        for t in threads:
-            t.join(timeout=120)
-        assert not errors, errors[:5]
-        assert writes[0] > 100 and all(r > 10 for r in reads), (writes, reads)
-        journal = m.read("edits").splitlines()
-        assert len(journal) >= writes[0], (len(journal), writes[0])
-        m.unmount()
-    finally:
-        stop.set()
-        m.cleanup()
+            def writer():
+                files = {}
+                try:
+                    for i in itertools.count():
+                        if stop.is_set():
+                            break
+                        rel = list(FLIPS)[i % 2]
+                        if rel not in files or i % 40 == 0:   # a save now and then
+                            if rel in files:
+                                os.close(files[rel])
+                            files[rel] = os.open(m.path(rel), os.O_WRONLY)
+                        value = FLIPS[rel][(i // 2) % 2].encode()
+                        if os.pwrite(files[rel], value, 0) != len(value):
+                            errors.append("writer: short write")
+                            return
+                        writes[0] += 1
+                except OSError as e:
+                    errors.append(f"writer: {e}")
+                finally:
+                    for fd in files.values():
+                        os.close(fd)
+
+            threads = [threading.Thread(target=reader, args=(n,)) for n in range(READERS)]
+            threads.append(threading.Thread(target=writer))
+            for t in threads:
+                t.start()
+            time.sleep(SECONDS)
+            stop.set()
+            for t in threads:
+                t.join(timeout=120)
+            assert not errors, errors[:5]
+            assert writes[0] > 100 and all(r > 10 for r in reads), (writes, reads)
+            journal = m.read("edits").splitlines()
+            assert len(journal) >= writes[0], (len(journal), writes[0])
+        finally:
+            stop.set()
 
     # the journal replayed on the original gives what was saved
-    replay = Mount(original, tmp_path / "mnt2", "-o", "rw")
-    try:
+    with Mount(original, tmp_path / "mnt2", "-o", "rw") as replay:
         fds = {}
         for line in journal:
             rel, value = line.split(" ", 1)
@@ -180,9 +138,6 @@ def test_readers_and_a_writer(source, tmp_path):
         for fd in fds.values():
             os.close(fd)
         assert replay.read("edits").splitlines() == journal
-        replay.unmount()
-    finally:
-        replay.cleanup()
     assert export(source, tmp_path / "a") == export(original, tmp_path / "b")
 
 
@@ -196,8 +151,7 @@ def test_mount_session_under_valgrind(tmp_path):
     wrap = ["valgrind", "--tool=memcheck", "--leak-check=full",
             "--errors-for-leak-kinds=definite", "--error-exitcode=99",
             "--track-fds=no", f"--log-file={log}"]
-    m = Mount(source, tmp_path / "mnt", "-o", "rw", wrap=wrap)
-    try:
+    with Mount(source, tmp_path / "mnt", "-o", "rw", wrap=wrap, timeout=300) as m:
         for root, dirs, files in os.walk(m.mnt):
             if "/slots" in root:
                 continue        # a million files: one cluster's will do
@@ -222,9 +176,6 @@ def test_mount_session_under_valgrind(tmp_path):
         except OSError as e:
             assert e.errno == errno.EINVAL
         assert m.read("clusters/3/flags") == "frag\n"
-        m.unmount()
-    finally:
-        m.cleanup()
     text = log.read_text()
     assert "ERROR SUMMARY: 0 errors" in text, text[-3000:]
     assert "definitely lost: 0 bytes" in text or "no leaks are possible" in text, text[-3000:]

@@ -5,7 +5,6 @@ and `swapfs check` say about the same source, or against a dump planted
 here slot by slot. Each test unmounts what it mounted with fusermount3 -u
 (lazily only when cleaning up after a failure) and waits for its daemon.
 """
-import contextlib
 import errno
 import json
 import os
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SWAPFS, mkswap, run
+from conftest import FUSERMOUNT, SWAPFS, Mount, fusermount, in_mountinfo, mkswap, run
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FINDINGS = sorted(p.name for p in (FIXTURES / "findings").iterdir() if p.is_dir())
@@ -32,101 +31,11 @@ CHECKS = ["misaligned", "count-mismatch", "list-mismatch", "bad-in-use",
           "orphan-cache", "mixed-backing", "mixed-order", "partial-block",
           "cache-only"]
 FLAGS = ["none", "free", "nonfull", "frag", "full", "discard"]
-FUSERMOUNT = shutil.which("fusermount3")
 STRESS_SECONDS = float(os.environ.get("SWAPFS_MOUNT_STRESS_SECONDS", "30"))
 
 pytestmark = pytest.mark.skipif(
     not FUSERMOUNT or not os.path.exists("/dev/fuse"),
     reason="needs /dev/fuse and fusermount3")
-
-
-# ---- mounting ----
-
-def in_mountinfo(mnt):
-    """Whether mnt is a mount point, even one whose daemon died (ENOTCONN)."""
-    mnt = os.path.realpath(mnt)
-    with open("/proc/self/mountinfo") as f:
-        return any(line.split()[4] == mnt for line in f)
-
-
-def fusermount(mnt, lazy=False, user=None):
-    cmd = [FUSERMOUNT, "-u", *(["-z"] if lazy else []), str(mnt)]
-    if user:
-        cmd = ["runuser", "-u", user, "--", *cmd]
-    return subprocess.run(cmd, capture_output=True, text=True)
-
-
-def wait_for_mount(proc, mnt, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if os.path.ismount(mnt):
-            return
-        if proc.poll() is not None:
-            raise AssertionError(f"swapfs mount exited {proc.returncode}: "
-                                 f"{proc.stderr.read()}")
-        time.sleep(0.02)
-    raise AssertionError(f"{mnt} not mounted after {timeout} s")
-
-
-class Mount:
-    """swapfs mount -f SRC MNT in a subprocess, for a with block.
-
-    Leaving the block normally unmounts with fusermount3 -u and asserts
-    that both it and the daemon exit 0; after a failure it cleans up with
-    fusermount3 -u -z and kills its own daemon if it must.
-    """
-
-    def __init__(self, src, mnt, *args):
-        self.src, self.mnt, self.args = str(src), str(mnt), list(map(str, args))
-        os.makedirs(self.mnt, exist_ok=True)
-        self.proc = None
-
-    def __enter__(self):
-        self.proc = subprocess.Popen(
-            [SWAPFS, "mount", "-f", *self.args, self.src, self.mnt],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            wait_for_mount(self.proc, self.mnt)
-        except BaseException:
-            self.cleanup()
-            raise
-        return self
-
-    def path(self, *parts):
-        return os.path.join(self.mnt, *map(str, parts))
-
-    def read(self, *parts):
-        with open(self.path(*parts)) as f:
-            return f.read()
-
-    def unmount(self):
-        p = fusermount(self.mnt)
-        assert p.returncode == 0, p.stderr
-        rc = self.proc.wait(timeout=30)
-        err = self.proc.stderr.read()
-        assert rc == 0, err
-        # the sanitizer builds report without failing when not told to halt
-        assert "runtime error" not in err and "Sanitizer" not in err, err
-
-    def cleanup(self):
-        if in_mountinfo(self.mnt):
-            fusermount(self.mnt, lazy=True)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is None and self.proc.poll() is None:
-            try:
-                self.unmount()
-            except BaseException:
-                self.cleanup()
-                raise
-        else:
-            self.cleanup()
-        return False
 
 
 # ---- what the other commands say ----
