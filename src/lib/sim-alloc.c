@@ -92,25 +92,20 @@ void sim_move_cluster(struct sim *sim, uint32_t ci, unsigned int li,
  */
 static uint32_t sim_isolate_lock_cluster(struct sim *sim, unsigned int li)
 {
-	uint32_t ci = sim->list[li].head, nxt, first;
+	uint32_t ci = sim->list[li].head, nxt;
 
 	if (ci == SIM_NIL)
 		return SIM_NIL;
 	/*
-	 * The next ones are likely the next clusters taken from the list.
-	 * The one after next: start loading its state. The next one: its
-	 * state was asked for when this one was next, so its first free
-	 * slot can be found now, and the slots there, which its allocation
-	 * will write, start loading too.
+	 * The next ones are likely the next clusters taken from the list:
+	 * the state of the one after next starts loading (the next one's was
+	 * asked for when this one was next). The slots an allocation writes
+	 * are not: a store does not wait for its line, and finding them
+	 * cost more than the prefetch saved.
 	 */
 	nxt = sim->ci[ci].next;
-	if (nxt != SIM_NIL) {
-		first = sim_cluster_first(sim, nxt);
-		first = sim_fmap_next_free(sim, first,
-					   (uint32_t)sim_cluster_lim(sim, nxt));
-		__builtin_prefetch(&sim->slots[first], 1);
+	if (nxt != SIM_NIL)
 		nxt = sim->ci[nxt].next;
-	}
 	if (nxt != SIM_NIL) {
 		__builtin_prefetch(&sim->ci[nxt], 1);
 		__builtin_prefetch(&sim->cl[nxt], 1);
@@ -383,9 +378,10 @@ static void sim_partial_free_cluster(struct sim *sim, uint32_t ci)
 {
 	struct snapshot_cluster *c = &sim->cl[ci];
 
+	/* inlined: most random frees land in a full or frag cluster */
 	if (c->flags != SNAPSHOT_CLUSTER_NONFULL)
-		sim_move_cluster(sim, ci, SIM_L_NONFULL(c->order),
-				 SNAPSHOT_CLUSTER_NONFULL);
+		sim_move_cluster_inline(sim, ci, SIM_L_NONFULL(c->order),
+					SNAPSHOT_CLUSTER_NONFULL);
 }
 
 /*

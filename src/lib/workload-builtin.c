@@ -751,7 +751,6 @@ static int wl_selftest_run(const struct workload *w, struct sim *sim,
 struct wl_live {
 	uint32_t *v[2];
 	size_t nr[2], alloc[2];
-	bool moved;		/* an array was remapped: addresses changed */
 };
 
 /* Branch-free: the order is as random as the arrays the entries go to. */
@@ -788,7 +787,6 @@ static int wl_live_grow(struct wl_live *l, unsigned int a)
 	madvise(v, want * sizeof(uint32_t), MADV_HUGEPAGE);	/* a hint */
 	l->v[a] = v;
 	l->alloc[a] = want;
-	l->moved = true;
 	return 0;
 }
 
@@ -831,7 +829,7 @@ static void wl_live_free(struct wl_live *l)
 			munmap(l->v[a], l->alloc[a] * sizeof(uint32_t));
 }
 
-static int wl_live_push(struct wl_live *l, uint32_t offset, unsigned int order)
+static __always_inline int wl_live_push(struct wl_live *l, uint32_t offset, unsigned int order)
 {
 	unsigned int a = order > 0;
 
@@ -847,7 +845,7 @@ static size_t wl_live_nr(const struct wl_live *l)
 }
 
 /* The entry random bits @r choose, uniformly among those live now. */
-static uint32_t *wl_live_at(const struct wl_live *l, uint64_t r,
+static __always_inline uint32_t *wl_live_at(const struct wl_live *l, uint64_t r,
 			    unsigned int *a)
 {
 	uint64_t u = (uint64_t)(((unsigned __int128)r * wl_live_nr(l)) >> 64);
@@ -857,7 +855,7 @@ static uint32_t *wl_live_at(const struct wl_live *l, uint64_t r,
 }
 
 /* Take the allocation @r chooses out of the set (the last entry fills in). */
-static uint32_t wl_live_take(struct wl_live *l, uint64_t r, unsigned int *order)
+static __always_inline uint32_t wl_live_take(struct wl_live *l, uint64_t r, unsigned int *order)
 {
 	unsigned int a;
 	uint32_t *p = wl_live_at(l, r, &a), e = *p;
@@ -868,72 +866,33 @@ static uint32_t wl_live_take(struct wl_live *l, uint64_t r, unsigned int *order)
 
 /*
  * A free of a random allocation is a chain of dependent cache misses on a
- * big device: its entry here, then its slot words and cluster in the
- * simulator, then the clusters next to that one on its list. The random
- * bits of each victim are drawn WL_AHEAD frees early (the index is still
- * taken when the free happens, so the choice stays uniform among the
- * allocations live then), and the operations after those are planned: the
- * generator's stream is splitmix64, a counter, and while the fill level
- * stays inside its band every operation takes two numbers from it
- * (alloc-or-free, then the order or a later victim's bits), so the
- * numbers, the operations, and with them how many allocations each array
- * will hold when each free takes its index, can be computed ahead. The
- * loop then takes its numbers from the plan (the same numbers, drawn
- * once). A plan that turns out wrong (the level left the band, a large
- * folio fell back to pages) costs only wasted prefetches: the loop notices
- * and plans again from where it is.
+ * big device: its entry here, then its slot words, free map and cluster
+ * in the simulator. The random loop hides them with two short pipelines,
+ * kept exact (the same seed, the same run) and cheap:
  *
- * A free's entry starts loading when the free is planned, some
- * WL_PLAN - WL_PLAN_BATCH operations ahead; each free asks the simulator
- * to load the slots and cluster of the free planned WL_SEE_FREES frees
- * later (whose entry has arrived by then): allocations, half of the
- * operations, ask nothing, so no call is wasted on them and no branch is
- * added (the loop branches on alloc or free anyway). The clusters' list
- * neighbours are not asked for (sim_prefetch_free() stage 1): the array of
- * them is small enough to stay mostly cached, and the call cost more than
- * the misses it saved.
+ *   - a free's random bits are drawn WL_AHEAD frees before they pick its
+ *     victim; the entry they will pick is computed from the live counts of
+ *     the time they are drawn and starts loading. The counts move by at
+ *     most one an operation meanwhile, so the guess is off by a few
+ *     entries at most: the same cache line, or the next one, which is
+ *     loaded too. A wrong guess costs a miss, never a different result:
+ *     the victim is picked from the counts of its own time.
+ *   - the victim picked leaves the live set at once, and its slots and
+ *     cluster start loading; the simulator frees it WL_PENDING frees
+ *     later, as reclaim frees what it isolated a little earlier.
  */
 #define WL_AHEAD	4u
-#define WL_PLAN		64u	/* a power of two */
-#define WL_SEE_FREES	12u
-
-/*
- * An operation of the band, planned. The live counts fit 32 bits each (at
- * most one entry a slot), packed into one word so that the loop checks
- * them with one compare. The entry's address is kept for the prefetches
- * (an array that moves makes the loop plan again).
- */
-struct wl_plan {
-	uint64_t s;		/* the generator's state before it */
-	uint64_t y;		/* its second number */
-	uint64_t nr;		/* a free: the live counts before it, packed */
-	const uint32_t *e;	/* a free: its entry, else wl_plan_none */
-	uint32_t idx;		/* a free: the entry it takes */
-	uint8_t alloc;		/* low bit of its first number: an allocation */
-	uint8_t a;		/* a free: of which array */
-	uint8_t ea;		/* the array of *e: a, or 0 for wl_plan_none */
-};
-
-/* Planned operations taken before the plan is extended, all at once. */
-#define WL_PLAN_BATCH	8u
+#define WL_PENDING	8u
 
 struct wl_fill {
 	struct wl_gen gen;
 	struct wl_live live;
 	uint64_t ahead[WL_AHEAD];	/* random bits of the next victims */
 	unsigned int head;
-	/*
-	 * The operations planned, and where the plan stands after the last
-	 * of them: the generator's state, the live counts, the bits of the
-	 * next victims.
-	 */
-	struct wl_plan plan[WL_PLAN];
-	unsigned int plan_head, plan_nr;
-	/* the planned frees, in order: their places in plan[] */
-	uint8_t frees[WL_PLAN];
-	unsigned int frees_head, frees_nr;
-	uint64_t see_s, see_nr[2], see_bits[WL_AHEAD];
-	unsigned int see_head;
+	/* victims picked, not freed yet: wl_live_encode()d, and the order */
+	uint32_t pend[WL_PENDING];
+	uint8_t pend_order[WL_PENDING];
+	unsigned int pend_head, pend_nr;
 	uint8_t orders[SNAPSHOT_MAX_ORDER + 1];
 	unsigned int nr_orders;
 	unsigned int cpu, cpus;		/* round robin over 0..cpus-1 */
@@ -952,7 +911,7 @@ static inline unsigned int wl_fill_order(const struct wl_fill *f, uint64_t y)
  * device cannot place falls back to order-0 folios, as vmscan does.
  * Returns 0, or 1 when nothing at all could be allocated.
  */
-static int wl_fill_alloc(struct wl_fill *f, unsigned int order)
+static __always_inline int wl_fill_alloc(struct wl_fill *f, unsigned int order)
 {
 	struct wl_gen *gen = &f->gen;
 	unsigned int cpu = f->cpu, nr, j;
@@ -975,149 +934,75 @@ static int wl_fill_alloc(struct wl_fill *f, unsigned int order)
 }
 
 /* Free 2^@order slots from @offset: the last references go. */
-static int wl_fill_put(struct wl_fill *f, uint32_t offset, unsigned int order)
+static __always_inline int wl_fill_put(struct wl_fill *f, uint32_t offset, unsigned int order)
 {
 	int rc = sim_swap_put_entries_direct(f->gen.c.sim, offset, 1u << order);
 
 	return rc ? wl_sim_error(&f->gen.c, rc, "free", offset) : 0;
 }
 
-/* wl_live_nr()'s two counts in one word, as struct wl_plan keeps them. */
-static inline uint64_t wl_live_pack(const struct wl_live *l)
-{
-	return (uint64_t)l->nr[0] | (uint64_t)l->nr[1] << 32;
-}
-
-/* What the plan names for an operation that is no free: slot 0. */
-static const uint32_t wl_plan_none;
-
 /*
- * Plan operations of the band until WL_PLAN are: an allocation (low bit
- * of the first number set) of the order the second picks adds an entry,
- * a free takes the index its bits pick and draws a later victim's. The
- * state is kept in locals: the stores into the plan could alias it.
- * Branch-free: alloc or free, the order and the array are coin flips a
- * predictor misses half the time, a pipeline flush each. An allocation's
- * entry gets the index a free would have taken too, never used. A free's
- * entry starts loading: its index lies inside its array unless the array
- * must grow first (then the address would be a wrong guess: none is kept).
+ * Pick a victim with the oldest bits drawn and start loading what its
+ * free will read; @x, a new number, replaces those bits. Its entry, as
+ * the counts now tell, starts loading too (see above).
  */
-static void wl_plan_extend(struct wl_fill *f)
+static __always_inline void wl_fill_pick(struct wl_fill *f, uint64_t x)
 {
-	struct wl_rng r = { f->see_s };
-	uint64_t nr0 = f->see_nr[0], nr1 = f->see_nr[1], u, d, y, bits;
-	unsigned int n = f->plan_nr, at = f->plan_head + n, h = f->see_head;
-	uint64_t alloc, big, a;
-	struct wl_plan *p;
-	uintptr_t e, ok;
-
-	for (; n < WL_PLAN && nr0 + nr1; n++, at++) {
-		p = &f->plan[at % WL_PLAN];
-		p->s = r.s;
-		d = wl_rng_next(&r);
-		y = wl_rng_next(&r);
-		alloc = d & 1;
-		big = wl_fill_order(f, y) > 0;
-		bits = f->see_bits[h];
-		u = (uint64_t)(((unsigned __int128)bits * (nr0 + nr1)) >> 64);
-		a = u >= nr0;
-		/* unsigned 64-bit: -1 below is a wrap of the full width */
-		p->y = y;
-		p->nr = nr0 | nr1 << 32;
-		p->idx = (uint32_t)(u - (nr0 & -a));
-		p->alloc = (uint8_t)alloc;
-		p->a = (uint8_t)a;
-		/* as integers: the array may not exist, the index be beyond it */
-		ok = (uintptr_t)(alloc ^ 1) & (p->idx < f->live.alloc[a]);
-		e = (uintptr_t)f->live.v[a] + (uintptr_t)p->idx * sizeof(uint32_t);
-		e = (e & -ok) | ((uintptr_t)&wl_plan_none & (ok - 1));
-		p->e = (const uint32_t *)e;
-		p->ea = (uint8_t)(a & ok);
-		__builtin_prefetch(p->e);
-		/* written always, counted for a free: no branch */
-		f->frees[(f->frees_head + f->frees_nr) % WL_PLAN] =
-			(uint8_t)(at % WL_PLAN);
-		f->frees_nr += (unsigned int)(alloc ^ 1);
-		/* an allocation adds to the array of its order, a free takes */
-		nr0 += (alloc & (big ^ 1)) - ((alloc | a) ^ 1);
-		nr1 += (alloc & big) - ((alloc ^ 1) & a);
-		f->see_bits[h] = alloc ? bits : y;
-		h = (h + (unsigned int)(alloc ^ 1)) % WL_AHEAD;
-	}
-	f->plan_nr = n;
-	f->see_nr[0] = nr0;
-	f->see_nr[1] = nr1;
-	f->see_head = h;
-	f->see_s = r.s;
-}
-
-/* Plan again from the state the loop is in. */
-static void wl_plan_reset(struct wl_fill *f)
-{
-	unsigned int k;
-
-	f->plan_nr = 0;
-	f->frees_nr = 0;
-	f->live.moved = false;
-	f->see_s = f->gen.rng.s;
-	f->see_nr[0] = f->live.nr[0];
-	f->see_nr[1] = f->live.nr[1];
-	for (k = 0; k < WL_AHEAD; k++)
-		f->see_bits[k] = f->ahead[(f->head + k) % WL_AHEAD];
-	f->see_head = 0;
-	wl_plan_extend(f);
-}
-
-/*
- * A planned free is done: the one WL_SEE_FREES planned frees later has
- * its entry loaded by now (unless it is a wrong guess: wl_plan_none then),
- * so its slots and cluster start loading. The prefetches are written in
- * the simulator's function: GCC finds a helper that only prefetches free
- * of side effects and drops the call.
- */
-static void wl_plan_free_done(struct wl_fill *f)
-{
-	const struct wl_plan *p;
-	unsigned int o;
-
-	f->frees_head = (f->frees_head + 1) % WL_PLAN;
-	f->frees_nr--;
-	if (f->frees_nr <= WL_SEE_FREES)
-		return;
-	p = &f->plan[f->frees[(f->frees_head + WL_SEE_FREES) % WL_PLAN]];
-	sim_prefetch_free(f->gen.c.sim, wl_live_decode(*p->e, p->ea, &o), 0);
-}
-
-/* Free a random allocation; @x: the number this free draws. */
-static int wl_fill_free(struct wl_fill *f, uint64_t x)
-{
-	unsigned int order;
+	unsigned int order, a, k = (f->pend_head + f->pend_nr) % WL_PENDING;
 	uint32_t off = wl_live_take(&f->live, f->ahead[f->head], &order);
+	uintptr_t e;
 
 	f->ahead[f->head] = x;
 	f->head = (f->head + 1) % WL_AHEAD;
-	return wl_fill_put(f, off, order);
+	f->pend[k] = off;
+	f->pend_order[k] = (uint8_t)order;
+	f->pend_nr++;
+	sim_prefetch_free(f->gen.c.sim, off, 0);
+	if (!wl_live_nr(&f->live))
+		return;
+	/* the line of the guess and the next or previous: +-8 entries */
+	e = (uintptr_t)wl_live_at(&f->live, x, &a);
+	__builtin_prefetch((const void *)(e - 32));
+	__builtin_prefetch((const void *)(e + 32));
+}
+
+/* Pick victims until WL_PENDING are, or none is live. */
+static void wl_fill_refill(struct wl_fill *f)
+{
+	while (f->pend_nr < WL_PENDING && wl_live_nr(&f->live))
+		wl_fill_pick(f, wl_rng_next(&f->gen.rng));
 }
 
 /*
- * wl_fill_free() of a planned free whose counts were right: the plan
- * computed the entry its bits take already (the same index
- * wl_live_take() would compute from them).
+ * A free: the oldest victim picked is freed, and another one is picked
+ * (while any is live). The caller made sure there is a victim or a live
+ * allocation; with no victim left (the live set ran dry and came back)
+ * the pipeline fills again first.
  */
-static int wl_fill_free_planned(struct wl_fill *f, const struct wl_plan *p)
+static __always_inline int wl_fill_free(struct wl_fill *f, uint64_t x)
 {
-	struct wl_live *l = &f->live;
-	uint32_t *at = &l->v[p->a][p->idx], e = *at, off;
-	unsigned int order;
+	unsigned int k, order;
+	uint32_t off;
 
-	*at = l->v[p->a][--l->nr[p->a]];
-	f->ahead[f->head] = p->y;
-	f->head = (f->head + 1) % WL_AHEAD;
-	off = wl_live_decode(e, p->a, &order);
+	if (__builtin_expect(!f->pend_nr, 0))
+		wl_fill_refill(f);
+	k = f->pend_head;
+	off = f->pend[k];
+	order = f->pend_order[k];
+	f->pend_head = (k + 1) % WL_PENDING;
+	f->pend_nr--;
+	if (wl_live_nr(&f->live))
+		wl_fill_pick(f, x);
 	return wl_fill_put(f, off, order);
 }
 
-static int wl_fill_step(struct wl_fill *f, int rc)
+/* Whether a free has anything to free. */
+static bool wl_fill_can_free(const struct wl_fill *f)
+{
+	return wl_live_nr(&f->live) || f->pend_nr;
+}
+
+static __always_inline int wl_fill_step(struct wl_fill *f, int rc)
 {
 	struct wl_gen *gen = &f->gen;
 
@@ -1193,65 +1078,34 @@ static void wl_fill_done(struct wl_fill *f)
 }
 
 /*
- * The operation planned next, if the plan is right about the state the
- * loop is in: its numbers are taken from the stream (the state moves past
- * them). Else the loop plans again from here.
+ * The band: below it an allocation, at or above it a free, inside it a
+ * fair coin. Every operation draws one number: its low bit is the coin,
+ * its high bits pick the order or are a later victim's bits (the bits
+ * of a number are independent, and a victim's index comes from the high
+ * ones: the coin's bit moves it by less than 2^-63 of the way).
  */
-static const struct wl_plan *wl_plan_take(struct wl_fill *f)
-{
-	const struct wl_plan *p = &f->plan[f->plan_head];
-
-	if (!f->plan_nr || p->s != f->gen.rng.s || f->live.moved) {
-		wl_plan_reset(f);
-		if (!f->plan_nr)
-			return NULL;
-	}
-	f->gen.rng.s = p->s + 2 * 0x9e3779b97f4a7c15ull;
-	f->plan_head = (f->plan_head + 1) % WL_PLAN;
-	f->plan_nr--;
-	return p;
-}
-
 static int wl_random_loop(struct wl_fill *f, uint64_t ops)
 {
+	struct wl_rng *rng = &f->gen.rng;
 	struct sim *sim = f->gen.c.sim;
-	const struct wl_plan *p;
-	uint64_t i, inuse;
-	bool wrong;
+	uint64_t i, inuse, y;
+	bool alloc;
 	int rc;
 
+	wl_fill_refill(f);
 	for (i = 0; i < ops; i++) {
 		inuse = sim_inuse(sim);
-		if (inuse < f->lo) {
-			rc = wl_fill_alloc(f, wl_fill_order(f, wl_rng_next(&f->gen.rng)));
-		} else if (inuse >= f->hi || !wl_live_nr(&f->live)) {
-			if (!wl_live_nr(&f->live))
-				rc = wl_fill_alloc(f, wl_fill_order(f,
-						   wl_rng_next(&f->gen.rng)));
-			else
-				rc = wl_fill_free(f, wl_rng_next(&f->gen.rng));
-		} else if ((p = wl_plan_take(f))) {
-			/* a free the plan counted wrong: later ones are wrong too */
-			wrong = !p->alloc && p->nr != wl_live_pack(&f->live);
-			if (p->alloc) {
-				rc = wl_fill_alloc(f, wl_fill_order(f, p->y));
-			} else {
-				wl_plan_free_done(f);
-				rc = wrong ? wl_fill_free(f, p->y) :
-					     wl_fill_free_planned(f, p);
-			}
-			if (wrong || f->live.moved)
-				wl_plan_reset(f);
-			else if (f->plan_nr < WL_PLAN - WL_PLAN_BATCH)
-				wl_plan_extend(f);
+		y = wl_rng_next(rng);
+		alloc = inuse < f->lo || (inuse < f->hi && (y & 1)) ||
+			!wl_fill_can_free(f);
+		if (!alloc) {
+			rc = wl_fill_free(f, y);
 		} else {
-			/* cannot happen: there are live entries to plan with */
-			rc = (wl_rng_next(&f->gen.rng) & 1) ?
-			     wl_fill_alloc(f, wl_fill_order(f, wl_rng_next(&f->gen.rng))) :
-			     wl_fill_free(f, wl_rng_next(&f->gen.rng));
+			rc = wl_fill_alloc(f, wl_fill_order(f, y));
+			/* nothing fits: a free instead */
+			if (rc > 0)
+				rc = wl_fill_can_free(f) ? wl_fill_free(f, y) : 0;
 		}
-		if (rc > 0)
-			rc = wl_live_nr(&f->live) ? wl_fill_free(f, wl_rng_next(&f->gen.rng)) : 0;
 		rc = wl_fill_step(f, rc);
 		if (rc)
 			return rc;

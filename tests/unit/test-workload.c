@@ -842,6 +842,22 @@ static void test_random_fill(void)
 	ok(!run_spec("random:fill=99,ops=8000", sim, 5, NULL, NULL),
 	   "random: 99%% fill, check_always");
 	sim_free(sim);
+
+	/*
+	 * Two or three live 64K folios: every one is picked for freeing
+	 * and the pipeline of picked victims runs dry again and again.
+	 * Every operation is still one simulator call, inside the band.
+	 */
+	memset(&l, 0, sizeof(l));
+	sim = new_default_sim(4096, true);
+	ok(!run_spec("random:orders=4,fill=1,ops=20000", sim, 6, &l, NULL),
+	   "random: a live set that runs dry, check_always");
+	inuse = sim_inuse(sim);
+	ok(sim_ops(sim) == l.total && l.done == l.total && inuse <= 8 + 64 + 16,
+	   "random: %" PRIu64 " simulator calls for %" PRIu64 " operations, %" PRIu64
+	   " slots in use", sim_ops(sim), l.total, inuse);
+	sim_free(sim);
+	log_free(&l);
 }
 
 static void test_random_cpus_discard(void)
