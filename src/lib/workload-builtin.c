@@ -829,7 +829,8 @@ static void wl_live_free(struct wl_live *l)
 			munmap(l->v[a], l->alloc[a] * sizeof(uint32_t));
 }
 
-static __always_inline int wl_live_push(struct wl_live *l, uint32_t offset, unsigned int order)
+static __always_inline int wl_live_push(struct wl_live *l, uint32_t offset,
+					unsigned int order)
 {
 	unsigned int a = order > 0;
 
@@ -845,8 +846,8 @@ static size_t wl_live_nr(const struct wl_live *l)
 }
 
 /* The entry random bits @r choose, uniformly among those live now. */
-static __always_inline uint32_t *wl_live_at(const struct wl_live *l, uint64_t r,
-			    unsigned int *a)
+static __always_inline uint32_t *wl_live_at(const struct wl_live *l,
+					    uint64_t r, unsigned int *a)
 {
 	uint64_t u = (uint64_t)(((unsigned __int128)r * wl_live_nr(l)) >> 64);
 
@@ -855,7 +856,8 @@ static __always_inline uint32_t *wl_live_at(const struct wl_live *l, uint64_t r,
 }
 
 /* Take the allocation @r chooses out of the set (the last entry fills in). */
-static __always_inline uint32_t wl_live_take(struct wl_live *l, uint64_t r, unsigned int *order)
+static __always_inline uint32_t wl_live_take(struct wl_live *l, uint64_t r,
+					     unsigned int *order)
 {
 	unsigned int a;
 	uint32_t *p = wl_live_at(l, r, &a), e = *p;
@@ -872,11 +874,12 @@ static __always_inline uint32_t wl_live_take(struct wl_live *l, uint64_t r, unsi
  *
  *   - a free's random bits are drawn WL_AHEAD frees before they pick its
  *     victim; the entry they will pick is computed from the live counts of
- *     the time they are drawn and starts loading. The counts move by at
- *     most one an operation meanwhile, so the guess is off by a few
- *     entries at most: the same cache line, or the next one, which is
- *     loaded too. A wrong guess costs a miss, never a different result:
- *     the victim is picked from the counts of its own time.
+ *     the time they are drawn and starts loading. The counts move by one
+ *     an operation meanwhile (a swap-out that fell back: by its pages),
+ *     so the guess is mostly off by a few entries: the lines of the
+ *     entries 8 before and 8 after it are loaded. A wrong guess costs a
+ *     miss, never a different result: the victim is picked from the
+ *     counts of its own time.
  *   - the victim picked leaves the live set at once, and its slots and
  *     cluster start loading; the simulator frees it WL_PENDING frees
  *     later, as reclaim frees what it isolated a little earlier.
@@ -889,7 +892,7 @@ struct wl_fill {
 	struct wl_live live;
 	uint64_t ahead[WL_AHEAD];	/* random bits of the next victims */
 	unsigned int head;
-	/* victims picked, not freed yet: wl_live_encode()d, and the order */
+	/* victims picked, not freed yet: their offsets and orders */
 	uint32_t pend[WL_PENDING];
 	uint8_t pend_order[WL_PENDING];
 	unsigned int pend_head, pend_nr;
@@ -911,7 +914,8 @@ static inline unsigned int wl_fill_order(const struct wl_fill *f, uint64_t y)
  * device cannot place falls back to order-0 folios, as vmscan does.
  * Returns 0, or 1 when nothing at all could be allocated.
  */
-static __always_inline int wl_fill_alloc(struct wl_fill *f, unsigned int order)
+static __always_inline int wl_fill_alloc(struct wl_fill *f,
+					 unsigned int order)
 {
 	struct wl_gen *gen = &f->gen;
 	unsigned int cpu = f->cpu, nr, j;
@@ -934,7 +938,8 @@ static __always_inline int wl_fill_alloc(struct wl_fill *f, unsigned int order)
 }
 
 /* Free 2^@order slots from @offset: the last references go. */
-static __always_inline int wl_fill_put(struct wl_fill *f, uint32_t offset, unsigned int order)
+static __always_inline int wl_fill_put(struct wl_fill *f, uint32_t offset,
+				       unsigned int order)
 {
 	int rc = sim_swap_put_entries_direct(f->gen.c.sim, offset, 1u << order);
 
