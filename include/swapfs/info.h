@@ -16,6 +16,7 @@
 #define SWAPFS_INFO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "swapfs/snapshot.h"
 
@@ -39,6 +40,26 @@ int info_check(const char *key, const char *value, struct info_error *e);
  * the bytes that carry the slots first). Returns 0 or -EINVAL with @e.
  */
 int info_apply(struct snapshot *s, struct info_error *e);
+
+/* The geometry and state a source that builds a device (the simulator, a
+ * capture) states of it, as the kernel's swap_info_struct holds them. */
+struct info_device {
+	uint32_t max;
+	uint64_t pages, inuse_pages;
+	uint32_t page_size, cluster_size;
+	unsigned int nr_orders;
+	uint64_t flags;		/* SWP_* bits */
+};
+
+/*
+ * info_set_device - set the keys format ("swapfs-dump 1"), kernel, era
+ * (unless @era is NULL), then max, pages, inuse_pages, page_size,
+ * cluster_size, nr_orders and flags of @s from @d, in that order (the
+ * order the dump's info file shows them). The caller adds its own keys
+ * and then calls info_apply(). Returns 0 or -ENOMEM.
+ */
+int info_set_device(struct snapshot *s, const char *kernel, const char *era,
+		    const struct info_device *d);
 
 /*
  * info_era_for_kernel - the era of a kernel release ("6.18.44" -> 'E'):

@@ -630,38 +630,33 @@ static int capture_info(struct capture *c, const struct swaps_entry *e,
 			uint32_t cluster_size, unsigned int nr_orders)
 {
 	struct snapshot *s = c->s;
-	uint64_t page_kib = (uint64_t)c->page_size / 1024, flags;
+	uint64_t page_kib = (uint64_t)c->page_size / 1024;
 	bool blk = e->have_stat && S_ISBLK(e->st.st_mode);
 	bool rot = capture_rotational(e);
+	struct info_device dev = {
+		.max = c->max,
+		.pages = e->size_kib / page_kib,
+		.inuse_pages = e->used_kib / page_kib,
+		.page_size = (uint32_t)c->page_size,
+		.cluster_size = cluster_size,
+		.nr_orders = nr_orders,
+		/* SWP_USED | SWP_WRITEOK, SWP_SOLIDSTATE, SWP_BLKDEV */
+		.flags = 0x3 | (rot ? 0 : SNAPSHOT_SWP_SOLIDSTATE) |
+			 (blk ? SNAPSHOT_SWP_BLKDEV : 0),
+	};
 	struct info_error ie;
 	struct utsname u;
-	char v[8][32];
-	const char *keys[] = {
-		"max", "pages", "inuse_pages", "page_size", "cluster_size",
-		"nr_orders", "flags", "prio",
-	};
-	size_t i;
+	char v[32];
 	int rc;
 
-	/* SWP_USED | SWP_WRITEOK, SWP_SOLIDSTATE, SWP_BLKDEV */
-	flags = 0x3 | (rot ? 0 : SNAPSHOT_SWP_SOLIDSTATE) | (blk ? SNAPSHOT_SWP_BLKDEV : 0);
-	snprintf(v[0], sizeof(v[0]), "%u", c->max);
-	snprintf(v[1], sizeof(v[1]), "%" PRIu64, e->size_kib / page_kib);
-	snprintf(v[2], sizeof(v[2]), "%" PRIu64, e->used_kib / page_kib);
-	snprintf(v[3], sizeof(v[3]), "%ld", c->page_size);
-	snprintf(v[4], sizeof(v[4]), "%u", cluster_size);
-	snprintf(v[5], sizeof(v[5]), "%u", nr_orders);
-	snprintf(v[6], sizeof(v[6]), "0x%" PRIx64, flags);
-	snprintf(v[7], sizeof(v[7]), "%d", e->prio);
 	uname(&u);
-	if ((rc = snapshot_info_set(s, "format", "swapfs-dump 1")) ||
-	    (rc = snapshot_info_set(s, "kernel", u.release)))
+	if ((rc = info_set_device(s, u.release, NULL, &dev)))
 		return rc;
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if ((rc = snapshot_info_set(s, keys[i], v[i])))
-			return rc;
-	snprintf(v[0], sizeof(v[0]), "%u", c->type);
-	if ((rc = snapshot_info_set(s, "type", v[0])) ||
+	snprintf(v, sizeof(v), "%d", e->prio);
+	if ((rc = snapshot_info_set(s, "prio", v)))
+		return rc;
+	snprintf(v, sizeof(v), "%u", c->type);
+	if ((rc = snapshot_info_set(s, "type", v)) ||
 	    (rc = snapshot_info_set(s, "path", e->path)) ||
 	    (rc = snapshot_info_set(s, "rotational", rot ? "1" : "0")))
 		return rc;

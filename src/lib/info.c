@@ -7,6 +7,7 @@
  * dozen keys, so clarity beats speed in this file.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -452,4 +453,32 @@ int info_apply(struct snapshot *s, struct info_error *e)
 	if (rc)
 		return rc;
 	return info_apply_cross(s, e);
+}
+
+int info_set_device(struct snapshot *s, const char *kernel, const char *era,
+		    const struct info_device *d)
+{
+	static const char *const keys[] = {
+		"max", "pages", "inuse_pages", "page_size", "cluster_size",
+		"nr_orders", "flags",
+	};
+	char v[7][32];
+	size_t i;
+	int rc;
+
+	snprintf(v[0], sizeof(v[0]), "%u", d->max);
+	snprintf(v[1], sizeof(v[1]), "%" PRIu64, d->pages);
+	snprintf(v[2], sizeof(v[2]), "%" PRIu64, d->inuse_pages);
+	snprintf(v[3], sizeof(v[3]), "%u", d->page_size);
+	snprintf(v[4], sizeof(v[4]), "%u", d->cluster_size);
+	snprintf(v[5], sizeof(v[5]), "%u", d->nr_orders);
+	snprintf(v[6], sizeof(v[6]), "0x%" PRIx64, d->flags);
+	if ((rc = snapshot_info_set(s, "format", "swapfs-dump 1")) ||
+	    (rc = snapshot_info_set(s, "kernel", kernel)) ||
+	    (era && (rc = snapshot_info_set(s, "era", era))))
+		return rc;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if ((rc = snapshot_info_set(s, keys[i], v[i])))
+			return rc;
+	return 0;
 }

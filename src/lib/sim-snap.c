@@ -134,30 +134,22 @@ static uint64_t sim_swp_flags(const struct sim *sim)
 static int sim_snapshot_info(struct sim *sim)
 {
 	struct snapshot *s = sim->s;
-	struct info_error e;
-	char v[8][32];
-	const char *keys[] = {
-		"max", "pages", "inuse_pages", "page_size", "cluster_size",
-		"nr_orders", "flags", "rotational",
+	struct info_device dev = {
+		.max = sim->max,
+		.pages = sim->pages,
+		.inuse_pages = sim->inuse,
+		.page_size = sim->cfg.page_size,
+		.cluster_size = sim->cs,
+		.nr_orders = sim->nr_orders,
+		.flags = sim_swp_flags(sim),
 	};
-	size_t i;
+	struct info_error e;
 	int rc;
 
-	snprintf(v[0], sizeof(v[0]), "%u", sim->max);
-	snprintf(v[1], sizeof(v[1]), "%" PRIu64, sim->pages);
-	snprintf(v[2], sizeof(v[2]), "%" PRIu64, sim->inuse);
-	snprintf(v[3], sizeof(v[3]), "%u", sim->cfg.page_size);
-	snprintf(v[4], sizeof(v[4]), "%u", sim->cs);
-	snprintf(v[5], sizeof(v[5]), "%u", sim->nr_orders);
-	snprintf(v[6], sizeof(v[6]), "0x%" PRIx64, sim_swp_flags(sim));
-	snprintf(v[7], sizeof(v[7]), "%d", sim->ssd ? 0 : 1);
-	if ((rc = snapshot_info_set(s, "format", "swapfs-dump 1")) ||
-	    (rc = snapshot_info_set(s, "kernel", sim->v612 ? "6.12" : "newest")) ||
-	    (rc = snapshot_info_set(s, "era", sim->v612 ? "C" : "G")))
+	if ((rc = info_set_device(s, sim->v612 ? "6.12" : "newest",
+				  sim->v612 ? "C" : "G", &dev)) ||
+	    (rc = snapshot_info_set(s, "rotational", sim->ssd ? "0" : "1")))
 		return rc;
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if ((rc = snapshot_info_set(s, keys[i], v[i])))
-			return rc;
 	/* our own keys: a refusal here is a bug, not bad input */
 	return info_apply(s, &e) ? -EUCLEAN : 0;
 }
