@@ -20,28 +20,12 @@
 #include <swapfs/dump.h>
 #include <swapfs/snapshot.h>
 
+#include "devbuild.h"
 #include "tap.h"
 
 #define CS(c)	(1u << (c))
 
 /* ---- building snapshots ------------------------------------------------ */
-
-static struct snapshot *dev_new(uint32_t max, uint32_t cs, uint32_t nr_orders,
-				char era)
-{
-	struct snapshot *s = snapshot_new();
-
-	if (!s)
-		abort();
-	s->dev.nr_orders = nr_orders;
-	if (snapshot_set_geometry(s, max, cs))
-		abort();
-	s->dev.era = era;
-	s->dev.kernel = era == 'G' ? "7.1.0" : "6.18.44";
-	s->dev.page_size = 4096;
-	s->slots[0] = SNAPSHOT_SLOT_BAD;	/* the header */
-	return s;
-}
 
 /* Slots [off, off + n) get @count references and the extra @bits. */
 static void put(struct snapshot *s, uint32_t off, uint32_t n, uint32_t count,

@@ -43,6 +43,7 @@
 #include <swapfs/snapshot.h>
 #include <swapfs/workload.h>
 
+#include "devbuild.h"
 #include "tap.h"
 
 #define SNAPEDIT_MARKS	(SNAPSHOT_SLOT_CACHED | SNAPSHOT_SLOT_BAD | \
@@ -405,23 +406,6 @@ static void sim_file(const char *path, uint32_t slots, uint32_t cs,
 	write_snap(path, ss);
 	workload_free(w);
 	sim_free(sim);
-}
-
-static struct snapshot *dev_new(uint32_t max, uint32_t cs, uint32_t nr_orders,
-				char era)
-{
-	struct snapshot *s = snapshot_new();
-
-	if (!s)
-		abort();
-	s->dev.nr_orders = nr_orders;
-	if (snapshot_set_geometry(s, max, cs))
-		abort();
-	s->dev.era = era;
-	s->dev.kernel = era <= 'D' ? "6.14.2" : "6.18.44";
-	s->dev.page_size = 4096;
-	s->slots[0] = SNAPSHOT_SLOT_BAD;	/* the header */
-	return s;
 }
 
 /* Every cluster's count from its slots, and a list that fits it. */
