@@ -73,6 +73,10 @@
 #ifndef SWAPFS_ANALYSIS_H
 #define SWAPFS_ANALYSIS_H
 
+#if defined(SWAPFS_LAYER) && !defined(SWAPFS_SEES_ANALYSIS)
+#error "swapfs/analysis.h belongs to the analysis: a lower layer may not use it (src/README.md)"
+#endif
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -232,7 +236,7 @@ int analysis_cluster_findings(const struct analysis *a, uint32_t ci,
  * free clusters x cluster_size / 2^k, plus aligned free 2^k blocks in
  * usable clusters (nonfull, frag) owned by order k; order 0 also takes any
  * free slot of a usable cluster. 0 for @order >= nr_orders. The table per
- * era is at the top of src/lib/analysis.c and in swapfs(8).
+ * era is at the top of src/analysis/analysis.c and in swapfs(8).
  */
 uint64_t analysis_allocatable(const struct analysis *a, unsigned int order);
 

@@ -27,6 +27,10 @@
 #ifndef SWAPFS_CAPTURE_H
 #define SWAPFS_CAPTURE_H
 
+#if defined(SWAPFS_LAYER) && !defined(SWAPFS_SEES_SOURCES)
+#error "swapfs/capture.h belongs to the sources: a lower layer may not use it (src/README.md)"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 

@@ -17,6 +17,10 @@
 #ifndef SWAPFS_DIAG_H
 #define SWAPFS_DIAG_H
 
+#if defined(SWAPFS_LAYER) && !defined(SWAPFS_SEES_MODEL)
+#error "swapfs/diag.h belongs to the model: a lower layer may not use it (src/README.md)"
+#endif
+
 #include <stdint.h>
 
 #define DIAG_MAX	512

@@ -12,6 +12,10 @@
 #ifndef SWAPFS_DUMP_H
 #define SWAPFS_DUMP_H
 
+#if defined(SWAPFS_LAYER) && !defined(SWAPFS_SEES_SOURCES)
+#error "swapfs/dump.h belongs to the sources: a lower layer may not use it (src/README.md)"
+#endif
+
 #include "swapfs/diag.h"
 #include "swapfs/snapshot.h"
 

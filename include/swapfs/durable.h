@@ -8,6 +8,10 @@
 #ifndef SWAPFS_DURABLE_H
 #define SWAPFS_DURABLE_H
 
+#if defined(SWAPFS_LAYER) && !defined(SWAPFS_SEES_MODEL)
+#error "swapfs/durable.h belongs to the model: a lower layer may not use it (src/README.md)"
+#endif
+
 #include <stddef.h>
 #include <sys/types.h>
 

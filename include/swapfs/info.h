@@ -15,6 +15,10 @@
 #ifndef SWAPFS_INFO_H
 #define SWAPFS_INFO_H
 
+#if defined(SWAPFS_LAYER) && !defined(SWAPFS_SEES_MODEL)
+#error "swapfs/info.h belongs to the model: a lower layer may not use it (src/README.md)"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 

@@ -40,6 +40,10 @@
 #ifndef SWAPFS_SIM_H
 #define SWAPFS_SIM_H
 
+#if defined(SWAPFS_LAYER) && !defined(SWAPFS_SEES_SIM)
+#error "swapfs/sim.h belongs to the simulator: a lower layer may not use it (src/README.md)"
+#endif
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -80,6 +80,10 @@
 #ifndef SWAPFS_SNAPEDIT_H
 #define SWAPFS_SNAPEDIT_H
 
+#if defined(SWAPFS_LAYER) && !defined(SWAPFS_SEES_EDITS)
+#error "swapfs/snapedit.h belongs to the edits: a lower layer may not use it (src/README.md)"
+#endif
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -29,6 +29,10 @@
 #ifndef SWAPFS_SNAPFILE_H
 #define SWAPFS_SNAPFILE_H
 
+#if defined(SWAPFS_LAYER) && !defined(SWAPFS_SEES_SOURCES)
+#error "swapfs/snapfile.h belongs to the sources: a lower layer may not use it (src/README.md)"
+#endif
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

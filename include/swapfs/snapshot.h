@@ -36,6 +36,10 @@
 #ifndef SWAPFS_SNAPSHOT_H
 #define SWAPFS_SNAPSHOT_H
 
+#if defined(SWAPFS_LAYER) && !defined(SWAPFS_SEES_MODEL)
+#error "swapfs/snapshot.h belongs to the model: a lower layer may not use it (src/README.md)"
+#endif
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -6,6 +6,10 @@
 #ifndef SWAPFS_SOURCE_H
 #define SWAPFS_SOURCE_H
 
+#if defined(SWAPFS_LAYER) && !defined(SWAPFS_SEES_SOURCES)
+#error "swapfs/source.h belongs to the sources: a lower layer may not use it (src/README.md)"
+#endif
+
 #include <stdint.h>
 
 #include "swapfs/diag.h"

@@ -5,6 +5,10 @@
 #ifndef SWAPFS_SWAPS_H
 #define SWAPFS_SWAPS_H
 
+#if defined(SWAPFS_LAYER) && !defined(SWAPFS_SEES_SOURCES)
+#error "swapfs/swaps.h belongs to the sources: a lower layer may not use it (src/README.md)"
+#endif
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

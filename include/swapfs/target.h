@@ -6,11 +6,15 @@
 #ifndef SWAPFS_TARGET_H
 #define SWAPFS_TARGET_H
 
+#if defined(SWAPFS_LAYER) && !defined(SWAPFS_SEES_SOURCES)
+#error "swapfs/target.h belongs to the sources: a lower layer may not use it (src/README.md)"
+#endif
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
 
-#include <swapfs/header.h>
+#include <swapfs/swapheader.h>
 
 struct target {
 	char *path;		/* resolved path (LABEL=/UUID= evaluated) */
@@ -37,15 +41,15 @@ int target_open(struct target *t, const char *spec, int flags);
 void target_close(struct target *t);
 
 /*
- * target_read_header - read up to HEADER_PAGE_MAX bytes from offset 0 and
+ * target_read_header - read up to SWAPHEADER_PAGE_MAX bytes from offset 0 and
  * decode them (O(1) pages whatever the area's size).
- * @kernel: the release to judge for (header_env.kernel; 0: newest)
+ * @kernel: the release to judge for (swapheader_env.kernel; 0: newest)
  * @buf: if not NULL, receives the bytes read (malloc'ed, caller frees)
  * @len: if not NULL, receives how many bytes were read
  * Returns 0 or -errno.
  */
 int target_read_header(struct target *t, uint32_t kernel,
-		       struct header_info *hi, uint8_t **buf, size_t *len);
+		       struct swapheader_info *hi, uint8_t **buf, size_t *len);
 
 /*
  * target_same_object - true when @a and @b are the same file (device and

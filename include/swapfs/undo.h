@@ -20,17 +20,21 @@
 #ifndef SWAPFS_UNDO_H
 #define SWAPFS_UNDO_H
 
+#if defined(SWAPFS_LAYER) && !defined(SWAPFS_SEES_EDITS)
+#error "swapfs/undo.h belongs to the edits: a lower layer may not use it (src/README.md)"
+#endif
+
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include <swapfs/header.h>
+#include <swapfs/swapheader.h>
 
 struct undo_record {
 	char target[PATH_MAX];
 	unsigned int page_size;
-	uint8_t old_ids[HEADER_IDS_LEN];
-	uint8_t new_ids[HEADER_IDS_LEN];
+	uint8_t old_ids[SWAPHEADER_IDS_LEN];
+	uint8_t new_ids[SWAPHEADER_IDS_LEN];
 	uint64_t header_hash;
 };
 

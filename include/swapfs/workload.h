@@ -19,6 +19,10 @@
 #ifndef SWAPFS_WORKLOAD_H
 #define SWAPFS_WORKLOAD_H
 
+#if defined(SWAPFS_LAYER) && !defined(SWAPFS_SEES_SIM)
+#error "swapfs/workload.h belongs to the simulator: a lower layer may not use it (src/README.md)"
+#endif
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

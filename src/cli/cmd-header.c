@@ -19,18 +19,18 @@
 
 #include <uuid/uuid.h>
 
-#include <swapfs/header.h>
+#include <swapfs/swapheader.h>
 #include <swapfs/target.h>
 
 #include "cli.h"
 #include "output.h"
 
 /* Room for the longest value: 65149 bad pages of up to 10 digits. */
-#define CMD_HEADER_VALUE_MAX	(11 * (HEADER_MAX_BADPAGES(HEADER_PAGE_MAX) + 1))
+#define CMD_HEADER_VALUE_MAX	(11 * (SWAPHEADER_MAX_BADPAGES(SWAPHEADER_PAGE_MAX) + 1))
 
 struct cmd_header_view {
 	const char *target;
-	const struct header_info *hi;
+	const struct swapheader_info *hi;
 	enum output_mode mode;
 	const char *kernel;		/* the release the verdict is for */
 	char *buf;			/* CMD_HEADER_VALUE_MAX bytes */
@@ -63,14 +63,14 @@ static const char *cmd_header_devname(const struct cmd_header_view *v)
 
 static const char *cmd_header_type(const struct cmd_header_view *v)
 {
-	return header_sig_type(v->hi->sig);
+	return swapheader_sig_type(v->hi->sig);
 }
 
 static const char *cmd_header_version(const struct cmd_header_view *v)
 {
-	if (v->hi->sig == HEADER_SIG_SWAP_V1)
+	if (v->hi->sig == SWAPHEADER_SIG_SWAP_V1)
 		return cmd_header_number(v, v->hi->version);
-	return header_sig_version(v->hi->sig);
+	return swapheader_sig_version(v->hi->sig);
 }
 
 static const char *cmd_header_blkid_usage(const struct cmd_header_view *v)
@@ -80,7 +80,7 @@ static const char *cmd_header_blkid_usage(const struct cmd_header_view *v)
 
 static const char *cmd_header_signature(const struct cmd_header_view *v)
 {
-	return header_sig_name(v->hi->sig);
+	return swapheader_sig_name(v->hi->sig);
 }
 
 static const char *cmd_header_pagesize(const struct cmd_header_view *v)
@@ -92,12 +92,12 @@ static const char *cmd_header_pagesize(const struct cmd_header_view *v)
 
 static const char *cmd_header_endianness(const struct cmd_header_view *v)
 {
-	const char *name = header_order_name(v->hi->order);
+	const char *name = swapheader_order_name(v->hi->order);
 
 	if (!v->hi->has_fields)
 		return NULL;
 	if (v->mode == OUTPUT_EXPORT)	/* blkid spells it LITTLE / BIG */
-		return v->hi->order == HEADER_ORDER_BIG ? "BIG" : "LITTLE";
+		return v->hi->order == SWAPHEADER_ORDER_BIG ? "BIG" : "LITTLE";
 	if (v->mode == OUTPUT_JSON)
 		return name;
 	snprintf(v->buf, CMD_HEADER_VALUE_MAX, "%s (%s)", name,
@@ -151,7 +151,7 @@ static const char *cmd_header_badpages(const struct cmd_header_view *v)
 
 static const char *cmd_header_uuid(const struct cmd_header_view *v)
 {
-	if (v->mode == OUTPUT_EXPORT ? !header_has_uuid(v->hi) : !v->hi->has_fields)
+	if (v->mode == OUTPUT_EXPORT ? !swapheader_has_uuid(v->hi) : !v->hi->has_fields)
 		return NULL;
 	uuid_unparse_lower(v->hi->uuid, v->buf);
 	return v->buf;
@@ -163,9 +163,9 @@ static const char *cmd_header_label(const struct cmd_header_view *v)
 	if (!v->hi->has_fields)
 		return NULL;
 	if (v->mode == OUTPUT_EXPORT)
-		header_blkid_label(v->hi, v->buf);
+		swapheader_blkid_label(v->hi, v->buf);
 	else
-		header_label_escape(v->hi->label, v->buf);
+		swapheader_label_escape(v->hi->label, v->buf);
 	return *v->buf ? v->buf : NULL;
 }
 
@@ -183,19 +183,19 @@ static const char *cmd_header_kernel(const struct cmd_header_view *v)
 
 static const char *cmd_header_kernel_ok(const struct cmd_header_view *v)
 {
-	return v->hi->err == HEADER_OK ? "yes" : "no";
+	return v->hi->err == SWAPHEADER_OK ? "yes" : "no";
 }
 
 static const char *cmd_header_kernel_error(const struct cmd_header_view *v)
 {
-	return v->hi->err == HEADER_OK ? NULL : header_err_code(v->hi->err);
+	return v->hi->err == SWAPHEADER_OK ? NULL : swapheader_err_code(v->hi->err);
 }
 
 static const char *cmd_header_kernel_message(const struct cmd_header_view *v)
 {
-	if (v->hi->err == HEADER_OK)
+	if (v->hi->err == SWAPHEADER_OK)
 		return NULL;
-	return header_err_message(v->hi, v->buf, CMD_HEADER_VALUE_MAX);
+	return swapheader_err_message(v->hi, v->buf, CMD_HEADER_VALUE_MAX);
 }
 
 static const struct cmd_header_field cmd_header_fields[] = {
@@ -338,7 +338,7 @@ struct cmd_header_ctl {
 
 static int cmd_header_one(struct cmd_header_ctl *ctl, const char *spec, char *buf)
 {
-	struct header_info hi = { 0 };
+	struct swapheader_info hi = { 0 };
 	struct cmd_header_view v = {
 		.hi = &hi, .mode = ctl->mode, .kernel = ctl->kernel_name, .buf = buf,
 	};
@@ -379,11 +379,11 @@ static int cmd_header_one(struct cmd_header_ctl *ctl, const char *spec, char *bu
 			scols_unref_table(tb);
 		break;
 	}
-	header_info_free(&hi);
+	swapheader_info_free(&hi);
 	target_close(&t);
 	if (rc)
 		return SWAPFS_EXIT_SYSTEM;
-	return hi.err == HEADER_OK ? SWAPFS_EXIT_OK : SWAPFS_EXIT_INVALID;
+	return hi.err == SWAPHEADER_OK ? SWAPFS_EXIT_OK : SWAPFS_EXIT_INVALID;
 }
 
 static void __attribute__((noreturn)) cmd_header_usage(void)
@@ -416,7 +416,7 @@ static int cmd_header_exec(int argc, char **argv)
 	static char release[sizeof(u.release)];
 
 	ctl.kernel_name = "newest";
-	if (!uname(&u) && !header_parse_kernel(u.release, &ctl.kernel)) {
+	if (!uname(&u) && !swapheader_parse_kernel(u.release, &ctl.kernel)) {
 		memcpy(release, u.release, sizeof(release));
 		ctl.kernel_name = release;
 	}
@@ -433,7 +433,7 @@ static int cmd_header_exec(int argc, char **argv)
 			ctl.mode = c == 'J' ? OUTPUT_JSON : OUTPUT_EXPORT;
 			break;
 		case 'k':
-			if (header_parse_kernel(optarg, &ctl.kernel)) {
+			if (swapheader_parse_kernel(optarg, &ctl.kernel)) {
 				fprintf(stderr, "%s: invalid kernel release '%s': expected X.Y[.Z] or newest\n",
 					program_invocation_short_name, optarg);
 				cli_errtryhelp(&cmd_header_entry);

@@ -13,7 +13,7 @@
 #include <uuid/uuid.h>
 
 #include <swapfs/edit.h>
-#include <swapfs/header.h>
+#include <swapfs/swapheader.h>
 #include <swapfs/target.h>
 
 #include "cli.h"
@@ -21,14 +21,14 @@
 /* swaplabel's output without options: "LABEL: x" and "UUID:  y". */
 static int cmd_label_show(const char *spec)
 {
-	struct header_info hi = { 0 };
-	char label[HEADER_LABEL_LEN + 1], uuid[37];
+	struct swapheader_info hi = { 0 };
+	char label[SWAPHEADER_LABEL_LEN + 1], uuid[37];
 	struct target t;
 	int rc;
 
 	rc = target_open(&t, spec, O_RDONLY);
 	if (!rc)
-		rc = target_read_header(&t, header_running_kernel(), &hi, NULL, NULL);
+		rc = target_read_header(&t, swapheader_running_kernel(), &hi, NULL, NULL);
 	if (rc) {
 		rc = cli_target_error(t.path ? t.path : spec, rc, t.path);
 		target_close(&t);
@@ -36,18 +36,18 @@ static int cmd_label_show(const char *spec)
 	}
 	if (!hi.has_fields) {
 		fprintf(stderr, "%s: %s: not a valid swap area (%s)\n",
-			program_invocation_short_name, t.path, header_sig_name(hi.sig));
+			program_invocation_short_name, t.path, swapheader_sig_name(hi.sig));
 		target_close(&t);
 		return SWAPFS_EXIT_INVALID;
 	}
 	/* swaplabel prints what blkid reports, and only that */
-	if (*header_blkid_label(&hi, label))
+	if (*swapheader_blkid_label(&hi, label))
 		printf("LABEL: %s\n", label);
-	if (header_has_uuid(&hi)) {
+	if (swapheader_has_uuid(&hi)) {
 		uuid_unparse_lower(hi.uuid, uuid);
 		printf("UUID:  %s\n", uuid);
 	}
-	header_info_free(&hi);
+	swapheader_info_free(&hi);
 	target_close(&t);
 	return SWAPFS_EXIT_OK;
 }
@@ -90,11 +90,11 @@ int cmd_label_report(const char *spec, int rc, const struct edit_report *rep)
 			program_invocation_short_name, name, rep->detail);
 		return SWAPFS_EXIT_INVALID;
 	}
-	if (rep->hi.err != HEADER_OK)
+	if (rep->hi.err != SWAPHEADER_OK)
 		fprintf(stderr, "%s: %s: warning: the kernel would still refuse this area: %s [%s]\n",
 			program_invocation_short_name, name,
-			header_err_message(&rep->hi, msg, sizeof(msg)),
-			header_err_code(rep->hi.err));
+			swapheader_err_message(&rep->hi, msg, sizeof(msg)),
+			swapheader_err_code(rep->hi.err));
 	if (!rep->hi.ids_trusted)
 		fprintf(stderr, "%s: %s: warning: padding[32..33] are not zero; blkid will ignore UUID and label\n",
 			program_invocation_short_name, name);

@@ -14,7 +14,7 @@
 
 #include <uuid/uuid.h>
 
-#include <swapfs/header.h>
+#include <swapfs/swapheader.h>
 #include <swapfs/swaps.h>
 #include <swapfs/target.h>
 
@@ -94,29 +94,29 @@ static void cmd_list_size(const struct cmd_list_ctl *ctl, uint64_t kib,
 }
 
 /* UUID, LABEL, PAGESIZE and KERNEL_OK come from reading the header. */
-static void cmd_list_header_cell(int col, const struct header_info *hi,
+static void cmd_list_header_cell(int col, const struct swapheader_info *hi,
 				 char *buf, size_t sz)
 {
 	switch (col) {
 	case COL_UUID:
-		if (header_has_uuid(hi))
+		if (swapheader_has_uuid(hi))
 			uuid_unparse_lower(hi->uuid, buf);
 		break;
 	case COL_LABEL:
-		header_blkid_label(hi, buf);
+		swapheader_blkid_label(hi, buf);
 		break;
 	case COL_PAGESIZE:
 		if (hi->page_size)
 			snprintf(buf, sz, "%u", hi->page_size);
 		break;
 	case COL_KERNEL_OK:
-		snprintf(buf, sz, "%s", hi->err == HEADER_OK ? "yes" : "no");
+		snprintf(buf, sz, "%s", hi->err == SWAPHEADER_OK ? "yes" : "no");
 		break;
 	}
 }
 
 static void cmd_list_cell(const struct cmd_list_ctl *ctl, int col,
-			  const struct swaps_entry *e, const struct header_info *hi,
+			  const struct swaps_entry *e, const struct swapheader_info *hi,
 			  char *buf, size_t sz)
 {
 	*buf = '\0';
@@ -144,12 +144,12 @@ static void cmd_list_cell(const struct cmd_list_ctl *ctl, int col,
 }
 
 /* Like swapon: header fields only when the area can be read. */
-static bool cmd_list_read_header(const char *path, struct header_info *hi)
+static bool cmd_list_read_header(const char *path, struct swapheader_info *hi)
 {
 	struct target t;
 	bool ok;
 
-	ok = !target_open(&t, path, O_RDONLY) && !target_read_header(&t, header_running_kernel(), hi, NULL, NULL);
+	ok = !target_open(&t, path, O_RDONLY) && !target_read_header(&t, swapheader_running_kernel(), hi, NULL, NULL);
 	target_close(&t);
 	return ok;
 }
@@ -158,7 +158,7 @@ static int cmd_list_add_line(struct libscols_table *tb, const struct cmd_list_ct
 			     const struct swaps_entry *e)
 {
 	struct libscols_line *ln = scols_table_new_line(tb, NULL);
-	struct header_info hi = { 0 };
+	struct swapheader_info hi = { 0 };
 	bool have = cmd_list_read_header(e->path, &hi);
 	char buf[PATH_MAX];
 	size_t i;
@@ -171,7 +171,7 @@ static int cmd_list_add_line(struct libscols_table *tb, const struct cmd_list_ct
 		if (*buf && scols_line_set_data(ln, i, buf))
 			rc = -ENOMEM;
 	}
-	header_info_free(&hi);
+	swapheader_info_free(&hi);
 	return rc;
 }
 

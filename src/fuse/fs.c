@@ -883,7 +883,7 @@ void fs_destroy(struct fs *fs)
 	snapedit_free(fs->edit);
 	analysis_free(fs->an);
 	snapshot_free(fs->snap);
-	header_info_free(&fs->hdr);
+	swapheader_info_free(&fs->hdr);
 	free(fs->hdr_bytes);
 	pthread_mutex_destroy(&fs->findings_lock);
 	pthread_rwlock_destroy(&fs->lock);

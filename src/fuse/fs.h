@@ -66,7 +66,7 @@
 #include <time.h>
 
 #include <swapfs/analysis.h>
-#include <swapfs/header.h>
+#include <swapfs/swapheader.h>
 #include <swapfs/snapedit.h>
 #include <swapfs/snapshot.h>
 
@@ -260,7 +260,7 @@ struct fs {
 	struct snapshot *snap;
 	struct analysis *an;		/* ANALYSIS_ALL_CHECKS, kept current by snapedit */
 	struct snapedit *edit;		/* rw mounts; NULL when edits are unavailable */
-	struct header_info hdr;		/* with --header: as last read */
+	struct swapheader_info hdr;		/* with --header: as last read */
 	struct stat hdr_st;		/* the area then: device and inode */
 	uint8_t *hdr_bytes;		/* and its first bytes (hdr_len) */
 	size_t hdr_len;

@@ -47,7 +47,7 @@ static const char *const header_field_names[HEADER_NR_FIELDS] = {
 
 int header_dir_read(struct fs *fs)
 {
-	struct header_info hi = { 0 };
+	struct swapheader_info hi = { 0 };
 	uint8_t *bytes = NULL;
 	struct target t;
 	size_t len = 0;
@@ -55,9 +55,9 @@ int header_dir_read(struct fs *fs)
 
 	rc = target_open(&t, fs->header_path, O_RDONLY);
 	if (!rc)
-		rc = target_read_header(&t, header_running_kernel(), &hi, &bytes, &len);
+		rc = target_read_header(&t, swapheader_running_kernel(), &hi, &bytes, &len);
 	if (!rc) {
-		header_info_free(&fs->hdr);
+		swapheader_info_free(&fs->hdr);
 		fs->hdr = hi;
 		free(fs->hdr_bytes);
 		fs->hdr_bytes = bytes;
@@ -76,7 +76,7 @@ int header_dir_read(struct fs *fs)
  */
 static bool header_unchanged(struct fs *fs)
 {
-	struct header_info hi = { 0 };
+	struct swapheader_info hi = { 0 };
 	uint8_t *bytes = NULL;
 	struct target t;
 	size_t len = 0;
@@ -84,10 +84,10 @@ static bool header_unchanged(struct fs *fs)
 
 	if (target_open(&t, fs->header_path, O_RDONLY))
 		return false;
-	same = !target_read_header(&t, header_running_kernel(), &hi, &bytes, &len) &&
+	same = !target_read_header(&t, swapheader_running_kernel(), &hi, &bytes, &len) &&
 	       target_same_object(&t.st, &fs->hdr_st) && len == fs->hdr_len &&
 	       !memcmp(bytes, fs->hdr_bytes, len);
-	header_info_free(&hi);
+	swapheader_info_free(&hi);
 	free(bytes);
 	target_close(&t);
 	return same;
@@ -147,7 +147,7 @@ static int header_field_stat(struct fs *fs, uint64_t index, struct fs_node *node
 }
 
 /* One bad page a line: the list is the value. */
-static void header_field_badpages(const struct header_info *hi, struct fs_buf *b)
+static void header_field_badpages(const struct swapheader_info *hi, struct fs_buf *b)
 {
 	uint32_t i;
 
@@ -156,17 +156,17 @@ static void header_field_badpages(const struct header_info *hi, struct fs_buf *b
 }
 
 /* The fields only a v1 header has (empty otherwise: none). */
-static void header_field_v1(const struct header_info *hi, uint64_t index,
+static void header_field_v1(const struct swapheader_info *hi, uint64_t index,
 			    struct fs_buf *b)
 {
-	char text[4 * HEADER_LABEL_LEN + 1];
+	char text[4 * SWAPHEADER_LABEL_LEN + 1];
 
 	switch (index) {
 	case HEADER_FIELD_VERSION:
 		fs_buf_printf(b, "%" PRIu32 "\n", hi->version);
 		break;
 	case HEADER_FIELD_BYTE_ORDER:
-		fs_buf_printf(b, "%s\n", header_order_name(hi->order));
+		fs_buf_printf(b, "%s\n", swapheader_order_name(hi->order));
 		break;
 	case HEADER_FIELD_LAST_PAGE:
 		fs_buf_printf(b, "%" PRIu32 "\n", hi->last_page);
@@ -183,7 +183,7 @@ static void header_field_v1(const struct header_info *hi, uint64_t index,
 		break;
 	case HEADER_FIELD_LABEL:
 		/* the exact bytes, escaped as `swapfs header` shows them */
-		if (*header_label_escape(hi->label, text))
+		if (*swapheader_label_escape(hi->label, text))
 			fs_buf_printf(b, "%s\n", text);
 		break;
 	}
@@ -191,18 +191,18 @@ static void header_field_v1(const struct header_info *hi, uint64_t index,
 
 static int header_field_content(struct fs *fs, uint64_t index, struct fs_buf *b)
 {
-	const struct header_info *hi = &fs->hdr;
+	const struct swapheader_info *hi = &fs->hdr;
 
 	switch (index) {
 	case HEADER_FIELD_SIGNATURE:
-		fs_buf_printf(b, "%s\n", header_sig_name(hi->sig));
+		fs_buf_printf(b, "%s\n", swapheader_sig_name(hi->sig));
 		return 0;
 	case HEADER_FIELD_PAGE_SIZE:
 		if (hi->page_size)
 			fs_buf_printf(b, "%u\n", hi->page_size);
 		return 0;
 	case HEADER_FIELD_KERNEL_OK:
-		fs_buf_printf(b, "%s\n", hi->err == HEADER_OK ? "yes" : "no");
+		fs_buf_printf(b, "%s\n", hi->err == SWAPHEADER_OK ? "yes" : "no");
 		return 0;
 	}
 	if (index >= HEADER_NR_FIELDS)
@@ -262,7 +262,7 @@ static int header_field_write(struct fs *fs, uint64_t index, const char *buf,
 		return -EBUSY;
 	}
 	rc = edit_ids(fs->header_path, &ids, NULL, &rep);
-	header_info_free(&rep.hi);
+	swapheader_info_free(&rep.hi);
 	if (!rc)
 		rc = header_field_refusal(&rep);
 	if (rc)

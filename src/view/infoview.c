@@ -31,8 +31,8 @@ static void infoview_set(char *buf, const char *fmt, ...)
 /* Line @l of the view into @buf; false past the last line. */
 static bool infoview_header_line(const struct swapview *sv, int l, char *buf)
 {
-	const struct header_info *hi = &sv->hi;
-	char label[4 * HEADER_LABEL_LEN + 1], why[256];
+	const struct swapheader_info *hi = &sv->hi;
+	char label[4 * SWAPHEADER_LABEL_LEN + 1], why[256];
 
 	switch (l) {
 	case 0:
@@ -44,8 +44,8 @@ static bool infoview_header_line(const struct swapview *sv, int l, char *buf)
 		return true;
 	case 2:
 		infoview_set(buf, "  signature     %s, page size %u, %s endian",
-			 header_sig_name(hi->sig), hi->page_size,
-			 header_order_name(hi->order));
+			 swapheader_sig_name(hi->sig), hi->page_size,
+			 swapheader_order_name(hi->order));
 		return true;
 	case 3:
 		if (!hi->has_fields) {
@@ -62,23 +62,23 @@ static bool infoview_header_line(const struct swapview *sv, int l, char *buf)
 		infoview_set(buf, "  bad pages     %" PRIu32, hi->nr_badpages);
 		return true;
 	case 5:
-		header_label_escape(hi->label, label);
+		swapheader_label_escape(hi->label, label);
 		infoview_set(buf, "  label         %s%s", label,
 			 hi->ids_trusted ? "" : " (blkid ignores it: padding not zero)");
 		return true;
 	case 6:
 		infoview_set(buf, "  uuid          %s",
-			 header_has_uuid(hi) ? "set" : "none");
+			 swapheader_has_uuid(hi) ? "set" : "none");
 		return true;
 	case 7:
 		infoview_set(buf, "  swapon        kernel %s %s%s",
-			 sv->snap->dev.kernel, hi->err == HEADER_OK ? "accepts it" :
-			 "refuses it: ", header_err_code(hi->err));
+			 sv->snap->dev.kernel, hi->err == SWAPHEADER_OK ? "accepts it" :
+			 "refuses it: ", swapheader_err_code(hi->err));
 		return true;
 	case 8:
-		if (hi->err == HEADER_OK)
+		if (hi->err == SWAPHEADER_OK)
 			return false;
-		header_err_message(hi, why, sizeof(why));
+		swapheader_err_message(hi, why, sizeof(why));
 		infoview_set(buf, "                %s", why);
 		return true;
 	default:

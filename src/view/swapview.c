@@ -263,7 +263,7 @@ static int swapview_read_header(struct swapview *sv)
 	struct target t;
 	int rc;
 
-	if (header_parse_kernel(sv->snap->dev.kernel, &kernel))
+	if (swapheader_parse_kernel(sv->snap->dev.kernel, &kernel))
 		kernel = 0;
 	rc = target_open(&t, sv->header_spec, O_RDONLY);
 	if (!rc)
@@ -323,7 +323,7 @@ static void swapview_free(struct swapview *sv)
 	free(sv->ids);
 	free(sv->header_path);
 	if (sv->has_header)
-		header_info_free(&sv->hi);
+		swapheader_info_free(&sv->hi);
 	analysis_free(sv->an);
 	snapshot_free(sv->snap);
 }

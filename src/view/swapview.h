@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #include <swapfs/analysis.h>
-#include <swapfs/header.h>
+#include <swapfs/swapheader.h>
 #include <swapfs/snapshot.h>
 
 /* Exit codes, as swapfs(8) has them. */
@@ -118,7 +118,7 @@ struct swapview {
 	bool has_header;
 	char *header_path;
 	uint64_t header_size;
-	struct header_info hi;
+	struct swapheader_info hi;
 
 	/* derived once per load */
 	uint8_t *marks;		/* per cluster */

@@ -26,7 +26,7 @@
 #include "swapfs/dump.h"
 #include "swapfs/durable.h"
 #include "swapfs/info.h"
-#include "era.h"
+#include "swapfs/era.h"
 
 #define DUMP_OUT_BUF		(1u << 20)
 #define DUMP_LINE_ROOM		64	/* longest numeric line, with room */

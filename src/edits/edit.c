@@ -24,18 +24,18 @@ struct edit_job {
 	const char *undo_path;			/* edit: where to save */
 };
 
-int edit_parse_label(const char *s, uint8_t label[HEADER_LABEL_LEN])
+int edit_parse_label(const char *s, uint8_t label[SWAPHEADER_LABEL_LEN])
 {
 	size_t n = strlen(s);
 
-	if (n > HEADER_LABEL_LEN)
+	if (n > SWAPHEADER_LABEL_LEN)
 		return -ENAMETOOLONG;
-	memset(label, 0, HEADER_LABEL_LEN);
+	memset(label, 0, SWAPHEADER_LABEL_LEN);
 	memcpy(label, s, n);
 	return 0;
 }
 
-int edit_parse_uuid(const char *s, uint8_t uuid[HEADER_UUID_LEN])
+int edit_parse_uuid(const char *s, uint8_t uuid[SWAPHEADER_UUID_LEN])
 {
 	if (!strcmp(s, "clear"))
 		uuid_clear(uuid);
@@ -74,11 +74,11 @@ static int edit_check_active(const struct target *t, struct edit_report *rep)
 }
 
 /* Only a valid v1 header, and never a hibernation image, is edited. */
-static void edit_check_header(const struct header_info *hi,
+static void edit_check_header(const struct swapheader_info *hi,
 			      struct edit_report *rep)
 {
-	if (header_sig_is_hibernation(hi->sig))
-		edit_refuse(rep, EDIT_REFUSE_HIBERNATION, header_sig_name(hi->sig));
+	if (swapheader_sig_is_hibernation(hi->sig))
+		edit_refuse(rep, EDIT_REFUSE_HIBERNATION, swapheader_sig_name(hi->sig));
 	else if (!hi->v1_magic)
 		edit_refuse(rep, EDIT_REFUSE_INVALID,
 			    "no swap v1 signature (SWAPSPACE2)");
@@ -95,24 +95,24 @@ static void edit_plan(const struct edit_job *job, const uint8_t *page,
 	const struct edit_ids *ids = job->ids;
 	const struct undo_record *u = job->undo;
 
-	memcpy(rep->old_ids, page + HEADER_OFF_UUID, HEADER_IDS_LEN);
-	memcpy(rep->new_ids, rep->old_ids, HEADER_IDS_LEN);
+	memcpy(rep->old_ids, page + SWAPHEADER_OFF_UUID, SWAPHEADER_IDS_LEN);
+	memcpy(rep->new_ids, rep->old_ids, SWAPHEADER_IDS_LEN);
 	if (u) {
 		if (u->page_size != rep->hi.page_size || len < u->page_size ||
 		    undo_header_hash(page, u->page_size) != u->header_hash)
 			edit_refuse(rep, EDIT_REFUSE_NOT_UNDONE,
 				    "the header differs from the one the undo file was made from");
-		else if (memcmp(rep->old_ids, u->new_ids, HEADER_IDS_LEN))
+		else if (memcmp(rep->old_ids, u->new_ids, SWAPHEADER_IDS_LEN))
 			edit_refuse(rep, EDIT_REFUSE_NOT_UNDONE,
 				    "UUID or label changed since the edit");
 		else
-			memcpy(rep->new_ids, u->old_ids, HEADER_IDS_LEN);
+			memcpy(rep->new_ids, u->old_ids, SWAPHEADER_IDS_LEN);
 		return;
 	}
 	if (ids->set_uuid)
-		memcpy(rep->new_ids, ids->uuid, HEADER_UUID_LEN);
+		memcpy(rep->new_ids, ids->uuid, SWAPHEADER_UUID_LEN);
 	if (ids->set_label)
-		memcpy(rep->new_ids + HEADER_UUID_LEN, ids->label, HEADER_LABEL_LEN);
+		memcpy(rep->new_ids + SWAPHEADER_UUID_LEN, ids->label, SWAPHEADER_LABEL_LEN);
 }
 
 static int edit_save_undo(const char *undo_path, const struct target *t,
@@ -123,8 +123,8 @@ static int edit_save_undo(const char *undo_path, const struct target *t,
 	/* absolute, so 'swapfs undo' works from any directory */
 	if (!realpath(t->path, u.target))
 		return -errno;
-	memcpy(u.old_ids, rep->old_ids, HEADER_IDS_LEN);
-	memcpy(u.new_ids, rep->new_ids, HEADER_IDS_LEN);
+	memcpy(u.old_ids, rep->old_ids, SWAPHEADER_IDS_LEN);
+	memcpy(u.new_ids, rep->new_ids, SWAPHEADER_IDS_LEN);
 	u.header_hash = undo_header_hash(page, rep->hi.page_size);
 	return undo_save(undo_path, &u);
 }
@@ -165,17 +165,17 @@ static int edit_reopen(const struct target *t, const uint8_t *page, size_t len,
 /* Write, sync, drop the cached copy and read back what the disk holds. */
 static int edit_write(struct target *w, const uint8_t *ids)
 {
-	uint8_t back[HEADER_IDS_LEN];
+	uint8_t back[SWAPHEADER_IDS_LEN];
 	size_t got;
 	int rc, fd;
 
-	rc = durable_pwrite(w->fd, ids, HEADER_IDS_LEN, HEADER_OFF_UUID);
+	rc = durable_pwrite(w->fd, ids, SWAPHEADER_IDS_LEN, SWAPHEADER_OFF_UUID);
 	if (rc)
 		return rc;
 	if (fsync(w->fd))
 		return -errno;
 	posix_fadvise(w->fd, 0, 0, POSIX_FADV_DONTNEED);
-	rc = durable_pread(w->fd, back, sizeof(back), HEADER_OFF_UUID, &got);
+	rc = durable_pread(w->fd, back, sizeof(back), SWAPHEADER_OFF_UUID, &got);
 	if (rc)
 		return rc;
 	if (got != sizeof(back) || memcmp(back, ids, sizeof(back)))
@@ -202,10 +202,10 @@ static int edit_run(const char *spec, const struct edit_job *job,
 	rc = edit_check_active(&t, rep);
 	if (rc || rep->refusal)
 		goto out;
-	rc = target_read_header(&t, header_running_kernel(), &rep->hi, &page, &len);
+	rc = target_read_header(&t, swapheader_running_kernel(), &rep->hi, &page, &len);
 	if (rc)
 		goto out;
-	header_info_free(&rep->hi);
+	swapheader_info_free(&rep->hi);
 	edit_check_header(&rep->hi, rep);
 	if (rep->refusal)
 		goto out;

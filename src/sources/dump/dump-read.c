@@ -41,7 +41,7 @@
 
 #include "swapfs/dump.h"
 #include "swapfs/info.h"
-#include "era.h"
+#include "swapfs/era.h"
 
 /* Read size: large enough to amortise the syscall, small enough for L2. */
 #define DUMP_CHUNK		(1u << 18)

@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "swapfs/capture.h"
-#include "swapfs/header.h"
+#include "swapfs/swapheader.h"
 #include "swapfs/info.h"
 #include "swapfs/swaps.h"
 #include "swapfs/target.h"
@@ -211,7 +211,7 @@ static int capture_pick(struct capture *c, const struct swaps *sw,
 
 /* si->max and the bad slots, from the area's header. */
 static int capture_header(struct capture *c, const struct swaps_entry *e,
-			  struct header_info *hi)
+			  struct swapheader_info *hi)
 {
 	struct target t = { .fd = -1 };
 	int rc;
@@ -222,11 +222,11 @@ static int capture_header(struct capture *c, const struct swaps_entry *e,
 	target_close(&t);
 	if (rc)
 		return diag_errno(c->d, e->path, rc);
-	if (hi->err != HEADER_OK || hi->page_size != (unsigned int)c->page_size)
+	if (hi->err != SWAPHEADER_OK || hi->page_size != (unsigned int)c->page_size)
 		return diag_line(c->d, e->path, 0, "capture-header",
 				 "the header does not describe an area of %ld-byte pages "
 				 "the kernel would use (%s)", c->page_size,
-				 header_err_code(hi->err));
+				 swapheader_err_code(hi->err));
 	c->max = hi->last_page + 1;
 	if (!c->max)
 		return diag_line(c->d, e->path, 0, "capture-header", "last_page is 2^32 - 1");
@@ -666,7 +666,7 @@ static int capture_info(struct capture *c, const struct swaps_entry *e,
 }
 
 /* The slots the header marks: slot 0 and every bad page. */
-static void capture_bad_slots(struct snapshot *s, const struct header_info *hi)
+static void capture_bad_slots(struct snapshot *s, const struct swapheader_info *hi)
 {
 	uint32_t i;
 
@@ -714,7 +714,7 @@ static int capture_provenance(struct capture *c, const struct swaps_entry *e)
 }
 
 static int capture_build(struct capture *c, const struct swaps_entry *e,
-			 const struct header_info *hi)
+			 const struct swapheader_info *hi)
 {
 	struct snapshot *s = c->s;
 	unsigned int nr_orders, k;
@@ -752,7 +752,7 @@ int capture_run(const struct capture_opts *o, struct snapshot **out,
 {
 	struct capture c = { .o = o, .st = st, .d = d };
 	const struct swaps_entry *e = NULL;
-	struct header_info hi = { 0 };
+	struct swapheader_info hi = { 0 };
 	struct swaps sw = { 0 };
 	int rc;
 
@@ -777,7 +777,7 @@ int capture_run(const struct capture_opts *o, struct snapshot **out,
 	}
 	if (rc == -ENOMEM)
 		diag_errno(d, "capture", rc);
-	header_info_free(&hi);
+	swapheader_info_free(&hi);
 	swaps_free(&sw);
 	if (rc) {
 		snapshot_free(c.s);

@@ -39,7 +39,7 @@ uint64_t undo_header_hash(const uint8_t *page, size_t len)
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		bool ids = i >= HEADER_OFF_UUID && i < HEADER_OFF_UUID + HEADER_IDS_LEN;
+		bool ids = i >= SWAPHEADER_OFF_UUID && i < SWAPHEADER_OFF_UUID + SWAPHEADER_IDS_LEN;
 
 		h ^= ids ? 0 : page[i];
 		h *= 0x100000001b3ULL;
@@ -57,15 +57,15 @@ static void undo_hex(const uint8_t *b, size_t n, char *out)
 
 int undo_save(const char *path, const struct undo_record *u)
 {
-	char old[2 * HEADER_IDS_LEN + 1], new[2 * HEADER_IDS_LEN + 1];
+	char old[2 * SWAPHEADER_IDS_LEN + 1], new[2 * SWAPHEADER_IDS_LEN + 1];
 	char *text;
 	int len, rc;
 
 	/* one record per line: a newline in a path would make it unreadable */
 	if (strchr(path, '\n') || strchr(u->target, '\n'))
 		return -EINVAL;
-	undo_hex(u->old_ids, HEADER_IDS_LEN, old);
-	undo_hex(u->new_ids, HEADER_IDS_LEN, new);
+	undo_hex(u->old_ids, SWAPHEADER_IDS_LEN, old);
+	undo_hex(u->new_ids, SWAPHEADER_IDS_LEN, new);
 	len = asprintf(&text,
 		       "# swapfs undo file: restore with 'swapfs undo %s'\n"
 		       "format: " UNDO_FORMAT "\n"
@@ -75,7 +75,7 @@ int undo_save(const char *path, const struct undo_record *u)
 		       "old: %s\n"
 		       "new: %s\n"
 		       "header_hash: %016" PRIx64 "\n",
-		       path, u->target, u->page_size, HEADER_OFF_UUID, old, new,
+		       path, u->target, u->page_size, SWAPHEADER_OFF_UUID, old, new,
 		       u->header_hash);
 	if (len < 0)
 		return -ENOMEM;
@@ -141,24 +141,24 @@ static int undo_set(struct undo_record *u, enum undo_key key, const char *val,
 		strcpy(u->target, val);
 		return 0;
 	case UNDO_KEY_PAGE_SIZE:
-		if (!undo_parse_u64(val, 10, HEADER_PAGE_MAX, &v) ||
-		    v < HEADER_PAGE_MIN || (v & (v - 1)))
+		if (!undo_parse_u64(val, 10, SWAPHEADER_PAGE_MAX, &v) ||
+		    v < SWAPHEADER_PAGE_MIN || (v & (v - 1)))
 			return undo_fail(why, whysz, line,
 					 "page_size: expected a power of two from %u to %u",
-					 HEADER_PAGE_MIN, HEADER_PAGE_MAX);
+					 SWAPHEADER_PAGE_MIN, SWAPHEADER_PAGE_MAX);
 		u->page_size = v;
 		return 0;
 	case UNDO_KEY_OFFSET:
-		if (!undo_parse_u64(val, 10, UINT32_MAX, &v) || v != HEADER_OFF_UUID)
+		if (!undo_parse_u64(val, 10, UINT32_MAX, &v) || v != SWAPHEADER_OFF_UUID)
 			return undo_fail(why, whysz, line, "offset: expected %d",
-					 HEADER_OFF_UUID);
+					 SWAPHEADER_OFF_UUID);
 		return 0;
 	case UNDO_KEY_OLD:
 	case UNDO_KEY_NEW:
 		if (!undo_unhex(val, key == UNDO_KEY_OLD ? u->old_ids : u->new_ids,
-				HEADER_IDS_LEN))
+				SWAPHEADER_IDS_LEN))
 			return undo_fail(why, whysz, line, "%s: expected %d hex digits",
-					 undo_keys[key], 2 * HEADER_IDS_LEN);
+					 undo_keys[key], 2 * SWAPHEADER_IDS_LEN);
 		return 0;
 	case UNDO_KEY_HASH:
 		if (strlen(val) != 16 || !undo_parse_u64(val, 16, UINT64_MAX, &v))

@@ -12,6 +12,10 @@
 #ifndef SWAPFS_ERA_H
 #define SWAPFS_ERA_H
 
+#if defined(SWAPFS_LAYER) && !defined(SWAPFS_SEES_MODEL)
+#error "swapfs/era.h belongs to the model: a lower layer may not use it (src/README.md)"
+#endif
+
 #include <stdbool.h>
 #include <stdint.h>
 

@@ -44,7 +44,7 @@
 #include "swapfs/durable.h"
 #include "swapfs/info.h"
 #include "swapfs/snapfile.h"
-#include "era.h"
+#include "swapfs/era.h"
 
 #define SNAPFILE_APP_ID		0x53574653	/* "SWFS" */
 #define SNAPFILE_VERSION	1

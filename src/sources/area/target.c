@@ -61,20 +61,20 @@ static bool target_is_tag(const char *spec)
  */
 static int target_verify_tag(struct target *t, const char *spec)
 {
-	char have[HEADER_LABEL_LEN + 1] = "", uuid[37] = "";
+	char have[SWAPHEADER_LABEL_LEN + 1] = "", uuid[37] = "";
 	bool label = !strncmp(spec, "LABEL=", 6);
 	const char *want = strchr(spec, '=') + 1;
-	struct header_info hi;
+	struct swapheader_info hi;
 	int rc;
 
 	rc = target_read_header(t, 0, &hi, NULL, NULL);
 	if (rc)
 		return rc;
 	if (label)
-		header_blkid_label(&hi, have);
-	else if (header_has_uuid(&hi))
+		swapheader_blkid_label(&hi, have);
+	else if (swapheader_has_uuid(&hi))
 		uuid_unparse_lower(hi.uuid, uuid);
-	header_info_free(&hi);
+	swapheader_info_free(&hi);
 	if (label ? strcmp(have, want) : strcasecmp(uuid, want))
 		return -ESTALE;
 	return 0;
@@ -136,7 +136,7 @@ static int target_find_holes(int fd, uint64_t size, bool *holes)
 	unsigned int i;
 
 	*holes = false;
-	size &= ~(uint64_t)(HEADER_PAGE_MIN - 1);	/* whole pages only */
+	size &= ~(uint64_t)(SWAPHEADER_PAGE_MIN - 1);	/* whole pages only */
 	while (covered < size) {
 		memset(&req, 0, sizeof(req));
 		req.fm.fm_start = covered;
@@ -166,26 +166,26 @@ done:
 }
 
 int target_read_header(struct target *t, uint32_t kernel,
-		       struct header_info *hi, uint8_t **bufp, size_t *lenp)
+		       struct swapheader_info *hi, uint8_t **bufp, size_t *lenp)
 {
-	struct header_env env = {
+	struct swapheader_env env = {
 		.size = t->size,
 		.regular = !t->blockdev,
 		.kernel = kernel,
 	};
-	size_t want = t->size < HEADER_PAGE_MAX ? t->size : HEADER_PAGE_MAX;
+	size_t want = t->size < SWAPHEADER_PAGE_MAX ? t->size : SWAPHEADER_PAGE_MAX;
 	uint8_t *buf;
 	size_t got;
 	int rc;
 
-	buf = calloc(1, HEADER_PAGE_MAX);
+	buf = calloc(1, SWAPHEADER_PAGE_MAX);
 	if (!buf)
 		return -ENOMEM;
 	rc = durable_pread(t->fd, buf, want, 0, &got);
 	if (!rc && env.regular)
 		rc = target_find_holes(t->fd, t->size, &env.holes);
 	if (!rc)
-		rc = header_decode(buf, got, &env, hi);
+		rc = swapheader_decode(buf, got, &env, hi);
 	if (rc || !bufp) {
 		free(buf);
 	} else {

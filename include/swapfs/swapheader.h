@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * header.h - the on-disk swap header: decode it and judge it as swapon would.
+ * swapheader.h - the on-disk swap header: decode it and judge it as swapon would.
  *
  * The header is page 0 of a swap area, one *kernel* page long, laid out as
  * `union swap_header` in include/linux/swap.h (unchanged since 2.6):
@@ -38,104 +38,108 @@
  *   0x41c: 64 65 6d 6f 00 ...                                 "demo"
  *   0xff6: 53 57 41 50 53 50 41 43 45 32                      "SWAPSPACE2"
  */
-#ifndef SWAPFS_HEADER_H
-#define SWAPFS_HEADER_H
+#ifndef SWAPFS_SWAPHEADER_H
+#define SWAPFS_SWAPHEADER_H
+
+#if defined(SWAPFS_LAYER) && !defined(SWAPFS_SEES_SOURCES)
+#error "swapfs/swapheader.h belongs to the sources: a lower layer may not use it (src/README.md)"
+#endif
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define HEADER_OFF_VERSION	1024
-#define HEADER_OFF_LAST_PAGE	1028
-#define HEADER_OFF_NR_BADPAGES	1032
-#define HEADER_OFF_UUID		1036
-#define HEADER_OFF_LABEL	1052
-#define HEADER_OFF_PADDING32	1196
-#define HEADER_OFF_PADDING33	1200
-#define HEADER_OFF_BADPAGES	1536
-#define HEADER_MAGIC_LEN	10
+#define SWAPHEADER_OFF_VERSION	1024
+#define SWAPHEADER_OFF_LAST_PAGE	1028
+#define SWAPHEADER_OFF_NR_BADPAGES	1032
+#define SWAPHEADER_OFF_UUID		1036
+#define SWAPHEADER_OFF_LABEL	1052
+#define SWAPHEADER_OFF_PADDING32	1196
+#define SWAPHEADER_OFF_PADDING33	1200
+#define SWAPHEADER_OFF_BADPAGES	1536
+#define SWAPHEADER_MAGIC_LEN	10
 
-#define HEADER_UUID_LEN		16
-#define HEADER_LABEL_LEN	16
+#define SWAPHEADER_UUID_LEN		16
+#define SWAPHEADER_LABEL_LEN	16
 /* UUID and label are adjacent: one 32-byte write edits both. */
-#define HEADER_IDS_LEN		(HEADER_UUID_LEN + HEADER_LABEL_LEN)
+#define SWAPHEADER_IDS_LEN		(SWAPHEADER_UUID_LEN + SWAPHEADER_LABEL_LEN)
 
-#define HEADER_PAGE_MIN		4096u
-#define HEADER_PAGE_MAX		262144u
+#define SWAPHEADER_PAGE_MIN		4096u
+#define SWAPHEADER_PAGE_MAX		262144u
 
 /* MAX_SWAP_BADPAGES for a page size (include/linux/swap.h). */
-#define HEADER_MAX_BADPAGES(ps) \
-	(((ps) - HEADER_MAGIC_LEN - HEADER_OFF_BADPAGES) / 4)
+#define SWAPHEADER_MAX_BADPAGES(ps) \
+	(((ps) - SWAPHEADER_MAGIC_LEN - SWAPHEADER_OFF_BADPAGES) / 4)
 
 /* Which signature the probe found; order is libblkid's reporting order. */
-enum header_sig {
-	HEADER_SIG_NONE = 0,
-	HEADER_SIG_SWAP_V1,	/* "SWAPSPACE2" */
-	HEADER_SIG_SWAP_V0,	/* "SWAP-SPACE" */
-	HEADER_SIG_S1SUSPEND,	/* in-kernel hibernation (HIBERNATE_SIG) */
-	HEADER_SIG_S2SUSPEND,	/* swsusp2 / suspend2 */
-	HEADER_SIG_ULSUSPEND,	/* userspace uswsusp */
-	HEADER_SIG_LINHIB0001,	/* HIBERNATE_SIG of some 2.6.3x kernels */
-	HEADER_SIG_TUXONICE,	/* TuxOnIce magic at offset 0 */
+enum swapheader_sig {
+	SWAPHEADER_SIG_NONE = 0,
+	SWAPHEADER_SIG_SWAP_V1,	/* "SWAPSPACE2" */
+	SWAPHEADER_SIG_SWAP_V0,	/* "SWAP-SPACE" */
+	SWAPHEADER_SIG_S1SUSPEND,	/* in-kernel hibernation (HIBERNATE_SIG) */
+	SWAPHEADER_SIG_S2SUSPEND,	/* swsusp2 / suspend2 */
+	SWAPHEADER_SIG_ULSUSPEND,	/* userspace uswsusp */
+	SWAPHEADER_SIG_LINHIB0001,	/* HIBERNATE_SIG of some 2.6.3x kernels */
+	SWAPHEADER_SIG_TUXONICE,	/* TuxOnIce magic at offset 0 */
 };
 
 /* Byte order the header fields were written in. */
-enum header_order {
-	HEADER_ORDER_LITTLE,
-	HEADER_ORDER_BIG,
+enum swapheader_order {
+	SWAPHEADER_ORDER_LITTLE,
+	SWAPHEADER_ORDER_BIG,
 };
 
 /*
  * Why swapon(2) would refuse the area, in the kernel's order of checks
  * (read_swap_header, then swap_activate, then setup_swap_clusters_info).
- * The numeric values are not stable; header_err_code() names are.
+ * The numeric values are not stable; swapheader_err_code() names are.
  */
-enum header_err {
-	HEADER_OK = 0,
-	HEADER_ERR_NO_SIGNATURE,	/* no "SWAPSPACE2" at page_size - 10 */
-	HEADER_ERR_TOO_MANY_BADPAGES,	/* nr_badpages > MAX_SWAP_BADPAGES */
-	HEADER_ERR_BAD_VERSION,		/* version != 1 */
-	HEADER_ERR_EMPTY,		/* last_page == 0 */
-	HEADER_ERR_TOO_SHORT,		/* last_page + 1 > size / page_size */
-	HEADER_ERR_BADPAGES_ON_FILE,	/* bad pages listed in a regular file */
-	HEADER_ERR_HOLES,		/* a swap file with holes */
-	HEADER_ERR_BADPAGE_RANGE,	/* bad page 0 or beyond last_page */
-	HEADER_ERR_NO_GOOD_PAGES,	/* every page but the header is bad */
-	HEADER_ERR_BADPAGE_DUP,		/* a bad page listed twice */
-	HEADER_ERR_COUNT,
+enum swapheader_err {
+	SWAPHEADER_OK = 0,
+	SWAPHEADER_ERR_NO_SIGNATURE,	/* no "SWAPSPACE2" at page_size - 10 */
+	SWAPHEADER_ERR_TOO_MANY_BADPAGES,	/* nr_badpages > MAX_SWAP_BADPAGES */
+	SWAPHEADER_ERR_BAD_VERSION,		/* version != 1 */
+	SWAPHEADER_ERR_EMPTY,		/* last_page == 0 */
+	SWAPHEADER_ERR_TOO_SHORT,		/* last_page + 1 > size / page_size */
+	SWAPHEADER_ERR_BADPAGES_ON_FILE,	/* bad pages listed in a regular file */
+	SWAPHEADER_ERR_HOLES,		/* a swap file with holes */
+	SWAPHEADER_ERR_BADPAGE_RANGE,	/* bad page 0 or beyond last_page */
+	SWAPHEADER_ERR_NO_GOOD_PAGES,	/* every page but the header is bad */
+	SWAPHEADER_ERR_BADPAGE_DUP,		/* a bad page listed twice */
+	SWAPHEADER_ERR_COUNT,
 };
 
 /* What the decoder needs to know about where the header came from. */
-struct header_env {
+struct swapheader_env {
 	uint64_t size;		/* i_size: file length or block device size */
 	bool regular;		/* regular file: bad pages refused, holes checked */
 	bool holes;		/* the file has holes in [0, size) */
-	uint32_t kernel;	/* HEADER_KERNEL(x, y, z) judged for; 0: newest */
+	uint32_t kernel;	/* SWAPHEADER_KERNEL(x, y, z) judged for; 0: newest */
 };
 
 /* A kernel release as a comparable number, like KERNEL_VERSION(). */
-#define HEADER_KERNEL(x, y, z)	(((x) << 16) + ((y) << 8) + (z))
+#define SWAPHEADER_KERNEL(x, y, z)	(((x) << 16) + ((y) << 8) + (z))
 
 /*
  * Duplicate bad pages: 6.18 accepts them (measured on 6.18.44); the swap
  * table's bad-slot setup (phase III, after 6.18) refuses the second one.
  */
-#define HEADER_KERNEL_BADPAGE_DUP	HEADER_KERNEL(7, 0, 0)
+#define SWAPHEADER_KERNEL_BADPAGE_DUP	SWAPHEADER_KERNEL(7, 0, 0)
 
 /*
- * header_parse_kernel - "6.18.44-foo", "7.0" or "newest" (0) to a number.
+ * swapheader_parse_kernel - "6.18.44-foo", "7.0" or "newest" (0) to a number.
  * Returns 0 or -EINVAL.
  */
-int header_parse_kernel(const char *release, uint32_t *kernel);
+int swapheader_parse_kernel(const char *release, uint32_t *kernel);
 
-/* header_running_kernel - this machine's release as a number (0 if unknown). */
-uint32_t header_running_kernel(void);
+/* swapheader_running_kernel - this machine's release as a number (0 if unknown). */
+uint32_t swapheader_running_kernel(void);
 
 /* A decoded header, every field in host byte order. */
-struct header_info {
-	enum header_sig sig;
+struct swapheader_info {
+	enum swapheader_sig sig;
 	unsigned int page_size;		/* 0 when no magic was found */
-	enum header_order order;
+	enum swapheader_order order;
 	bool foreign;			/* order differs from this machine's */
 	bool v1_magic;			/* "SWAPSPACE2" at page_size - 10 */
 	bool has_fields;		/* v1 fields present (not v0, not none) */
@@ -144,22 +148,22 @@ struct header_info {
 	uint32_t nr_badpages;		/* as stored, possibly huge */
 	uint32_t *badpages;		/* first nr_badpages_read entries */
 	uint32_t nr_badpages_read;	/* min(nr_badpages, MAX_SWAP_BADPAGES) */
-	uint8_t uuid[HEADER_UUID_LEN];
-	uint8_t label[HEADER_LABEL_LEN];
+	uint8_t uuid[SWAPHEADER_UUID_LEN];
+	uint8_t label[SWAPHEADER_LABEL_LEN];
 	bool ids_trusted;		/* padding[32] == padding[33] == 0 */
 	uint64_t area_size;		/* (last_page + 1) * page_size */
 
 	/* The kernel's verdict on a kernel with this page size. */
-	enum header_err err;
+	enum swapheader_err err;
 	int64_t err_arg;		/* the version, bad page, ... it names */
 };
 
 /*
- * header_decode - probe and decode the first @len bytes of a swap area.
- * @buf: the area's first bytes; pass min(size, HEADER_PAGE_MAX) of them
+ * swapheader_decode - probe and decode the first @len bytes of a swap area.
+ * @buf: the area's first bytes; pass min(size, SWAPHEADER_PAGE_MAX) of them
  * @len: bytes in @buf
  * @env: size and kind of the area (for the kernel's size and file rules)
- * @hi:  filled in; release with header_info_free()
+ * @hi:  filled in; release with swapheader_info_free()
  *
  * Pure: reads nothing but @buf, so it is safe on hostile input: every
  * count is bounded by the page size before it is used.
@@ -167,53 +171,53 @@ struct header_info {
  * Returns 0 (the verdict is in @hi->err, the signature in @hi->sig),
  * or -ENOMEM.
  */
-int header_decode(const void *buf, size_t len, const struct header_env *env,
-		  struct header_info *hi);
+int swapheader_decode(const void *buf, size_t len, const struct swapheader_env *env,
+		  struct swapheader_info *hi);
 
-/* header_info_free - release what header_decode() allocated. */
-void header_info_free(struct header_info *hi);
+/* swapheader_info_free - release what swapheader_decode() allocated. */
+void swapheader_info_free(struct swapheader_info *hi);
 
-/* Stable reason code of @err ("no-signature", ...; "" for HEADER_OK). */
-const char *header_err_code(enum header_err err);
+/* Stable reason code of @err ("no-signature", ...; "" for SWAPHEADER_OK). */
+const char *swapheader_err_code(enum swapheader_err err);
 
 /*
- * header_err_message - the kernel's words for the verdict in @hi.
+ * swapheader_err_message - the kernel's words for the verdict in @hi.
  * @buf/@sz: where to format it. Rules the kernel fails silently (it only
  * returns EINVAL) are described, and say so. Returns @buf.
  */
-char *header_err_message(const struct header_info *hi, char *buf, size_t sz);
+char *swapheader_err_message(const struct swapheader_info *hi, char *buf, size_t sz);
 
 /* libblkid's TYPE for @sig: "swap", "swsuspend", or NULL for none. */
-const char *header_sig_type(enum header_sig sig);
+const char *swapheader_sig_type(enum swapheader_sig sig);
 
 /* libblkid's VERSION for @sig: "1", "0", "s1suspend", ...; NULL for none. */
-const char *header_sig_version(enum header_sig sig);
+const char *swapheader_sig_version(enum swapheader_sig sig);
 
 /* A human name: "swap v1", "hibernation image (s1suspend)", ... */
-const char *header_sig_name(enum header_sig sig);
+const char *swapheader_sig_name(enum swapheader_sig sig);
 
 /* "little" or "big". */
-const char *header_order_name(enum header_order order);
+const char *swapheader_order_name(enum swapheader_order order);
 
 /* true for every hibernation signature (S1SUSPEND ... TuxOnIce). */
-bool header_sig_is_hibernation(enum header_sig sig);
+bool swapheader_sig_is_hibernation(enum swapheader_sig sig);
 
 /*
- * header_label_escape - the label's exact bytes, printable.
+ * swapheader_label_escape - the label's exact bytes, printable.
  * Bytes up to the last non-NUL one; printable ASCII as is, a backslash as
  * "\\", anything else (NUL inside, control, 8-bit) as "\xNN".
- * @buf must hold at least 4 * HEADER_LABEL_LEN + 1 bytes. Returns @buf.
+ * @buf must hold at least 4 * SWAPHEADER_LABEL_LEN + 1 bytes. Returns @buf.
  */
-char *header_label_escape(const uint8_t label[HEADER_LABEL_LEN], char *buf);
+char *swapheader_label_escape(const uint8_t label[SWAPHEADER_LABEL_LEN], char *buf);
 
 /*
- * header_blkid_label - the label as libblkid reports it: cut at the first
+ * swapheader_blkid_label - the label as libblkid reports it: cut at the first
  * NUL, trailing whitespace trimmed. Empty when blkid would report none
  * (untrusted padding, empty, or all blanks). @buf holds 17 bytes.
  */
-char *header_blkid_label(const struct header_info *hi, char *buf);
+char *swapheader_blkid_label(const struct swapheader_info *hi, char *buf);
 
 /* true when blkid would report a UUID: trusted padding, not all zero. */
-bool header_has_uuid(const struct header_info *hi);
+bool swapheader_has_uuid(const struct swapheader_info *hi);
 
-#endif /* SWAPFS_HEADER_H */
+#endif /* SWAPFS_SWAPHEADER_H */

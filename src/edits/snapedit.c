@@ -30,7 +30,7 @@
 #include "swapfs/durable.h"
 #include "swapfs/snapedit.h"
 #include "swapfs/snapfile.h"
-#include "era.h"
+#include "swapfs/era.h"
 
 /*
  * The longest value that means something is a slot line, about 70 bytes

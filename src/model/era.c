@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "era.h"
+#include "swapfs/era.h"
 
 static const struct era_props era_table[] = {
 	{ .era = 'A', .kernels = "<= 6.9", .map_cache = true, .shmem = true,
