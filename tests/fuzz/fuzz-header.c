@@ -7,19 +7,19 @@
  */
 #include <stdlib.h>
 
-#include <swapfs/header.h>
+#include <swapfs/swapheader.h>
 
 #include "fuzz.h"
 
 static const uint32_t fuzz_header_kernels[4] = {
-	0, HEADER_KERNEL(6, 12, 0), HEADER_KERNEL(6, 18, 0), HEADER_KERNEL(5, 10, 0),
+	0, SWAPHEADER_KERNEL(6, 12, 0), SWAPHEADER_KERNEL(6, 18, 0), SWAPHEADER_KERNEL(5, 10, 0),
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct header_env env = { 0 };
-	struct header_info hi;
-	char buf[4 * HEADER_LABEL_LEN + 256];
+	struct swapheader_env env = { 0 };
+	struct swapheader_info hi;
+	char buf[4 * SWAPHEADER_LABEL_LEN + 256];
 
 	if (!size)
 		return 0;
@@ -28,14 +28,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	env.kernel = fuzz_header_kernels[(data[0] >> 2) & 3];
 	/* the area may be bigger than what was read: the size is claimed */
 	env.size = (data[0] & 16) ? (uint64_t)(size - 1) << (data[0] >> 5) : size - 1;
-	if (header_decode(data + 1, size - 1, &env, &hi))
+	if (swapheader_decode(data + 1, size - 1, &env, &hi))
 		return 0;
-	header_err_message(&hi, buf, sizeof(buf));
-	header_label_escape(hi.label, buf);
-	header_blkid_label(&hi, buf);
-	header_has_uuid(&hi);
+	swapheader_err_message(&hi, buf, sizeof(buf));
+	swapheader_label_escape(hi.label, buf);
+	swapheader_blkid_label(&hi, buf);
+	swapheader_has_uuid(&hi);
 	if (hi.nr_badpages_read > hi.nr_badpages)
 		abort();	/* read more bad pages than the header lists */
-	header_info_free(&hi);
+	swapheader_info_free(&hi);
 	return 0;
 }

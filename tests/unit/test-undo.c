@@ -71,7 +71,7 @@ static void test_round_trip(void)
 	int i;
 
 	strcpy(u.target, "/dev/disk/by-label/a b");
-	for (i = 0; i < HEADER_IDS_LEN; i++) {
+	for (i = 0; i < SWAPHEADER_IDS_LEN; i++) {
 		u.old_ids[i] = i;
 		u.new_ids[i] = 255 - i;
 	}
@@ -86,10 +86,10 @@ static void test_hash(void)
 	uint8_t page[4096] = { 0 };
 	uint64_t h = undo_header_hash(page, sizeof(page));
 
-	page[HEADER_OFF_UUID] = 1;
-	page[HEADER_OFF_LABEL + 15] = 1;
+	page[SWAPHEADER_OFF_UUID] = 1;
+	page[SWAPHEADER_OFF_LABEL + 15] = 1;
 	ok(undo_header_hash(page, sizeof(page)) == h, "the hash ignores UUID and label");
-	page[HEADER_OFF_LAST_PAGE] = 1;
+	page[SWAPHEADER_OFF_LAST_PAGE] = 1;
 	ok(undo_header_hash(page, sizeof(page)) != h, "the hash sees last_page");
 }
 
