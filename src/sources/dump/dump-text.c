@@ -203,3 +203,20 @@ int dump_text_check_offset(struct dump_cursor *c, uint32_t offset)
 				      "offset %u is not below max %u", offset, max);
 	return 0;
 }
+
+int dump_text_read_file(struct dump_reader *r, const char *name,
+			const struct dump_text_ops *ops, bool *present)
+{
+	struct stat st;
+	int fd, rc;
+
+	rc = dump_file_open(r, name, &fd, &st);
+	*present = !rc;
+	if (rc == 1)
+		return 0;
+	if (rc)
+		return rc;
+	rc = dump_text_read(r, fd, ops);
+	close(fd);
+	return rc;
+}

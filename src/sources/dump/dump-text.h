@@ -8,8 +8,9 @@
  * exporters write tens of millions of times) take a fast path that
  * parses eight digits at a time in place; anything else, or any line that
  * breaks a rule, the careful path that names the error. The fast path
- * and the reading loop are inline: each file's reader gets its own copy,
- * in which the per-line calls through its ops are direct calls.
+ * and the reading loop are inline: a reader that calls dump_text_read()
+ * gets its own copy, in which the per-line calls through its ops are
+ * direct calls.
  */
 #ifndef SWAPFS_DUMP_TEXT_H
 #define SWAPFS_DUMP_TEXT_H
@@ -66,6 +67,12 @@ int dump_text_next(struct dump_text *t, const char **line, size_t *n);
 const char *dump_text_bad_byte(const char *p, size_t n);
 /* dump_text_all_blank - whether @p holds only blanks. */
 bool dump_text_all_blank(const char *p, size_t n);
+/*
+ * dump_text_read_file - every record line of the text file @name, if it
+ * is there, to @ops; *@present says whether it was.
+ */
+int dump_text_read_file(struct dump_reader *r, const char *name,
+			const struct dump_text_ops *ops, bool *present);
 
 /* ---- fields of a record line (dump-text.c) ---- */
 
@@ -220,25 +227,6 @@ int dump_text_read(struct dump_reader *r, int fd, const struct dump_text_ops *op
 		if (rc)
 			return rc;
 	}
-	return rc;
-}
-
-/* Read the text file @name if present; *@present says whether it was. */
-static inline __attribute__((always_inline))
-int dump_text_read_file(struct dump_reader *r, const char *name,
-			const struct dump_text_ops *ops, bool *present)
-{
-	struct stat st;
-	int fd, rc;
-
-	rc = dump_file_open(r, name, &fd, &st);
-	*present = !rc;
-	if (rc == 1)
-		return 0;
-	if (rc)
-		return rc;
-	rc = dump_text_read(r, fd, ops);
-	close(fd);
 	return rc;
 }
 
