@@ -108,24 +108,6 @@ dump_text_fail(struct dump_cursor *c, const char *rule, const char *fmt, ...)
 	return diag_line(c->r->d, c->r->path, c->line, rule, "%s", msg);
 }
 
-bool dump_text_field(struct dump_cursor *c, const char **f, size_t *n)
-{
-	const char *p = c->p;
-
-	while (p < c->end && dump_text_blank(*p))
-		p++;
-	if (p == c->end) {
-		c->p = p;
-		return false;
-	}
-	*f = p;
-	while (p < c->end && !dump_text_blank(*p))
-		p++;
-	*n = (size_t)(p - *f);
-	c->p = p;
-	return true;
-}
-
 int dump_text_digits(struct dump_cursor *c, const char *what, const char *f,
 		     size_t n, uint32_t *out)
 {

@@ -79,8 +79,6 @@ int dump_text_read_file(struct dump_reader *r, const char *name,
 /* dump_text_fail - -EINVAL: the cursor's line breaks @rule. */
 int __attribute__((format(printf, 3, 4)))
 dump_text_fail(struct dump_cursor *c, const char *rule, const char *fmt, ...);
-/* dump_text_field - the next blank-separated field; false at the end of the line. */
-bool dump_text_field(struct dump_cursor *c, const char **f, size_t *n);
 /* dump_text_digits - field @f as a plain decimal of 32 bits, named @what in messages. */
 int dump_text_digits(struct dump_cursor *c, const char *what, const char *f,
 		     size_t n, uint32_t *out);
@@ -100,6 +98,28 @@ int dump_text_check_offset(struct dump_cursor *c, uint32_t offset);
 static inline bool dump_text_blank(char ch)
 {
 	return ch == ' ' || ch == '\t';
+}
+
+/*
+ * dump_text_field - the next blank-separated field; false at the end of
+ * the line. Inline: the careful path takes every field through it.
+ */
+static inline bool dump_text_field(struct dump_cursor *c, const char **f, size_t *n)
+{
+	const char *p = c->p;
+
+	while (p < c->end && dump_text_blank(*p))
+		p++;
+	if (p == c->end) {
+		c->p = p;
+		return false;
+	}
+	*f = p;
+	while (p < c->end && !dump_text_blank(*p))
+		p++;
+	*n = (size_t)(p - *f);
+	c->p = p;
+	return true;
 }
 
 static inline bool dump_text_is_digit(char ch)
