@@ -19,6 +19,7 @@
 #error "swapfs/info.h belongs to the model: a lower layer may not use it (src/README.md)"
 #endif
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,12 @@ struct info_error {
 	const char *key;	/* the key at fault, NULL for a missing one */
 	char why[200];
 };
+
+/*
+ * info_key_ok - whether the @len bytes at @key make a key as an info file
+ * holds it: [A-Za-z0-9_.-]+ (the first word of a "key: value" line).
+ */
+bool info_key_ok(const char *key, size_t len);
 
 /*
  * info_check - validate one key's value in isolation (unknown keys pass).

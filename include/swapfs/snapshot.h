@@ -340,6 +340,12 @@ const char *snapshot_folio_extra(const struct snapshot *s,
 const char *snapshot_folio_flag_name(unsigned int bit_index);
 /* snapshot_flag_name_ok - a flag name as dumps write them: [a-z0-9_]+. */
 bool snapshot_flag_name_ok(const char *name, size_t len);
+/*
+ * snapshot_flag_listed - whether the first @len bytes of the comma list
+ * @list ("dirty,lru") hold @name (@n bytes) as one of its items.
+ */
+bool snapshot_flag_listed(const char *list, size_t len, const char *name,
+			  size_t n);
 int snapshot_folio_flag_parse(const char *name, size_t len);	/* bit or -1 */
 
 /*

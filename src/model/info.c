@@ -273,6 +273,21 @@ static const struct info_key *info_key_find(const char *key)
 	return NULL;
 }
 
+bool info_key_ok(const char *key, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		char ch = key[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' ||
+		      ch == '.'))
+			return false;
+	}
+	return len > 0;
+}
+
 int info_check(const char *key, const char *value, struct info_error *e)
 {
 	const struct info_key *k = info_key_find(key);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "swapfs/array.h"
 #include "swapfs/snapshot.h"
 
 /*
@@ -18,6 +19,9 @@
  * which halves the time a loader spends on first touch.
  */
 #define SNAPSHOT_MAP_MIN	(4u << 20)
+
+/* The side tables' first allocation, in items: most stay that small. */
+#define SNAPSHOT_FIRST_ALLOC	16
 
 static uint16_t *snapshot_alloc_slots(struct snapshot *s, uint32_t max)
 {
@@ -83,23 +87,6 @@ void snapshot_free(struct snapshot *s)
 	free(s);
 }
 
-/* Grow *@arr (of @size-byte items) to hold one more. */
-static int snapshot_grow(void **arr, size_t *alloc, size_t nr, size_t size)
-{
-	size_t want;
-	void *p;
-
-	if (nr < *alloc)
-		return 0;
-	want = *alloc ? *alloc * 2 : 16;
-	p = reallocarray(*arr, want, size);
-	if (!p)
-		return -ENOMEM;
-	*arr = p;
-	*alloc = want;
-	return 0;
-}
-
 int snapshot_set_geometry(struct snapshot *s, uint32_t max, uint32_t cluster_size)
 {
 	uint32_t shift = 0;
@@ -146,8 +133,8 @@ int snapshot_info_add(struct snapshot *s, const char *key, const char *value)
 {
 	struct snapshot_info *e;
 
-	if (snapshot_grow((void **)&s->info, &s->alloc_info, s->nr_info,
-			  sizeof(*s->info)))
+	if (array_grow((void **)&s->info, &s->alloc_info, s->nr_info,
+		       sizeof(*s->info), SNAPSHOT_FIRST_ALLOC))
 		return -ENOMEM;
 	e = &s->info[s->nr_info];
 	e->key = strdup(key);
@@ -244,8 +231,8 @@ int snapshot_set_count(struct snapshot *s, uint32_t slot, uint32_t count)
 		big->count = count;
 		return 0;
 	}
-	if (snapshot_grow((void **)&s->counts, &s->alloc_counts, s->nr_counts,
-			  sizeof(*s->counts)))
+	if (array_grow((void **)&s->counts, &s->alloc_counts, s->nr_counts,
+		       sizeof(*s->counts), SNAPSHOT_FIRST_ALLOC))
 		return -ENOMEM;
 	pos = snapshot_count_pos(s, slot);
 	memmove(&s->counts[pos + 1], &s->counts[pos],
@@ -336,8 +323,8 @@ static int snapshot_u32_cmp(const void *a, const void *b)
 
 int snapshot_add_shmem(struct snapshot *s, uint32_t slot)
 {
-	if (snapshot_grow((void **)&s->shmem, &s->alloc_shmem, s->nr_shmem,
-			  sizeof(*s->shmem)))
+	if (array_grow((void **)&s->shmem, &s->alloc_shmem, s->nr_shmem,
+		       sizeof(*s->shmem), SNAPSHOT_FIRST_ALLOC))
 		return -ENOMEM;
 	s->shmem[s->nr_shmem++] = slot;
 	return 0;
@@ -368,6 +355,22 @@ bool snapshot_flag_name_ok(const char *name, size_t len)
 		      (name[i] >= '0' && name[i] <= '9') || name[i] == '_'))
 			return false;
 	return len > 0;
+}
+
+bool snapshot_flag_listed(const char *list, size_t len, const char *name,
+			  size_t n)
+{
+	const char *p = list, *end = list + len, *comma;
+
+	while (p < end) {
+		comma = memchr(p, ',', (size_t)(end - p));
+		if (!comma)
+			comma = end;
+		if ((size_t)(comma - p) == n && !memcmp(p, name, n))
+			return true;
+		p = comma + 1;
+	}
+	return false;
 }
 
 int snapshot_folio_flag_parse(const char *name, size_t len)
@@ -417,8 +420,8 @@ int snapshot_add_folio(struct snapshot *s, uint32_t offset, unsigned int order,
 		return -ERANGE;
 	if (extra && *extra && !(ref = snapshot_intern(s, extra)))
 		return -ENOMEM;
-	if (snapshot_grow((void **)&s->folios, &s->alloc_folios, s->nr_folios,
-			  sizeof(*s->folios)))
+	if (array_grow((void **)&s->folios, &s->alloc_folios, s->nr_folios,
+		       sizeof(*s->folios), SNAPSHOT_FIRST_ALLOC))
 		return -ENOMEM;
 	f = &s->folios[s->nr_folios++];
 	f->offset = offset;
@@ -469,8 +472,8 @@ int snapshot_add_next(struct snapshot *s, int32_t cpu, uint32_t order,
 {
 	struct snapshot_next *n;
 
-	if (snapshot_grow((void **)&s->next, &s->alloc_next, s->nr_next,
-			  sizeof(*s->next)))
+	if (array_grow((void **)&s->next, &s->alloc_next, s->nr_next,
+		       sizeof(*s->next), SNAPSHOT_FIRST_ALLOC))
 		return -ENOMEM;
 	n = &s->next[s->nr_next++];
 	n->cpu = cpu;
@@ -486,8 +489,8 @@ int snapshot_add_proc(struct snapshot *s, int32_t pid, const char *comm,
 
 	if (s->nr_procs >= UINT32_MAX)
 		return -ENOMEM;
-	if (snapshot_grow((void **)&s->procs, &s->alloc_procs, s->nr_procs,
-			  sizeof(*s->procs)))
+	if (array_grow((void **)&s->procs, &s->alloc_procs, s->nr_procs,
+		       sizeof(*s->procs), SNAPSHOT_FIRST_ALLOC))
 		return -ENOMEM;
 	p = &s->procs[s->nr_procs];
 	p->pid = pid;
@@ -503,8 +506,8 @@ int snapshot_add_ref(struct snapshot *s, uint32_t proc, uint64_t vaddr,
 
 	if (s->nr_refs >= UINT32_MAX)
 		return -ENOMEM;
-	if (snapshot_grow((void **)&s->refs, &s->alloc_refs, s->nr_refs,
-			  sizeof(*s->refs)))
+	if (array_grow((void **)&s->refs, &s->alloc_refs, s->nr_refs,
+		       sizeof(*s->refs), SNAPSHOT_FIRST_ALLOC))
 		return -ENOMEM;
 	r = &s->refs[s->nr_refs++];
 	r->vaddr = vaddr;

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * snapfile-check.c - a snapshot held to what the reader would refuse
+ * before any of its rows is written, so a refusal leaves the file as it
+ * was: the provenance, the device, and what becomes text.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "swapfs/era.h"
+#include "snapfile-writer.h"
+
+int __attribute__((format(printf, 3, 4)))
+snapfile_check_refuse(struct snapfile_writer *w, const char *rule, const char *fmt, ...)
+{
+	char what[DIAG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return diag_line(w->d, w->f->path, 0, rule, "cannot store the snapshot: %s",
+			 what);
+}
+
+/* The provenance and device, as the snapshots row will hold them. */
+int snapfile_check_head(struct snapfile_writer *w)
+{
+	const struct snapshot *s = w->s;
+	const struct snapshot_device *dev = &s->dev;
+	const struct snapshot_provenance *p = &s->prov;
+
+	if (!s->slots || !s->clusters || !dev->max || !dev->kernel ||
+	    !era_get(dev->era))
+		return snapfile_check_refuse(w, "snap-model",
+					     "it has no device (info_apply() and snapshot_set_geometry() give it one)");
+	if (!p->source_kind || !snapfile_text_kind_ok(p->source_kind))
+		return snapfile_check_refuse(w, "snap-source-kind",
+					     "source kind '%s' is not one of dump, snapshot, sim, capture",
+					     p->source_kind ? p->source_kind : "(none)");
+	if (p->created && *p->created && !snapfile_text_created_ok(p->created))
+		return snapfile_check_refuse(w, "snap-created",
+					     "created '%.40s' is not YYYY-MM-DDTHH:MM:SSZ (UTC)",
+					     p->created);
+	if (p->step < -1)
+		return snapfile_check_refuse(w, "snap-step", "step %" PRId64 " is negative",
+					     p->step);
+	if (s->files >> SNAPFILE_NR_FILES)
+		return snapfile_check_refuse(w, "snap-files",
+					     "files 0x%x has bits no dump file stands for",
+					     s->files);
+	return 0;
+}
+
+/* What becomes text, and what the reader would refuse: before any row. */
+int snapfile_check_rows(struct snapfile_writer *w)
+{
+	const struct snapshot *s = w->s;
+	const struct snapfile_counter *c = w->counters;
+	const char *why, *extra;
+	unsigned int bits;
+	size_t i, j;
+
+	for (i = 0; i < s->nr_info; i++)
+		if ((why = snapfile_text_info_why(s->info[i].key, s->info[i].value)))
+			return snapfile_check_refuse(w, "snap-info-key", "info key '%.40s': %s",
+						     s->info[i].key, why);
+	for (i = 0; i < s->dev.nr_clusters; i++)
+		if (s->clusters[i].flags >= SNAPSHOT_CLUSTER_NR_FLAGS ||
+		    s->clusters[i].order >= s->dev.nr_orders ||
+		    s->clusters[i].count > s->dev.cluster_size)
+			return snapfile_check_refuse(w, "snap-cluster", "cluster %zu: flags %u, order %u, count %u",
+						     i, s->clusters[i].flags,
+						     s->clusters[i].order, s->clusters[i].count);
+	for (i = 0; i < s->nr_folios; i++) {
+		const struct snapshot_folio *fo = &s->folios[i];
+
+		extra = snapshot_folio_extra(s, fo);
+		why = snapfile_text_list_parse(extra, snapshot_folio_flag_parse, &bits,
+					       &extra);
+		if (why || bits || fo->flags >> SNAPSHOT_FOLIO_NR_FLAGS)
+			return snapfile_check_refuse(w, "snap-folio-flags",
+						     "folio at %u: flags 0x%x '%.60s': %s", fo->offset,
+						     fo->flags, snapshot_folio_extra(s, fo),
+						     why ? why : "the other names hold a known one");
+	}
+	for (i = 0; i < w->nr_counters; i++) {
+		size_t len = strnlen(c[i].name, sizeof(c[i].name));
+
+		if (len == sizeof(c[i].name) || !snapshot_flag_name_ok(c[i].name, len))
+			return snapfile_check_refuse(w, "snap-counter-name",
+						     "counter '%.*s' is not a name of [a-z0-9_], 1 to %zu bytes",
+						     (int)len, c[i].name, sizeof(c[i].name) - 1);
+		if (c[i].order >= s->dev.nr_orders)
+			return snapfile_check_refuse(w, "snap-counter-order",
+						     "counter %s: order %u is not below nr_orders %u",
+						     c[i].name, c[i].order, s->dev.nr_orders);
+		if (c[i].value > INT64_MAX)
+			return snapfile_check_refuse(w, "snap-counter-value",
+						     "counter %s: %" PRIu64 " does not fit SQLite's integers",
+						     c[i].name, c[i].value);
+		/* a few names per order: pairs are cheaper than a sort */
+		for (j = 0; j < i; j++)
+			if (c[j].order == c[i].order && !strcmp(c[j].name, c[i].name))
+				return snapfile_check_refuse(w, "snap-counter-duplicate",
+							     "counter %s of order %u is given twice",
+							     c[i].name, c[i].order);
+	}
+	return 0;
+}
