@@ -44,6 +44,7 @@ static bool args_opt_end(const struct args_opt *o)
 	return !o->key && !o->name;
 }
 
+/* What getopt_long() returns for @o, the @i-th option of its table. */
 static int args_code(const struct args_opt *o, int i)
 {
 	return o->key ? o->key : ARGS_LONG_ONLY + i;

@@ -100,16 +100,21 @@ int cli_snapfile_open(const char *path, bool append, bool force,
 	return rc ? cli_diag_error(path, rc, d) : SWAPFS_EXIT_OK;
 }
 
-int cli_snapfile_store(struct snapfile *f, const char *path,
-		       const struct snapshot *s, struct diag *d)
+int cli_snapfile_write(const char *path, bool append, bool force,
+		       const char *exists, const struct snapshot *s)
 {
+	struct snapfile *f;
+	struct diag d;
 	int rc;
 
-	rc = snapfile_append(f, s, NULL, d);
+	rc = cli_snapfile_open(path, append, force, exists, &f, &d);
+	if (rc)
+		return rc;
+	rc = snapfile_append(f, s, NULL, &d);
 	if (rc) {
 		snapfile_close(f);
-		return cli_diag_error(path, rc, d);
+		return cli_diag_error(path, rc, &d);
 	}
-	rc = snapfile_commit(f, d);
-	return rc ? cli_diag_error(path, rc, d) : SWAPFS_EXIT_OK;
+	rc = snapfile_commit(f, &d);
+	return rc ? cli_diag_error(path, rc, &d) : SWAPFS_EXIT_OK;
 }

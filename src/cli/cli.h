@@ -104,12 +104,12 @@ int cli_snapfile_open(const char *path, bool append, bool force,
 		      const char *exists, struct snapfile **f, struct diag *d);
 
 /*
- * cli_snapfile_store - append @s to @f (opened at @path, its errors going
- * to @d) and commit; @f is closed either way. Prints and returns the
+ * cli_snapfile_write - store @s in the snapshot file @path, opened as
+ * cli_snapfile_open() does, in one transaction. Prints and returns the
  * exit code.
  */
-int cli_snapfile_store(struct snapfile *f, const char *path,
-		       const struct snapshot *s, struct diag *d);
+int cli_snapfile_write(const char *path, bool append, bool force,
+		       const char *exists, const struct snapshot *s);
 
 /*
  * cli_diag_error - print "swapfs: <diag>" or, when the library said

@@ -32,7 +32,9 @@ struct cmd_capture_ctl {
 
 /* --type and --pid: strtol()'s numbers, one word for any bad one. */
 #define CMD_CAPTURE_NUMBER(what, min, max) \
-	(&(const struct args_number){ what, "not a valid number", min, max, ARGS_NUMBER_SIGNED })
+	(&(const struct args_number){ \
+		what, "not a valid number", min, max, ARGS_NUMBER_SIGNED \
+	})
 
 static void cmd_capture_add_pid(void *p, const char *arg)
 {
@@ -87,17 +89,6 @@ static int cmd_capture_note(struct snapshot *s, const char *note)
 	return rc;
 }
 
-static int cmd_capture_write(const struct cmd_capture_ctl *ctl,
-			     const struct snapshot *s)
-{
-	struct snapfile *f;
-	struct diag d;
-	int rc;
-
-	rc = cli_snapfile_open(ctl->output, false, ctl->force, NULL, &f, &d);
-	return rc ? rc : cli_snapfile_store(f, ctl->output, s, &d);
-}
-
 /* Read the page tables; progress on a terminal only. */
 static int cmd_capture_run(struct cmd_capture_ctl *ctl, struct snapshot **s,
 			   struct capture_stats *st)
@@ -135,7 +126,7 @@ static int cmd_capture_exec(int argc, char **argv)
 	if (ctl.note && cmd_capture_note(s, ctl.note))
 		rc = cli_diag_error("capture", -ENOMEM, NULL);
 	else
-		rc = cmd_capture_write(&ctl, s);
+		rc = cli_snapfile_write(ctl.output, false, ctl.force, NULL, s);
 	if (rc == SWAPFS_EXIT_OK)
 		cmd_capture_summary(ctl.output, &st);
 	snapshot_free(s);

@@ -21,19 +21,6 @@ struct cmd_import_ctl {
 	const char *note;		/* --note */
 };
 
-/* Write @s to @path: appended in one transaction, or as a whole new file. */
-static int cmd_import_write(const struct cmd_import_ctl *ctl, const struct snapshot *s)
-{
-	struct snapfile *f;
-	struct diag d;
-	int rc;
-
-	rc = cli_snapfile_open(ctl->output, ctl->append, ctl->force,
-			       "exists; use --append to add a snapshot or --force to replace it",
-			       &f, &d);
-	return rc ? rc : cli_snapfile_store(f, ctl->output, s, &d);
-}
-
 static int cmd_import_exec(int argc, char **argv)
 {
 	struct cmd_import_ctl ctl = { .id = 0 };
@@ -51,7 +38,9 @@ static int cmd_import_exec(int argc, char **argv)
 	if (ctl.note && snapshot_set_string(&s->prov.note, ctl.note))
 		rc = cli_errno_error(-ENOMEM);
 	else
-		rc = cmd_import_write(&ctl, s);
+		rc = cli_snapfile_write(ctl.output, ctl.append, ctl.force,
+					"exists; use --append to add a snapshot or --force to replace it",
+					s);
 	snapshot_free(s);
 	return rc;
 }
