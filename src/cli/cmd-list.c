@@ -58,10 +58,10 @@ static const struct cmd_list_colinfo cmd_list_cols[COL_COUNT] = {
 #define CMD_LIST_MAX_COLS	(4 * COL_COUNT)
 
 struct cmd_list_ctl {
-	enum output_mode mode;
-	bool bytes;		/* --bytes */
-	bool noheadings;	/* --noheadings */
-	int cols[CMD_LIST_MAX_COLS];	/* --output */
+	enum output_mode mode;		/* -J, -r */
+	bool bytes;			/* -b */
+	bool noheadings;		/* -n */
+	int cols[CMD_LIST_MAX_COLS];	/* -o */
 	size_t ncols;
 };
 
@@ -149,7 +149,8 @@ static bool cmd_list_read_header(const char *path, struct swapheader_info *hi)
 	struct target t;
 	bool ok;
 
-	ok = !target_open(&t, path, O_RDONLY) && !target_read_header(&t, swapheader_running_kernel(), hi, NULL, NULL);
+	ok = !target_open(&t, path, O_RDONLY) &&
+	     !target_read_header(&t, swapheader_running_kernel(), hi, NULL, NULL);
 	target_close(&t);
 	return ok;
 }
