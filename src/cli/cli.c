@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * cli.c - what every swapfs subcommand shares (see cli.h).
+ * cli.c - what several swapfs subcommands run (see cli.h).
  */
+#include <err.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,35 +11,7 @@
 #include <swapfs/snapfile.h>
 #include <swapfs/source.h>
 
-#include "config.h"
 #include "cli.h"
-
-void cli_usage_header(FILE *out, const struct cli_cmd *cmd)
-{
-	fprintf(out, "\nUsage:\n %s %s %s\n\n%s\n", program_invocation_short_name,
-		cmd->name, cmd->synopsis, cmd->summary);
-}
-
-void cli_usage_tail(FILE *out)
-{
-	fputs(" -h, --help             display this help\n", out);
-	fputs(" -V, --version          display version\n", out);
-	fputs("\nFor more details see swapfs(8).\n", out);
-}
-
-void cli_errtryhelp(const struct cli_cmd *cmd)
-{
-	fprintf(stderr, "Try '%s%s%s --help' for more information.\n",
-		program_invocation_short_name, cmd ? " " : "",
-		cmd ? cmd->name : "");
-	exit(SWAPFS_EXIT_USAGE);
-}
-
-void cli_print_version(void)
-{
-	printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-	exit(SWAPFS_EXIT_OK);
-}
 
 int cli_exit_for(int rc)
 {
@@ -63,32 +36,22 @@ int cli_target_error(const char *name, int rc, bool resolved)
 		why = strerror(-rc);
 		break;
 	}
-	fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, name, why);
+	warnx("%s: %s", name, why);
 	return rc == -EINVAL ? SWAPFS_EXIT_INVALID : SWAPFS_EXIT_SYSTEM;
-}
-
-int64_t cli_parse_snapshot_id(const struct cli_cmd *cmd, const char *arg)
-{
-	char *end;
-	long long id;
-
-	errno = 0;
-	id = strtoll(arg, &end, 10);
-	if (errno || end == arg || *end || id < 1) {
-		fprintf(stderr, "%s: invalid snapshot id '%s': expected a number from 1\n",
-			program_invocation_short_name, arg);
-		cli_errtryhelp(cmd);
-	}
-	return id;
 }
 
 int cli_diag_error(const char *what, int rc, const struct diag *d)
 {
 	if (d && d->msg[0])
-		fprintf(stderr, "%s: %s\n", program_invocation_short_name, d->msg);
+		warnx("%s", d->msg);
 	else
-		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
-			what, strerror(-rc));
+		warnx("%s: %s", what, strerror(-rc));
+	return SWAPFS_EXIT_SYSTEM;
+}
+
+int cli_errno_error(int rc)
+{
+	warnx("%s", strerror(-rc));
 	return SWAPFS_EXIT_SYSTEM;
 }
 
@@ -118,4 +81,40 @@ int cli_load_counters(const char *src, int64_t id, struct snapfile_counter **c,
 		snapfile_close(f);
 	}
 	return rc ? cli_diag_error(src, rc, &d) : SWAPFS_EXIT_OK;
+}
+
+int cli_snapfile_open(const char *path, bool append, bool force,
+		      const char *exists, struct snapfile **f, struct diag *d)
+{
+	int rc;
+
+	diag_clear(d);
+	if (append)
+		rc = snapfile_open(path, true, f, d);
+	else
+		rc = snapfile_create(path, force, f, d);
+	if (rc == -EEXIST && exists) {
+		warnx("%s: %s", path, exists);
+		return SWAPFS_EXIT_SYSTEM;
+	}
+	return rc ? cli_diag_error(path, rc, d) : SWAPFS_EXIT_OK;
+}
+
+int cli_snapfile_write(const char *path, bool append, bool force,
+		       const char *exists, const struct snapshot *s)
+{
+	struct snapfile *f;
+	struct diag d;
+	int rc;
+
+	rc = cli_snapfile_open(path, append, force, exists, &f, &d);
+	if (rc)
+		return rc;
+	rc = snapfile_append(f, s, NULL, &d);
+	if (rc) {
+		snapfile_close(f);
+		return cli_diag_error(path, rc, &d);
+	}
+	rc = snapfile_commit(f, &d);
+	return rc ? cli_diag_error(path, rc, &d) : SWAPFS_EXIT_OK;
 }

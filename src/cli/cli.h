@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * cli.h - what the swapfs subcommands share: the command table, exit codes,
- * util-linux style usage helpers. Only the CLI prints and exits.
+ * cli.h - what the swapfs subcommands share: the command entry, exit
+ * codes, and the verbs several commands run (load a source, write a
+ * snapshot file, say why a target or the library failed). Only the CLI
+ * prints and exits; messages go through <err.h> (warnx: "swapfs: ...").
  */
 #ifndef SWAPFS_CLI_H
 #define SWAPFS_CLI_H
@@ -18,11 +20,27 @@ enum {
 	SWAPFS_EXIT_SYSTEM = 3,		/* I/O or system error */
 };
 
-/* One subcommand; each cmd-<name>.c exports one of these. */
+struct args_opt;
+struct args_operands;
+
+/*
+ * One subcommand; each cmd-<name>.c exports one of these (tmux's
+ * cmd_entry). Its options and operands are data, read by args_parse()
+ * (args.h); its usage is printed from them: "Usage:", the synopsis and
+ * summary, @intro, the options, @notes, -h and -V, then whatever
+ * @more_help prints.
+ */
 struct cli_cmd {
 	const char *name;
 	const char *synopsis;		/* what follows the name in usage */
 	const char *summary;		/* one line for 'swapfs --help' */
+	const char *intro;		/* a paragraph before the options, or NULL */
+	const struct args_opt *opts;	/* its options; NULL: none */
+	int help_width;			/* the options' column in usage; 0: 22 */
+	const char *notes;		/* a paragraph after the options, or NULL */
+	void (*more_help)(void);	/* the end of its usage (columns, checks) */
+	const struct args_operands *operands;
+	const char *const *exclusive;	/* pairs of long names, NULL-ended */
 	int (*exec)(int argc, char **argv);	/* argv[0] is "swapfs" */
 };
 
@@ -37,32 +55,6 @@ extern const struct cli_cmd cmd_check_entry;
 extern const struct cli_cmd cmd_sim_entry;
 extern const struct cli_cmd cmd_mount_entry;
 extern const struct cli_cmd cmd_capture_entry;
-
-/* Long-only options start past every short one (util-linux convention). */
-enum {
-	CLI_OPT_JSON = 0x100,
-	CLI_OPT_EXPORT,
-	CLI_OPT_BYTES,
-	CLI_OPT_RAW,
-	CLI_OPT_NOHEADINGS,
-	CLI_OPT_UNDO,
-	CLI_OPT_ERA,
-	CLI_OPT_ONLY,
-	CLI_OPT_SEVERITY,
-	CLI_OPT_NOTE,
-};
-
-/* "Usage:" and the synopsis of @cmd, to @out. */
-void cli_usage_header(FILE *out, const struct cli_cmd *cmd);
-
-/* The closing lines of every usage(): help, version, man page. */
-void cli_usage_tail(FILE *out);
-
-/* "Try 'swapfs CMD --help'..." on stderr, then exit 2. */
-void __attribute__((noreturn)) cli_errtryhelp(const struct cli_cmd *cmd);
-
-/* "swapfs VERSION" on stdout, then exit 0. */
-void __attribute__((noreturn)) cli_print_version(void);
 
 struct edit_report;
 
@@ -82,12 +74,6 @@ int cli_target_error(const char *name, int rc, bool resolved);
 struct snapshot;
 
 /*
- * cli_parse_snapshot_id - parse --snapshot N (N >= 1). Prints the error
- * and exits 2 when it is not a positive integer.
- */
-int64_t cli_parse_snapshot_id(const struct cli_cmd *cmd, const char *arg);
-
-/*
  * cli_load_source - load SRC (dump directory or snapshot file, snapshot
  * @id, 0 = last) for @cmd. On failure prints "swapfs: <why>" and returns
  * the exit code (3: unreadable or invalid input); 0 on success.
@@ -105,12 +91,37 @@ int cli_load_counters(const char *src, int64_t id, struct snapfile_counter **c,
 		      size_t *nr);
 
 struct diag;
+struct snapfile;
+
+/*
+ * cli_snapfile_open - the snapshot file @path, to add snapshots to: opened
+ * to append (@append) or created (replacing a file there with @force).
+ * @exists: what to say when it exists and neither was given (NULL: the
+ * library's words). @d is the diag the file's later errors go to. Prints
+ * and returns the exit code on failure.
+ */
+int cli_snapfile_open(const char *path, bool append, bool force,
+		      const char *exists, struct snapfile **f, struct diag *d);
+
+/*
+ * cli_snapfile_write - store @s in the snapshot file @path, opened as
+ * cli_snapfile_open() does, in one transaction. Prints and returns the
+ * exit code.
+ */
+int cli_snapfile_write(const char *path, bool append, bool force,
+		       const char *exists, const struct snapshot *s);
 
 /*
  * cli_diag_error - print "swapfs: <diag>" or, when the library said
  * nothing, "swapfs: <what>: <strerror>". Returns exit code 3.
  */
 int cli_diag_error(const char *what, int rc, const struct diag *d);	/* @d may be NULL */
+
+/*
+ * cli_errno_error - print "swapfs: <strerror(-rc)>" for a failure with
+ * nothing more to name. Returns exit code 3.
+ */
+int cli_errno_error(int rc);
 
 /* Map a library -errno to an exit code: ENOMEM, EIO, EACCES... -> 3. */
 int cli_exit_for(int rc);

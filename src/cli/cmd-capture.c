@@ -4,8 +4,8 @@
  * the page tables of the running processes (capture.h), stored in a
  * snapshot file with its back-references.
  */
+#include <err.h>
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -16,58 +16,43 @@
 #include <swapfs/capture.h>
 #include <swapfs/snapfile.h>
 
+#include "args.h"
 #include "cli.h"
-
-enum {
-	CMD_CAPTURE_OPT_DEVICE = 0x200,
-	CMD_CAPTURE_OPT_TYPE,
-	CMD_CAPTURE_OPT_PID,
-};
 
 /* Processes a capture may name with --pid; more is a whole-system capture. */
 #define CMD_CAPTURE_MAX_PIDS	4096
 
-static void __attribute__((noreturn)) cmd_capture_usage(void)
-{
-	cli_usage_header(stdout, &cmd_capture_entry);
-	puts("\nOptions:");
-	puts(" -o, --output <file>    the snapshot file to write (required)");
-	puts(" -f, --force            replace an existing output file");
-	puts("     --device <path>    the swap area (any name of it; default: the only");
-	puts("                          active one)");
-	puts("     --type <n>         the area's swap type, as pagemap entries carry it");
-	puts("     --pid <pid>        read only this process (repeatable; default: all)");
-	puts("     --note <text>      a note stored with the snapshot");
-	puts("\nNeeds CAP_SYS_ADMIN: without it the kernel hides swap offsets.");
-	cli_usage_tail(stdout);
-	exit(SWAPFS_EXIT_OK);
-}
+struct cmd_capture_ctl {
+	const char *output;		/* -o */
+	bool force;			/* -f */
+	const char *note;		/* --note */
+	struct capture_opts o;		/* --device, --type, --pid */
+	int32_t pids[CMD_CAPTURE_MAX_PIDS];
+};
 
-static void __attribute__((noreturn)) cmd_capture_bad(const char *what,
-						      const char *arg)
-{
-	fprintf(stderr, "%s: %s '%s': not a valid number\n",
-		program_invocation_short_name, what, arg);
-	cli_errtryhelp(&cmd_capture_entry);
-}
+/* --type and --pid: strtol()'s numbers, one word for any bad one. */
+#define CMD_CAPTURE_NUMBER(what, min, max) \
+	(&(const struct args_number){ \
+		what, "not a valid number", min, max, ARGS_NUMBER_SIGNED \
+	})
 
-static long cmd_capture_number(const char *what, const char *arg, long min,
-			       long max)
+static void cmd_capture_add_pid(void *p, const char *arg)
 {
-	char *end;
-	long v;
+	struct cmd_capture_ctl *ctl = p;
 
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v < min || v > max)
-		cmd_capture_bad(what, arg);
-	return v;
+	if (ctl->o.nr_pids == CMD_CAPTURE_MAX_PIDS)
+		args_usage_error(&cmd_capture_entry,
+				 "more than %d --pid: capture every process instead",
+				 CMD_CAPTURE_MAX_PIDS);
+	ctl->pids[ctl->o.nr_pids++] = (int32_t)args_number(&cmd_capture_entry,
+			CMD_CAPTURE_NUMBER("--pid", 1, INT32_MAX), arg);
 }
 
 static void cmd_capture_progress(void *arg, size_t done, size_t total)
 {
 	bool *shown = arg;
 
+	/* not warnx(): the line starts with a carriage return and has no newline */
 	fprintf(stderr, "\r%s: capture: process %zu of %zu  ",
 		program_invocation_short_name, done, total);
 	*shown = true;
@@ -78,17 +63,17 @@ static void cmd_capture_summary(const char *output, const struct capture_stats *
 {
 	unsigned int k;
 
-	fprintf(stderr, "%s: %s: swap type %d: %" PRIu64 " references to %" PRIu64
-		" slots from %zu of %zu processes (%zu gone or unreadable meanwhile)\n",
-		program_invocation_short_name, output, st->type, st->refs, st->slots,
-		st->procs_mapping, st->procs, st->procs_gone);
-	fprintf(stderr, "%s: %s: /proc/swaps Used %" PRIu64 " pages: %" PRIu64
-		" unattributed (shmem, swap cache: invisible to page tables)\n",
-		program_invocation_short_name, output, st->used_pages, st->unattributed);
+	warnx("%s: swap type %d: %" PRIu64 " references to %" PRIu64
+	      " slots from %zu of %zu processes (%zu gone or unreadable meanwhile)",
+	      output, st->type, st->refs, st->slots, st->procs_mapping, st->procs,
+	      st->procs_gone);
+	warnx("%s: /proc/swaps Used %" PRIu64 " pages: %" PRIu64
+	      " unattributed (shmem, swap cache: invisible to page tables)",
+	      output, st->used_pages, st->unattributed);
 	for (k = 1; k <= SNAPSHOT_MAX_ORDER; k++)
 		if (st->runs[k])
-			fprintf(stderr, "%s: %s: inferred %" PRIu64 " runs of order %u\n",
-				program_invocation_short_name, output, st->runs[k], k);
+			warnx("%s: inferred %" PRIu64 " runs of order %u", output,
+			      st->runs[k], k);
 }
 
 /* The user's note goes first; what was inferred stays said. */
@@ -104,112 +89,77 @@ static int cmd_capture_note(struct snapshot *s, const char *note)
 	return rc;
 }
 
-static int cmd_capture_write(const char *output, bool force,
-			     const struct snapshot *s)
+/* Read the page tables; progress on a terminal only. */
+static int cmd_capture_run(struct cmd_capture_ctl *ctl, struct snapshot **s,
+			   struct capture_stats *st)
 {
-	struct snapfile *f;
+	bool shown = false;
 	struct diag d;
 	int rc;
 
-	diag_clear(&d);
-	rc = snapfile_create(output, force, &f, &d);
-	if (rc)
-		return cli_diag_error(output, rc, &d);
-	rc = snapfile_append(f, s, NULL, &d);
-	if (rc) {
-		snapfile_close(f);
-		return cli_diag_error(output, rc, &d);
+	if (ctl->o.nr_pids)
+		ctl->o.pids = ctl->pids;
+	if (isatty(STDERR_FILENO)) {
+		ctl->o.progress = cmd_capture_progress;
+		ctl->o.progress_arg = &shown;
 	}
-	rc = snapfile_commit(f, &d);
-	return rc ? cli_diag_error(output, rc, &d) : SWAPFS_EXIT_OK;
+	diag_clear(&d);
+	rc = capture_run(&ctl->o, s, st, &d);
+	if (shown)
+		fputc('\n', stderr);
+	return rc ? cli_diag_error("capture", rc, &d) : SWAPFS_EXIT_OK;
 }
 
 static int cmd_capture_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "output",  required_argument, NULL, 'o' },
-		{ "force",   no_argument,       NULL, 'f' },
-		{ "device",  required_argument, NULL, CMD_CAPTURE_OPT_DEVICE },
-		{ "type",    required_argument, NULL, CMD_CAPTURE_OPT_TYPE },
-		{ "pid",     required_argument, NULL, CMD_CAPTURE_OPT_PID },
-		{ "note",    required_argument, NULL, CLI_OPT_NOTE },
-		{ "help",    no_argument,       NULL, 'h' },
-		{ "version", no_argument,       NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct capture_opts o = { .type = -1 };
+	struct cmd_capture_ctl ctl = { .o.type = -1 };
 	struct capture_stats st;
-	static int32_t pids[CMD_CAPTURE_MAX_PIDS];
-	const char *output = NULL, *note = NULL;
 	struct snapshot *s = NULL;
-	bool force = false, shown = false;
-	struct diag d;
-	int c, rc;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "o:fhV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			output = optarg;
-			break;
-		case 'f':
-			force = true;
-			break;
-		case CMD_CAPTURE_OPT_DEVICE:
-			o.device = optarg;
-			break;
-		case CMD_CAPTURE_OPT_TYPE:
-			o.type = (int)cmd_capture_number("--type", optarg, 0, 31);
-			break;
-		case CMD_CAPTURE_OPT_PID:
-			if (o.nr_pids == CMD_CAPTURE_MAX_PIDS) {
-				fprintf(stderr, "%s: more than %d --pid: capture every process instead\n",
-					program_invocation_short_name, CMD_CAPTURE_MAX_PIDS);
-				cli_errtryhelp(&cmd_capture_entry);
-			}
-			pids[o.nr_pids++] = (int32_t)cmd_capture_number("--pid", optarg, 1, INT32_MAX);
-			break;
-		case CLI_OPT_NOTE:
-			note = optarg;
-			break;
-		case 'h':
-			cmd_capture_usage();
-		case 'V':
-			cli_print_version();
-		default:
-			cli_errtryhelp(&cmd_capture_entry);
-		}
-	}
-	if (optind != argc || !output) {
-		fprintf(stderr, "%s: %s\n", program_invocation_short_name,
-			optind != argc ? "unexpected argument" : "no output file specified (-o)");
-		cli_errtryhelp(&cmd_capture_entry);
-	}
-	if (o.nr_pids)
-		o.pids = pids;
-	if (isatty(STDERR_FILENO)) {
-		o.progress = cmd_capture_progress;
-		o.progress_arg = &shown;
-	}
-	diag_clear(&d);
-	rc = capture_run(&o, &s, &st, &d);
-	if (shown)
-		fputc('\n', stderr);
+	args_parse(&cmd_capture_entry, argc, argv, &ctl);
+	if (!ctl.output)
+		args_usage_error(&cmd_capture_entry, "no output file specified (-o)");
+	rc = cmd_capture_run(&ctl, &s, &st);
 	if (rc)
-		return cli_diag_error("capture", rc, &d);
-	if (note && cmd_capture_note(s, note)) {
-		snapshot_free(s);
-		return cli_diag_error("capture", -ENOMEM, NULL);
-	}
-	rc = cmd_capture_write(output, force, s);
+		return rc;
+	if (ctl.note && cmd_capture_note(s, ctl.note))
+		rc = cli_diag_error("capture", -ENOMEM, NULL);
+	else
+		rc = cli_snapfile_write(ctl.output, false, ctl.force, NULL, s);
 	if (rc == SWAPFS_EXIT_OK)
-		cmd_capture_summary(output, &st);
+		cmd_capture_summary(ctl.output, &st);
 	snapshot_free(s);
 	return rc;
 }
+
+static const struct args_opt cmd_capture_opts[] = {
+	{ 'o', "output", "<file>", "the snapshot file to write (required)",
+	  .text = ARGS_FIELD(struct cmd_capture_ctl, output) },
+	{ 'f', "force", NULL, "replace an existing output file",
+	  .flag = ARGS_FIELD(struct cmd_capture_ctl, force) },
+	{ 0, "device", "<path>", "the swap area (any name of it; default: the only\n"
+	  "                          active one)",
+	  .text = ARGS_FIELD(struct cmd_capture_ctl, o.device) },
+	{ 0, "type", "<n>", "the area's swap type, as pagemap entries carry it",
+	  .value = ARGS_FIELD(struct cmd_capture_ctl, o.type),
+	  .number = CMD_CAPTURE_NUMBER("--type", 0, 31) },
+	{ 0, "pid", "<pid>", "read only this process (repeatable; default: all)",
+	  .set = cmd_capture_add_pid },
+	{ 0, "note", "<text>", "a note stored with the snapshot",
+	  .text = ARGS_FIELD(struct cmd_capture_ctl, note) },
+	{ 0 },
+};
 
 const struct cli_cmd cmd_capture_entry = {
 	.name = "capture",
 	.synopsis = "-o <file> [--device <path> | --type <n>] [--pid <pid>...]",
 	.summary = "Capture an active swap area from the processes' page tables.",
+	.opts = cmd_capture_opts,
+	.notes = "Needs CAP_SYS_ADMIN: without it the kernel hides swap offsets.",
+	.operands = &(const struct args_operands){
+		.min = 0, .max = 0,
+		.too_many = "unexpected argument",
+	},
 	.exec = cmd_capture_exec,
 };

@@ -4,70 +4,72 @@
  * (or JSON), with an exit code scripts can branch on.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <swapfs/analysis.h>
 
+#include "args.h"
 #include "cli.h"
 #include "json.h"
 
 struct cmd_check_ctl {
-	unsigned int mask;		/* checks shown */
+	unsigned int only;		/* --only: a mask of checks */
+	int min_severity;		/* --severity */
+	int64_t id;			/* -s */
+	bool json;			/* -J */
+	unsigned int mask;		/* checks shown: --only at --severity */
 	const char *src;		/* SRC as given */
-	bool json;
 	struct json j;
 	uint64_t shown[ANALYSIS_NR_CHECKS];
 	uint64_t by_severity[3];
 };
 
-static void __attribute__((noreturn)) cmd_check_usage(void)
+/* The end of the usage: every check with its severity, and the exit status. */
+static void cmd_check_help_checks(void)
 {
 	int c;
 
-	cli_usage_header(stdout, &cmd_check_entry);
-	puts("\nOptions:");
-	puts(" -J, --json             JSON: {\"findings\": [...], \"summary\": {...}}");
-	puts("     --only <list>      only these checks (comma-separated)");
-	puts("     --severity <level> only findings at least this severe: info, warning, error");
-	puts(" -s, --snapshot <id>    which snapshot of a time series (default: the last)");
-	cli_usage_tail(stdout);
 	puts("\nChecks:");
 	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
 		printf(" %-16s %s\n", analysis_check_name(c),
 		       analysis_severity_name(analysis_check_severity(c)));
 	puts("\nExit status: 0 no error or warning, 1 findings, 2 usage, 3 input unreadable or invalid.");
-	exit(SWAPFS_EXIT_OK);
 }
 
 /* --only misaligned,mixed-order -> a check mask; unknown names are usage errors. */
-static unsigned int cmd_check_parse_only(const char *list)
+static void cmd_check_set_only(void *p, const char *list)
 {
+	struct cmd_check_ctl *ctl = p;
 	unsigned int mask = 0;
-	const char *p = list;
+	const char *s = list;
 
-	while (*p) {
-		size_t len = strcspn(p, ",");
-		int c = analysis_check_parse(p, len);
+	while (*s) {
+		size_t len = strcspn(s, ",");
+		int c = analysis_check_parse(s, len);
 
-		if (c < 0) {
-			fprintf(stderr, "%s: unknown check '%.*s'\n",
-				program_invocation_short_name, (int)len, p);
-			cli_errtryhelp(&cmd_check_entry);
-		}
+		if (c < 0)
+			args_usage_error(&cmd_check_entry, "unknown check '%.*s'",
+					 (int)len, s);
 		mask |= 1u << c;
-		p += len;
-		if (*p == ',')
-			p++;
+		s += len;
+		if (*s == ',')
+			s++;
 	}
-	if (!mask) {
-		fprintf(stderr, "%s: --only needs at least one check\n",
-			program_invocation_short_name);
-		cli_errtryhelp(&cmd_check_entry);
-	}
-	return mask;
+	if (!mask)
+		args_usage_error(&cmd_check_entry, "--only needs at least one check");
+	ctl->only = mask;
+}
+
+static void cmd_check_set_severity(void *p, const char *arg)
+{
+	struct cmd_check_ctl *ctl = p;
+
+	ctl->min_severity = analysis_severity_parse(arg);
+	if (ctl->min_severity < 0)
+		args_bad_value(&cmd_check_entry, "invalid severity", arg,
+			       "expected info, warning or error");
 }
 
 static void cmd_check_json_finding(struct json *j, const struct analysis_finding *f)
@@ -135,11 +137,8 @@ static int cmd_check_run(struct cmd_check_ctl *ctl, const struct snapshot *s)
 		json_array_open(&ctl->j, "findings");
 	}
 	rc = analysis_run(s, ctl->mask, cmd_check_print, ctl, &a);
-	if (rc) {
-		fprintf(stderr, "%s: analysis: %s\n", program_invocation_short_name,
-			strerror(-rc));
-		return SWAPFS_EXIT_SYSTEM;
-	}
+	if (rc)
+		return cli_diag_error("analysis", rc, NULL);
 	if (ctl->json) {
 		json_array_close(&ctl->j);
 		cmd_check_json_summary(ctl, s);
@@ -150,64 +149,30 @@ static int cmd_check_run(struct cmd_check_ctl *ctl, const struct snapshot *s)
 		1 : SWAPFS_EXIT_OK;
 }
 
+/* The checks shown: those of --only at least as severe as --severity. */
+static void cmd_check_mask(struct cmd_check_ctl *ctl)
+{
+	int c;
+
+	ctl->mask = 0;
+	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
+		if ((ctl->only & (1u << c)) &&
+		    (int)analysis_check_severity(c) >= ctl->min_severity)
+			ctl->mask |= 1u << c;
+}
+
 static int cmd_check_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "only", required_argument, NULL, CLI_OPT_ONLY },
-		{ "severity", required_argument, NULL, CLI_OPT_SEVERITY },
-		{ "snapshot", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+	struct cmd_check_ctl ctl = {
+		.only = ANALYSIS_ALL_CHECKS, .min_severity = ANALYSIS_INFO,
 	};
-	struct cmd_check_ctl ctl = { .mask = ANALYSIS_ALL_CHECKS };
-	unsigned int only = ANALYSIS_ALL_CHECKS;
-	int min_severity = ANALYSIS_INFO, c, rc;
-	struct snapshot *s;
-	int64_t id = 0;
 	static char outbuf[1 << 20];
+	struct snapshot *s;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "Js:hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'J':
-			ctl.json = true;
-			break;
-		case CLI_OPT_ONLY:
-			only = cmd_check_parse_only(optarg);
-			break;
-		case CLI_OPT_SEVERITY:
-			min_severity = analysis_severity_parse(optarg);
-			if (min_severity < 0) {
-				fprintf(stderr, "%s: invalid severity '%s': expected info, warning or error\n",
-					program_invocation_short_name, optarg);
-				cli_errtryhelp(&cmd_check_entry);
-			}
-			break;
-		case 's':
-			id = cli_parse_snapshot_id(&cmd_check_entry, optarg);
-			break;
-		case 'h':
-			cmd_check_usage();
-		case 'V':
-			cli_print_version();
-		default:
-			cli_errtryhelp(&cmd_check_entry);
-		}
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "%s: %s\n", program_invocation_short_name,
-			optind >= argc ? "no source specified" : "one source at a time");
-		cli_errtryhelp(&cmd_check_entry);
-	}
-	ctl.mask = 0;
-	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
-		if ((only & (1u << c)) &&
-		    (int)analysis_check_severity(c) >= min_severity)
-			ctl.mask |= 1u << c;
-
-	ctl.src = argv[optind];
-	rc = cli_load_source(ctl.src, id, &s);
+	ctl.src = argv[args_parse(&cmd_check_entry, argc, argv, &ctl)];
+	cmd_check_mask(&ctl);
+	rc = cli_load_source(ctl.src, ctl.id, &s);
 	if (rc)
 		return rc;
 	/* millions of findings: write them in large blocks */
@@ -218,9 +183,23 @@ static int cmd_check_exec(int argc, char **argv)
 	return rc;
 }
 
+static const struct args_opt cmd_check_opts[] = {
+	{ 'J', "json", NULL, "JSON: {\"findings\": [...], \"summary\": {...}}",
+	  .flag = ARGS_FIELD(struct cmd_check_ctl, json) },
+	{ 0, "only", "<list>", "only these checks (comma-separated)",
+	  .set = cmd_check_set_only },
+	{ 0, "severity", "<level>", "only findings at least this severe: info, warning, error",
+	  .set = cmd_check_set_severity },
+	ARGS_OPT_SNAPSHOT(struct cmd_check_ctl, id),
+	{ 0 },
+};
+
 const struct cli_cmd cmd_check_entry = {
 	.name = "check",
 	.synopsis = "[options] <source>",
 	.summary = "Report misaligned, mixed-order and inconsistent swap state.",
+	.opts = cmd_check_opts,
+	.more_help = cmd_check_help_checks,
+	.operands = &args_one_source,
 	.exec = cmd_check_exec,
 };

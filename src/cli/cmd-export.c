@@ -4,86 +4,65 @@
  * its own era or another one that can express it.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <swapfs/dump.h>
 
+#include "args.h"
 #include "cli.h"
 
-static void __attribute__((noreturn)) cmd_export_usage(void)
+struct cmd_export_ctl {
+	const char *output;		/* -o */
+	char era;			/* --era; 0: the snapshot's own */
+	int64_t id;			/* -s */
+};
+
+static void cmd_export_set_era(void *p, const char *arg)
 {
-	cli_usage_header(stdout, &cmd_export_entry);
-	puts("\nOptions:");
-	puts(" -o, --output <dir>     the dump directory to create (required)");
-	puts("     --era <A-G>        encode the slots as that kernel era does");
-	puts(" -s, --snapshot <id>    which snapshot of a time series (default: the last)");
-	cli_usage_tail(stdout);
-	exit(SWAPFS_EXIT_OK);
+	struct cmd_export_ctl *ctl = p;
+
+	if (strlen(arg) != 1 || arg[0] < 'A' || arg[0] > 'G')
+		args_bad_value(&cmd_export_entry, "invalid era", arg,
+			       "expected one letter A..G");
+	ctl->era = arg[0];
 }
 
 static int cmd_export_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "era", required_argument, NULL, CLI_OPT_ERA },
-		{ "snapshot", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *output = NULL;
+	struct cmd_export_ctl ctl = { .id = 0 };
 	struct snapshot *s;
+	const char *src;
 	struct diag d;
-	int64_t id = 0;
-	char era = 0;
-	int c, rc;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "o:s:hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			output = optarg;
-			break;
-		case CLI_OPT_ERA:
-			if (strlen(optarg) != 1 || optarg[0] < 'A' || optarg[0] > 'G') {
-				fprintf(stderr, "%s: invalid era '%s': expected one letter A..G\n",
-					program_invocation_short_name, optarg);
-				cli_errtryhelp(&cmd_export_entry);
-			}
-			era = optarg[0];
-			break;
-		case 's':
-			id = cli_parse_snapshot_id(&cmd_export_entry, optarg);
-			break;
-		case 'h':
-			cmd_export_usage();
-		case 'V':
-			cli_print_version();
-		default:
-			cli_errtryhelp(&cmd_export_entry);
-		}
-	}
-	if (optind != argc - 1 || !output) {
-		fprintf(stderr, "%s: %s\n", program_invocation_short_name,
-			optind >= argc ? "no source specified" :
-			optind < argc - 1 ? "one source at a time" :
-			"no output directory specified (-o)");
-		cli_errtryhelp(&cmd_export_entry);
-	}
-	rc = cli_load_source(argv[optind], id, &s);
+	src = argv[args_parse(&cmd_export_entry, argc, argv, &ctl)];
+	if (!ctl.output)
+		args_usage_error(&cmd_export_entry, "no output directory specified (-o)");
+	rc = cli_load_source(src, ctl.id, &s);
 	if (rc)
 		return rc;
 	diag_clear(&d);
-	rc = dump_write(s, output, era, &d);
+	rc = dump_write(s, ctl.output, ctl.era, &d);
 	snapshot_free(s);
-	return rc ? cli_diag_error(output, rc, &d) : SWAPFS_EXIT_OK;
+	return rc ? cli_diag_error(ctl.output, rc, &d) : SWAPFS_EXIT_OK;
 }
+
+static const struct args_opt cmd_export_opts[] = {
+	{ 'o', "output", "<dir>", "the dump directory to create (required)",
+	  .text = ARGS_FIELD(struct cmd_export_ctl, output) },
+	{ 0, "era", "<A-G>", "encode the slots as that kernel era does",
+	  .set = cmd_export_set_era },
+	ARGS_OPT_SNAPSHOT(struct cmd_export_ctl, id),
+	{ 0 },
+};
 
 const struct cli_cmd cmd_export_entry = {
 	.name = "export",
 	.synopsis = "[options] <source> -o <dir>",
 	.summary = "Write a snapshot as a dump directory.",
+	.opts = cmd_export_opts,
+	.operands = &args_one_source,
 	.exec = cmd_export_exec,
 };

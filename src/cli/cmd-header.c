@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include <swapfs/swapheader.h>
 #include <swapfs/target.h>
 
+#include "args.h"
 #include "cli.h"
 #include "output.h"
 
@@ -329,18 +329,20 @@ static void cmd_header_note_page_size(const struct cmd_header_view *v)
 }
 
 struct cmd_header_ctl {
-	enum output_mode mode;
-	uint32_t kernel;		/* --kernel: release judged for */
+	enum output_mode mode;		/* -J, -e */
+	uint32_t kernel;		/* -k: the release judged for */
 	const char *kernel_name;	/* its name, for the report */
+	char release[sizeof(((struct utsname *)NULL)->release)];	/* uname's, when judged for it */
 	int status;			/* worst exit code so far */
 	struct libscols_table *tb;	/* JSON: every target in one table */
+	char *buf;			/* CMD_HEADER_VALUE_MAX bytes */
 };
 
-static int cmd_header_one(struct cmd_header_ctl *ctl, const char *spec, char *buf)
+static int cmd_header_one(struct cmd_header_ctl *ctl, const char *spec)
 {
 	struct swapheader_info hi = { 0 };
 	struct cmd_header_view v = {
-		.hi = &hi, .mode = ctl->mode, .kernel = ctl->kernel_name, .buf = buf,
+		.hi = &hi, .mode = ctl->mode, .kernel = ctl->kernel_name, .buf = ctl->buf,
 	};
 	struct target t;
 	struct libscols_table *tb;
@@ -386,103 +388,110 @@ static int cmd_header_one(struct cmd_header_ctl *ctl, const char *spec, char *bu
 	return hi.err == SWAPHEADER_OK ? SWAPFS_EXIT_OK : SWAPFS_EXIT_INVALID;
 }
 
-static void __attribute__((noreturn)) cmd_header_usage(void)
+/* -J, -e: one output format, given once (a second is refused, even the same). */
+static void cmd_header_mode(struct cmd_header_ctl *ctl, enum output_mode mode)
 {
-	cli_usage_header(stdout, &cmd_header_entry);
-	puts("\nTARGET is a file, a block device, LABEL=<label> or UUID=<uuid>.");
-	puts("\nOptions:");
-	puts(" -J, --json             use JSON output format");
-	puts(" -e, --export           use key=\"value\" output format (blkid names)");
-	puts(" -k, --kernel <release> judge for this kernel release, or 'newest'");
-	puts("                          (default: the running kernel)");
-	cli_usage_tail(stdout);
-	exit(SWAPFS_EXIT_OK);
+	if (ctl->mode != OUTPUT_HUMAN)
+		args_usage_error(&cmd_header_entry,
+				 "--json and --export are mutually exclusive");
+	ctl->mode = mode;
+}
+
+static void cmd_header_set_json(void *ctl, const char *arg)
+{
+	cmd_header_mode(ctl, OUTPUT_JSON);
+}
+
+static void cmd_header_set_export(void *ctl, const char *arg)
+{
+	cmd_header_mode(ctl, OUTPUT_EXPORT);
+}
+
+static void cmd_header_set_kernel(void *p, const char *arg)
+{
+	struct cmd_header_ctl *ctl = p;
+
+	if (swapheader_parse_kernel(arg, &ctl->kernel))
+		args_bad_value(&cmd_header_entry, "invalid kernel release", arg,
+			       "expected X.Y[.Z] or newest");
+	ctl->kernel_name = arg;
+}
+
+/* Judged for the running kernel unless -k says otherwise; "newest" if unknown. */
+static void cmd_header_running_kernel(struct cmd_header_ctl *ctl)
+{
+	struct utsname u;
+
+	ctl->kernel_name = "newest";
+	if (!uname(&u) && !swapheader_parse_kernel(u.release, &ctl->kernel)) {
+		snprintf(ctl->release, sizeof(ctl->release), "%s", u.release);
+		ctl->kernel_name = ctl->release;
+	}
+}
+
+/* The value buffer and, for JSON, the one table every target goes in. */
+static int cmd_header_start(struct cmd_header_ctl *ctl)
+{
+	struct cmd_header_view v = { .mode = OUTPUT_JSON };
+
+	ctl->buf = malloc(CMD_HEADER_VALUE_MAX);
+	if (ctl->mode == OUTPUT_JSON) {
+		ctl->tb = output_table_new("headers", OUTPUT_JSON, false);
+		if (ctl->tb && cmd_header_add_columns(ctl->tb, &v)) {
+			scols_unref_table(ctl->tb);
+			ctl->tb = NULL;
+		}
+	}
+	if (!ctl->buf || (ctl->mode == OUTPUT_JSON && !ctl->tb)) {
+		free(ctl->buf);
+		return cli_errno_error(-ENOMEM);
+	}
+	return SWAPFS_EXIT_OK;
 }
 
 static int cmd_header_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "export", no_argument, NULL, 'e' },
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cmd_header_ctl ctl = { .mode = OUTPUT_HUMAN };
-	struct utsname u;
-	char *buf;
-	int c, i, rc;
-	static char release[sizeof(u.release)];
+	int first, i, rc;
 
-	ctl.kernel_name = "newest";
-	if (!uname(&u) && !swapheader_parse_kernel(u.release, &ctl.kernel)) {
-		memcpy(release, u.release, sizeof(release));
-		ctl.kernel_name = release;
-	}
-
-	while ((c = getopt_long(argc, argv, "Jek:hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'J':
-		case 'e':
-			if (ctl.mode != OUTPUT_HUMAN) {
-				fprintf(stderr, "%s: --json and --export are mutually exclusive\n",
-					program_invocation_short_name);
-				cli_errtryhelp(&cmd_header_entry);
-			}
-			ctl.mode = c == 'J' ? OUTPUT_JSON : OUTPUT_EXPORT;
-			break;
-		case 'k':
-			if (swapheader_parse_kernel(optarg, &ctl.kernel)) {
-				fprintf(stderr, "%s: invalid kernel release '%s': expected X.Y[.Z] or newest\n",
-					program_invocation_short_name, optarg);
-				cli_errtryhelp(&cmd_header_entry);
-			}
-			ctl.kernel_name = optarg;
-			break;
-		case 'h':
-			cmd_header_usage();
-		case 'V':
-			cli_print_version();
-		default:
-			cli_errtryhelp(&cmd_header_entry);
-		}
-	}
-	if (optind >= argc) {
-		fprintf(stderr, "%s: no target specified\n", program_invocation_short_name);
-		cli_errtryhelp(&cmd_header_entry);
-	}
-	buf = malloc(CMD_HEADER_VALUE_MAX);
-	if (ctl.mode == OUTPUT_JSON) {
-		struct cmd_header_view v = { .mode = OUTPUT_JSON };
-
-		ctl.tb = output_table_new("headers", OUTPUT_JSON, false);
-		if (ctl.tb && cmd_header_add_columns(ctl.tb, &v)) {
-			scols_unref_table(ctl.tb);
-			ctl.tb = NULL;
-		}
-	}
-	if (!buf || (ctl.mode == OUTPUT_JSON && !ctl.tb)) {
-		fprintf(stderr, "%s: %s\n", program_invocation_short_name, strerror(ENOMEM));
-		return SWAPFS_EXIT_SYSTEM;
-	}
-	for (i = optind; i < argc; i++) {
+	cmd_header_running_kernel(&ctl);
+	first = args_parse(&cmd_header_entry, argc, argv, &ctl);
+	rc = cmd_header_start(&ctl);
+	if (rc)
+		return rc;
+	for (i = first; i < argc; i++) {
 		/* blank line between areas, as blkid does */
-		if (i > optind && ctl.mode != OUTPUT_JSON)
+		if (i > first && ctl.mode != OUTPUT_JSON)
 			putchar('\n');
-		rc = cmd_header_one(&ctl, argv[i], buf);
+		rc = cmd_header_one(&ctl, argv[i]);
 		if (rc > ctl.status)
 			ctl.status = rc;
 	}
 	if (ctl.tb && output_print(ctl.tb))
 		ctl.status = SWAPFS_EXIT_SYSTEM;
-	free(buf);
+	free(ctl.buf);
 	return ctl.status;
 }
+
+static const struct args_opt cmd_header_opts[] = {
+	{ 'J', "json", NULL, "use JSON output format", .set = cmd_header_set_json },
+	{ 'e', "export", NULL, "use key=\"value\" output format (blkid names)",
+	  .set = cmd_header_set_export },
+	{ 'k', "kernel", "<release>", "judge for this kernel release, or 'newest'\n"
+	  "                          (default: the running kernel)",
+	  .set = cmd_header_set_kernel },
+	{ 0 },
+};
 
 const struct cli_cmd cmd_header_entry = {
 	.name = "header",
 	.synopsis = "[options] <target>...",
 	.summary = "Show a swap header and whether the kernel would accept it.",
+	.intro = "TARGET is a file, a block device, LABEL=<label> or UUID=<uuid>.",
+	.opts = cmd_header_opts,
+	.operands = &(const struct args_operands){
+		.min = 1, .max = -1,
+		.too_few = "no target specified",
+	},
 	.exec = cmd_header_exec,
 };

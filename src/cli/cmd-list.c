@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 #include <swapfs/swaps.h>
 #include <swapfs/target.h>
 
+#include "args.h"
 #include "cli.h"
 #include "output.h"
 
@@ -58,10 +58,10 @@ static const struct cmd_list_colinfo cmd_list_cols[COL_COUNT] = {
 #define CMD_LIST_MAX_COLS	(4 * COL_COUNT)
 
 struct cmd_list_ctl {
-	enum output_mode mode;
-	bool bytes;		/* --bytes */
-	bool noheadings;	/* --noheadings */
-	int cols[CMD_LIST_MAX_COLS];	/* --output */
+	enum output_mode mode;		/* -J, -r */
+	bool bytes;			/* -b */
+	bool noheadings;		/* -n */
+	int cols[CMD_LIST_MAX_COLS];	/* -o */
 	size_t ncols;
 };
 
@@ -149,7 +149,8 @@ static bool cmd_list_read_header(const char *path, struct swapheader_info *hi)
 	struct target t;
 	bool ok;
 
-	ok = !target_open(&t, path, O_RDONLY) && !target_read_header(&t, swapheader_running_kernel(), hi, NULL, NULL);
+	ok = !target_open(&t, path, O_RDONLY) &&
+	     !target_read_header(&t, swapheader_running_kernel(), hi, NULL, NULL);
 	target_close(&t);
 	return ok;
 }
@@ -210,121 +211,93 @@ static int cmd_list_column_id(const char *name, size_t len)
 }
 
 /* "-o NAME,SIZE" replaces the columns; "-o +UUID" adds to them. */
-static int cmd_list_parse_columns(struct cmd_list_ctl *ctl, const char *arg)
+static void cmd_list_set_columns(void *p, const char *arg)
 {
-	const char *p = arg, *end;
+	struct cmd_list_ctl *ctl = p;
+	const char *s = arg, *end;
 	int id;
 
-	if (*p == '+')
-		p++;
+	if (*s == '+')
+		s++;
 	else
 		ctl->ncols = 0;
-	if (!*p) {
-		fprintf(stderr, "%s: no columns in '%s'\n", program_invocation_short_name, arg);
-		return -EINVAL;
-	}
-	while (*p) {
-		end = strchrnul(p, ',');
-		id = cmd_list_column_id(p, end - p);
-		if (id < 0) {
-			fprintf(stderr, "%s: unknown column '%.*s'\n",
-				program_invocation_short_name, (int)(end - p), p);
-			return -EINVAL;
-		}
-		if (ctl->ncols >= CMD_LIST_MAX_COLS) {
-			fprintf(stderr, "%s: more than %d columns in '%s'\n",
-				program_invocation_short_name, CMD_LIST_MAX_COLS, arg);
-			return -EINVAL;
-		}
+	if (!*s)
+		args_usage_error(&cmd_list_entry, "no columns in '%s'", arg);
+	while (*s) {
+		end = strchrnul(s, ',');
+		id = cmd_list_column_id(s, end - s);
+		if (id < 0)
+			args_usage_error(&cmd_list_entry, "unknown column '%.*s'",
+					 (int)(end - s), s);
+		if (ctl->ncols >= CMD_LIST_MAX_COLS)
+			args_usage_error(&cmd_list_entry, "more than %d columns in '%s'",
+					 CMD_LIST_MAX_COLS, arg);
 		ctl->cols[ctl->ncols++] = id;
-		p = *end ? end + 1 : end;
+		s = *end ? end + 1 : end;
 	}
-	return 0;
 }
 
-static void __attribute__((noreturn)) cmd_list_usage(void)
+static void cmd_list_set_json(void *ctl, const char *arg)
+{
+	((struct cmd_list_ctl *)ctl)->mode = OUTPUT_JSON;
+}
+
+static void cmd_list_set_raw(void *ctl, const char *arg)
+{
+	((struct cmd_list_ctl *)ctl)->mode = OUTPUT_RAW;
+}
+
+/* The end of the usage: the columns -o takes. */
+static void cmd_list_help_columns(void)
 {
 	int i;
 
-	cli_usage_header(stdout, &cmd_list_entry);
-	puts("\nOptions:");
-	puts(" -J, --json             use JSON output format");
-	puts(" -b, --bytes            print sizes in bytes");
-	puts(" -r, --raw              use the raw output format");
-	puts(" -n, --noheadings       don't print table headings");
-	puts(" -o, --output <list>    the columns to show (+<list> adds to the default)");
-	cli_usage_tail(stdout);
 	puts("\nAvailable columns:");
 	for (i = 0; i < COL_COUNT; i++)
 		printf(" %10s  %s\n", cmd_list_cols[i].name, cmd_list_cols[i].help);
-	exit(SWAPFS_EXIT_OK);
 }
 
 static int cmd_list_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "bytes", no_argument, NULL, 'b' },
-		{ "raw", no_argument, NULL, 'r' },
-		{ "noheadings", no_argument, NULL, 'n' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cmd_list_ctl ctl = { .mode = OUTPUT_HUMAN, .ncols = COL_COUNT };
 	struct swaps sw;
-	int c, i, rc;
+	int i, rc;
 
 	for (i = 0; i < COL_COUNT; i++)
 		ctl.cols[i] = i;
-	while ((c = getopt_long(argc, argv, "Jbrno:hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'J':
-			ctl.mode = OUTPUT_JSON;
-			break;
-		case 'b':
-			ctl.bytes = true;
-			break;
-		case 'r':
-			ctl.mode = OUTPUT_RAW;
-			break;
-		case 'n':
-			ctl.noheadings = true;
-			break;
-		case 'o':
-			if (cmd_list_parse_columns(&ctl, optarg))
-				cli_errtryhelp(&cmd_list_entry);
-			break;
-		case 'h':
-			cmd_list_usage();
-		case 'V':
-			cli_print_version();
-		default:
-			cli_errtryhelp(&cmd_list_entry);
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "%s: unexpected argument '%s'\n",
-			program_invocation_short_name, argv[optind]);
-		cli_errtryhelp(&cmd_list_entry);
-	}
+	args_parse(&cmd_list_entry, argc, argv, &ctl);
 	rc = swaps_load(&sw, NULL);
-	if (rc) {
-		fprintf(stderr, "%s: /proc/swaps: %s\n", program_invocation_short_name,
-			strerror(-rc));
-		return SWAPFS_EXIT_SYSTEM;
-	}
+	if (rc)
+		return cli_diag_error("/proc/swaps", rc, NULL);
 	rc = cmd_list_print(&ctl, &sw);
 	swaps_free(&sw);
 	if (rc)
-		fprintf(stderr, "%s: %s\n", program_invocation_short_name, strerror(-rc));
+		cli_errno_error(rc);
 	return cli_exit_for(rc);
 }
+
+static const struct args_opt cmd_list_opts[] = {
+	{ 'J', "json", NULL, "use JSON output format", .set = cmd_list_set_json },
+	{ 'b', "bytes", NULL, "print sizes in bytes",
+	  .flag = ARGS_FIELD(struct cmd_list_ctl, bytes) },
+	{ 'r', "raw", NULL, "use the raw output format", .set = cmd_list_set_raw },
+	{ 'n', "noheadings", NULL, "don't print table headings",
+	  .flag = ARGS_FIELD(struct cmd_list_ctl, noheadings) },
+	{ 'o', "output", "<list>", "the columns to show (+<list> adds to the default)",
+	  .set = cmd_list_set_columns },
+	{ 0 },
+};
 
 const struct cli_cmd cmd_list_entry = {
 	.name = "list",
 	.synopsis = "[options]",
 	.summary = "List the active swap areas (swapon --show, with JSON).",
+	.opts = cmd_list_opts,
+	.more_help = cmd_list_help_columns,
+	.operands = &(const struct args_operands){
+		.min = 0, .max = 0,
+		.too_many = "unexpected argument",
+		.quote_extra = true,
+	},
 	.exec = cmd_list_exec,
 };

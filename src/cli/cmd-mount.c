@@ -10,12 +10,11 @@
  * daemon forks after the mount), so a script can read the tree at once.
  */
 #include <dirent.h>
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,13 +24,9 @@
 #include <swapfs/snapfile.h>
 #include <swapfs/target.h>
 
+#include "args.h"
 #include "cli.h"
 #include "fs.h"
-
-/* Long-only options of this command (past every short one and CLI_OPT_*). */
-enum {
-	CMD_MOUNT_OPT_HEADER = 0x1000,
-};
 
 struct cmd_mount_ctl {
 	const char *src;		/* SRC as given */
@@ -44,56 +39,18 @@ struct cmd_mount_ctl {
 	int64_t id;			/* --snapshot */
 	bool rw;			/* -o rw */
 	bool nonempty;			/* -o nonempty */
-	bool foreground;		/* -f */
-	struct fs_config cfg;
+	bool foreground;		/* -f, -d */
+	struct fs_config cfg;		/* -o allow_*, clone_fd, max_threads; -d */
 	char fsname[2 * PATH_MAX + 16];
 };
 
-static void __attribute__((noreturn)) cmd_mount_usage(void)
-{
-	cli_usage_header(stdout, &cmd_mount_entry);
-	puts("\nOptions:");
-	puts(" -o <options>           mount options, comma-separated:");
-	puts("                          ro             read-only (the default)");
-	puts("                          rw             allow edits (see swapfs(8), MOUNT)");
-	puts("                          save=<file>    the snapshot file edits are saved to");
-	puts("                          nonempty       mount over a non-empty directory");
-	puts("                          allow_other    let other users in (needs user_allow_other)");
-	puts("                          allow_root     let root in");
-	puts("                          max_threads=<n> request threads (default 10)");
-	puts("                          clone_fd       one /dev/fuse descriptor per thread");
-	puts("     --header <target>  add the on-disk header of a swap file or device");
-	puts(" -s, --snapshot <id>    which snapshot of a time series (default: the last)");
-	puts(" -f, --foreground       do not daemonize");
-	puts(" -d, --debug            print every FUSE request (implies -f)");
-	cli_usage_tail(stdout);
-	exit(SWAPFS_EXIT_OK);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-cmd_mount_bad(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", program_invocation_short_name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	cli_errtryhelp(&cmd_mount_entry);
-}
-
-static unsigned int cmd_mount_threads(const char *arg)
-{
-	char *end;
-	unsigned long n;
-
-	errno = 0;
-	n = strtoul(arg, &end, 10);
-	if (errno || end == arg || *end || !n || n > 1000)
-		cmd_mount_bad("invalid max_threads '%s': expected 1 to 1000", arg);
-	return (unsigned int)n;
-}
+/* -o max_threads=<n> */
+static const struct args_number cmd_mount_max_threads = {
+	.what = "invalid max_threads",
+	.expected = "expected 1 to 1000",
+	.min = 1,
+	.max = 1000,
+};
 
 /* One -o option; a path of save= cannot contain a comma. */
 static void cmd_mount_option(struct cmd_mount_ctl *ctl, char *opt)
@@ -113,74 +70,46 @@ static void cmd_mount_option(struct cmd_mount_ctl *ctl, char *opt)
 	else if (!strcmp(opt, "clone_fd"))
 		ctl->cfg.clone_fd = true;
 	else if (!strncmp(opt, "max_threads=", 12))
-		ctl->cfg.max_threads = cmd_mount_threads(opt + 12);
+		ctl->cfg.max_threads = (unsigned int)args_number(&cmd_mount_entry,
+				&cmd_mount_max_threads, opt + 12);
 	else
-		cmd_mount_bad("unknown mount option '%s'", opt);
+		args_usage_error(&cmd_mount_entry, "unknown mount option '%s'", opt);
 }
 
-static void cmd_mount_options(struct cmd_mount_ctl *ctl, char *list)
+/* -o: the list is cut in place (it is argv's). */
+static void cmd_mount_set_options(void *ctl, const char *arg)
 {
-	char *opt, *save = NULL;
+	char *opt, *list = (char *)arg, *save = NULL;
 
 	for (opt = strtok_r(list, ",", &save); opt; opt = strtok_r(NULL, ",", &save))
 		cmd_mount_option(ctl, opt);
 }
 
+static void cmd_mount_set_debug(void *p, const char *arg)
+{
+	struct cmd_mount_ctl *ctl = p;
+
+	ctl->cfg.debug = true;
+	ctl->foreground = true;
+}
+
 static void cmd_mount_parse(struct cmd_mount_ctl *ctl, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "header", required_argument, NULL, CMD_MOUNT_OPT_HEADER },
-		{ "snapshot", required_argument, NULL, 's' },
-		{ "foreground", no_argument, NULL, 'f' },
-		{ "debug", no_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	int first = args_parse(&cmd_mount_entry, argc, argv, ctl);
 
-	while ((c = getopt_long(argc, argv, "o:s:fdhV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			cmd_mount_options(ctl, optarg);
-			break;
-		case CMD_MOUNT_OPT_HEADER:
-			ctl->header = optarg;
-			break;
-		case 's':
-			ctl->id = cli_parse_snapshot_id(&cmd_mount_entry, optarg);
-			break;
-		case 'f':
-			ctl->foreground = true;
-			break;
-		case 'd':
-			ctl->cfg.debug = true;
-			ctl->foreground = true;
-			break;
-		case 'h':
-			cmd_mount_usage();
-		case 'V':
-			cli_print_version();
-		default:
-			cli_errtryhelp(&cmd_mount_entry);
-		}
-	}
-	if (argc - optind != 2) {
-		fprintf(stderr, "%s: %s\n", program_invocation_short_name,
-			argc - optind < 2 ? "a source and a mount point are needed" :
-			"too many arguments");
-		cli_errtryhelp(&cmd_mount_entry);
-	}
-	ctl->src = argv[optind];
-	ctl->cfg.mountpoint = argv[optind + 1];
+	ctl->src = argv[first];
+	ctl->cfg.mountpoint = argv[first + 1];
 	if (ctl->save && !ctl->rw)
-		cmd_mount_bad("%s: -o save= is for read-write mounts (-o rw)", ctl->save);
+		args_usage_error(&cmd_mount_entry,
+				 "%s: -o save= is for read-write mounts (-o rw)", ctl->save);
 	if (ctl->cfg.allow_other && ctl->cfg.allow_root)
-		cmd_mount_bad("allow_other and allow_root are mutually exclusive");
+		args_usage_error(&cmd_mount_entry,
+				 "allow_other and allow_root are mutually exclusive");
 	/* a dump is never rewritten in place */
 	if (ctl->rw && !ctl->save && !snapfile_probe(ctl->src))
-		cmd_mount_bad("%s: not a snapshot file: -o rw needs -o save=<file>",
-			      ctl->src);
+		args_usage_error(&cmd_mount_entry,
+				 "%s: not a snapshot file: -o rw needs -o save=<file>",
+				 ctl->src);
 }
 
 /* A mount hides what the directory holds: refuse that unless asked. */
@@ -193,16 +122,14 @@ static int cmd_mount_check_dir(const struct cmd_mount_ctl *ctl)
 
 	d = opendir(mnt);
 	if (!d) {
-		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, mnt,
-			strerror(errno));
+		warn("%s", mnt);
 		return SWAPFS_EXIT_SYSTEM;
 	}
 	while (empty && (de = readdir(d)))
 		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
 	closedir(d);
 	if (!empty && !ctl->nonempty) {
-		fprintf(stderr, "%s: %s: mount point is not empty (-o nonempty mounts over it)\n",
-			program_invocation_short_name, mnt);
+		warnx("%s: mount point is not empty (-o nonempty mounts over it)", mnt);
 		return SWAPFS_EXIT_SYSTEM;
 	}
 	return SWAPFS_EXIT_OK;
@@ -234,8 +161,7 @@ static char *cmd_mount_abspath(const char *path)
 
 static int cmd_mount_path_error(const char *path)
 {
-	fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, path,
-		strerror(errno));
+	warn("%s", path);
 	return SWAPFS_EXIT_SYSTEM;
 }
 
@@ -252,8 +178,7 @@ static int cmd_mount_load(struct cmd_mount_ctl *ctl, struct fs *fs)
 		return rc;
 	rc = findings_analyse(fs);
 	if (rc) {
-		fprintf(stderr, "%s: %s: analysis: %s\n", program_invocation_short_name,
-			ctl->src, strerror(-rc));
+		warnx("%s: analysis: %s", ctl->src, strerror(-rc));
 		return SWAPFS_EXIT_SYSTEM;
 	}
 	fs->src = ctl->src;
@@ -306,16 +231,11 @@ static int cmd_mount_edits(struct cmd_mount_ctl *ctl, struct fs *fs)
 	rc = snapedit_new(fs->snap, fs->an, ctl->save_abs, ctl->save_id, &fs->edit);
 	if (rc == -ENOSYS) {
 		/* this build's library cannot edit the model: header/ still can */
-		fprintf(stderr, "%s: warning: model edits are not available (%s); clusters/ is read-only\n",
-			program_invocation_short_name, strerror(-rc));
+		warnx("warning: model edits are not available (%s); clusters/ is read-only",
+		      strerror(-rc));
 		return SWAPFS_EXIT_OK;
 	}
-	if (rc) {
-		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
-			ctl->save_abs, strerror(-rc));
-		return SWAPFS_EXIT_SYSTEM;
-	}
-	return SWAPFS_EXIT_OK;
+	return rc ? cli_diag_error(ctl->save_abs, rc, NULL) : SWAPFS_EXIT_OK;
 }
 
 /* fsname=swapfs:<SRC>, with fuse_opt's separators escaped. */
@@ -333,6 +253,20 @@ static void cmd_mount_fsname(struct cmd_mount_ctl *ctl)
 	ctl->cfg.fsname = ctl->fsname;
 }
 
+/* Mount, serve in the daemon, and say why a mount failed. */
+static int cmd_mount_serve(struct cmd_mount_ctl *ctl, struct fs *fs)
+{
+	int rc;
+
+	cmd_mount_fsname(ctl);
+	rc = fs_main(fs, &ctl->cfg);
+	if (rc == -EIO)	/* libfuse or fusermount3 said why */
+		warnx("%s: mount failed", ctl->cfg.mountpoint);
+	else if (rc)
+		warnx("%s: %s", ctl->cfg.mountpoint, strerror(-rc));
+	return rc ? SWAPFS_EXIT_SYSTEM : SWAPFS_EXIT_OK;
+}
+
 static int cmd_mount_exec(int argc, char **argv)
 {
 	struct cmd_mount_ctl ctl = { .id = 0 };
@@ -344,24 +278,11 @@ static int cmd_mount_exec(int argc, char **argv)
 	if (rc)
 		return rc;
 	rc = fs_init(&fs);
-	if (rc) {
-		fprintf(stderr, "%s: %s\n", program_invocation_short_name, strerror(-rc));
-		return SWAPFS_EXIT_SYSTEM;
-	}
+	if (rc)
+		return cli_errno_error(rc);
 	fs.foreground = ctl.foreground;
 	rc = cmd_mount_load(&ctl, &fs) ?: cmd_mount_header(&ctl, &fs) ?:
-	     cmd_mount_edits(&ctl, &fs);
-	if (!rc) {
-		cmd_mount_fsname(&ctl);
-		rc = fs_main(&fs, &ctl.cfg);
-		if (rc == -EIO)	/* libfuse or fusermount3 said why */
-			fprintf(stderr, "%s: %s: mount failed\n",
-				program_invocation_short_name, ctl.cfg.mountpoint);
-		else if (rc)
-			fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
-				ctl.cfg.mountpoint, strerror(-rc));
-		rc = rc ? SWAPFS_EXIT_SYSTEM : SWAPFS_EXIT_OK;
-	}
+	     cmd_mount_edits(&ctl, &fs) ?: cmd_mount_serve(&ctl, &fs);
 	fs_destroy(&fs);
 	free(ctl.src_abs);
 	free(ctl.header_abs);
@@ -369,9 +290,36 @@ static int cmd_mount_exec(int argc, char **argv)
 	return rc;
 }
 
+static const struct args_opt cmd_mount_opts[] = {
+	{ 'o', NULL, "<options>", "mount options, comma-separated:\n"
+	  "                          ro             read-only (the default)\n"
+	  "                          rw             allow edits (see swapfs(8), MOUNT)\n"
+	  "                          save=<file>    the snapshot file edits are saved to\n"
+	  "                          nonempty       mount over a non-empty directory\n"
+	  "                          allow_other    let other users in (needs user_allow_other)\n"
+	  "                          allow_root     let root in\n"
+	  "                          max_threads=<n> request threads (default 10)\n"
+	  "                          clone_fd       one /dev/fuse descriptor per thread",
+	  .set = cmd_mount_set_options },
+	{ 0, "header", "<target>", "add the on-disk header of a swap file or device",
+	  .text = ARGS_FIELD(struct cmd_mount_ctl, header) },
+	ARGS_OPT_SNAPSHOT(struct cmd_mount_ctl, id),
+	{ 'f', "foreground", NULL, "do not daemonize",
+	  .flag = ARGS_FIELD(struct cmd_mount_ctl, foreground) },
+	{ 'd', "debug", NULL, "print every FUSE request (implies -f)",
+	  .set = cmd_mount_set_debug },
+	{ 0 },
+};
+
 const struct cli_cmd cmd_mount_entry = {
 	.name = "mount",
 	.synopsis = "[options] <source> <mountpoint>",
 	.summary = "Mount a dump or snapshot file as a FUSE tree of files.",
+	.opts = cmd_mount_opts,
+	.operands = &(const struct args_operands){
+		.min = 2, .max = 2,
+		.too_few = "a source and a mount point are needed",
+		.too_many = "too many arguments",
+	},
 	.exec = cmd_mount_exec,
 };

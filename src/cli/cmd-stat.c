@@ -4,7 +4,6 @@
  * and, per order, who owns what and how many allocations would succeed.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,19 +13,10 @@
 #include <swapfs/analysis.h>
 #include <swapfs/snapfile.h>
 
+#include "args.h"
 #include "cli.h"
 #include "json.h"
 #include "output.h"
-
-static void __attribute__((noreturn)) cmd_stat_usage(void)
-{
-	cli_usage_header(stdout, &cmd_stat_entry);
-	puts("\nOptions:");
-	puts(" -J, --json             use JSON output format");
-	puts(" -s, --snapshot <id>    which snapshot of a time series (default: the last)");
-	cli_usage_tail(stdout);
-	exit(SWAPFS_EXIT_OK);
-}
 
 static double cmd_stat_pct(uint64_t part, uint64_t whole)
 {
@@ -390,74 +380,77 @@ static void cmd_stat_json(const struct snapshot *s, const struct analysis *a,
 	json_end(&j);
 }
 
-static int cmd_stat_exec(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "snapshot", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct snapfile_counter *counters = NULL;
-	struct cmd_stat_counters cs = { 0 };
-	struct analysis *a = NULL;
+struct cmd_stat_ctl {
+	bool json;			/* -J */
+	int64_t id;			/* -s */
 	struct snapshot *s;
-	bool json = false;
-	int64_t id = 0;
-	int c, rc;
+	struct snapfile_counter *counters;
+	struct cmd_stat_counters cs;
+};
 
-	while ((c = getopt_long(argc, argv, "Js:hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'J':
-			json = true;
-			break;
-		case 's':
-			id = cli_parse_snapshot_id(&cmd_stat_entry, optarg);
-			break;
-		case 'h':
-			cmd_stat_usage();
-		case 'V':
-			cli_print_version();
-		default:
-			cli_errtryhelp(&cmd_stat_entry);
-		}
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "%s: %s\n", program_invocation_short_name,
-			optind >= argc ? "no source specified" : "one source at a time");
-		cli_errtryhelp(&cmd_stat_entry);
-	}
-	rc = cli_load_source(argv[optind], id, &s);
+/* The snapshot and the counters stored with it. */
+static int cmd_stat_load(struct cmd_stat_ctl *ctl, const char *src)
+{
+	int rc;
+
+	rc = cli_load_source(src, ctl->id, &ctl->s);
 	if (rc)
 		return rc;
-	rc = cli_load_counters(argv[optind], id, &counters, &cs.nr);
+	rc = cli_load_counters(src, ctl->id, &ctl->counters, &ctl->cs.nr);
 	if (rc) {
-		snapshot_free(s);
+		snapshot_free(ctl->s);
 		return rc;
 	}
-	cs.c = counters;
-	rc = analysis_run(s, ANALYSIS_ALL_CHECKS, NULL, NULL, &a);
-	if (!rc) {
-		if (json)
-			cmd_stat_json(s, a, &cs);
-		else
-			rc = cmd_stat_human_device(s, a) ?: cmd_stat_human_orders(s, a) ?:
-			     cmd_stat_human_counters(s, &cs);
-	}
-	free(counters);
-	analysis_free(a);
-	snapshot_free(s);
-	if (rc) {
-		fprintf(stderr, "%s: %s\n", program_invocation_short_name, strerror(-rc));
-		return SWAPFS_EXIT_SYSTEM;
-	}
+	ctl->cs.c = ctl->counters;
 	return SWAPFS_EXIT_OK;
 }
+
+static int cmd_stat_print(const struct cmd_stat_ctl *ctl)
+{
+	struct analysis *a = NULL;
+	int rc;
+
+	rc = analysis_run(ctl->s, ANALYSIS_ALL_CHECKS, NULL, NULL, &a);
+	if (!rc) {
+		if (ctl->json)
+			cmd_stat_json(ctl->s, a, &ctl->cs);
+		else
+			rc = cmd_stat_human_device(ctl->s, a) ?:
+			     cmd_stat_human_orders(ctl->s, a) ?:
+			     cmd_stat_human_counters(ctl->s, &ctl->cs);
+	}
+	analysis_free(a);
+	return rc;
+}
+
+static int cmd_stat_exec(int argc, char **argv)
+{
+	struct cmd_stat_ctl ctl = { .id = 0 };
+	const char *src;
+	int rc;
+
+	src = argv[args_parse(&cmd_stat_entry, argc, argv, &ctl)];
+	rc = cmd_stat_load(&ctl, src);
+	if (rc)
+		return rc;
+	rc = cmd_stat_print(&ctl);
+	free(ctl.counters);
+	snapshot_free(ctl.s);
+	return rc ? cli_errno_error(rc) : SWAPFS_EXIT_OK;
+}
+
+static const struct args_opt cmd_stat_opts[] = {
+	{ 'J', "json", NULL, "use JSON output format",
+	  .flag = ARGS_FIELD(struct cmd_stat_ctl, json) },
+	ARGS_OPT_SNAPSHOT(struct cmd_stat_ctl, id),
+	{ 0 },
+};
 
 const struct cli_cmd cmd_stat_entry = {
 	.name = "stat",
 	.synopsis = "[options] <source>",
 	.summary = "Show a snapshot's totals, clusters and per-order allocatable space.",
+	.opts = cmd_stat_opts,
+	.operands = &args_one_source,
 	.exec = cmd_stat_exec,
 };

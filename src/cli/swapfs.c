@@ -2,6 +2,7 @@
 /*
  * swapfs.c - the swapfs command: one binary, one subcommand per verb.
  */
+#include <err.h>
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "cli.h"
 
 static const struct cli_cmd *const swapfs_cmds[] = {
@@ -38,7 +40,7 @@ static void __attribute__((noreturn)) swapfs_usage(void)
 	for (i = 0; i < SWAPFS_NR_CMDS; i++)
 		printf(" %-8s %s\n", swapfs_cmds[i]->name, swapfs_cmds[i]->summary);
 	puts("\nOptions:");
-	cli_usage_tail(stdout);
+	args_usage_tail();
 	exit(SWAPFS_EXIT_OK);
 }
 
@@ -53,7 +55,7 @@ static void swapfs_close_stdout(void)
 	if (fclose(stdout) && errno != EPIPE)
 		failed = true;
 	if (failed) {
-		fprintf(stderr, "%s: write error\n", program_invocation_short_name);
+		warnx("write error");
 		_exit(SWAPFS_EXIT_SYSTEM);
 	}
 }
@@ -87,21 +89,19 @@ int main(int argc, char **argv)
 		case 'h':
 			swapfs_usage();
 		case 'V':
-			cli_print_version();
+			args_print_version();
 		default:
-			cli_errtryhelp(NULL);
+			args_errtryhelp(NULL);
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "%s: no command specified\n",
-			program_invocation_short_name);
-		cli_errtryhelp(NULL);
+		warnx("no command specified");
+		args_errtryhelp(NULL);
 	}
 	cmd = swapfs_find(argv[optind]);
 	if (!cmd) {
-		fprintf(stderr, "%s: unknown command '%s'\n",
-			program_invocation_short_name, argv[optind]);
-		cli_errtryhelp(NULL);
+		warnx("unknown command '%s'", argv[optind]);
+		args_errtryhelp(NULL);
 	}
 	argv += optind;
 	argc -= optind;
