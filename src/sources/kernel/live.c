@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * live.c - live_load(): the running kernel's swap area as a source
+ * (live.h). Finds the areas (live-find.c), picks the one named
+ * (live-info.c), reads it (live-read.c) and says in the snapshot's info
+ * how, and what could not be known.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "swapfs/live.h"
+#include "live-internal.h"
+
+bool live_built_in(void)
+{
+	return true;
+}
+
+/* /proc/meminfo's Zswapped in kB, or -1 when it has none. */
+static long long live_zswapped(void)
+{
+	char line[128];
+	long long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Zswapped: %lld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+static int live_key_u64(struct snapshot *s, const char *key, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	return snapshot_info_set(s, key, buf);
+}
+
+static const char *live_hints_said(const struct live_areas *a, unsigned int type)
+{
+	if (a->pcp.var)
+		return a->v[type].has_global ? "global and per-cpu" : "per-cpu";
+	if (a->v[type].has_global)
+		return "global (si->global_cluster); per-cpu not read: "
+		       "percpu_swap_cluster is not in kallsyms";
+	return "none: a solid-state area keeps its hints per cpu, and "
+	       "percpu_swap_cluster is not in kallsyms";
+}
+
+/* The info keys that say how the area was read. */
+static int live_keys(struct snapshot *s, const struct live_areas *a,
+		     unsigned int type, const struct live_read_stats *st,
+		     uint64_t before, bool zswap_known)
+{
+	char list[96] = "";
+	size_t used = 0;
+	uint32_t i, n = st->moving < 8 ? st->moving : 8;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%u",
+					 i ? " " : "", st->moving_first[i]);
+	if ((rc = snapshot_info_set(s, "live_method", live_method_name(a->method))) ||
+	    (rc = snapshot_info_set(s, "live_hints", live_hints_said(a, type))) ||
+	    (rc = snapshot_info_set(s, "live_zswap", zswap_known ?
+				    "none stored (Zswapped: 0 kB)" :
+				    "not read: zswap holds pages, and zswap_trees is "
+				    "not reachable without kallsyms")) ||
+	    (rc = live_key_u64(s, "live_inuse_before", before)) ||
+	    (rc = live_key_u64(s, "live_inuse_after", live_inuse(a, type))) ||
+	    (rc = live_key_u64(s, "live_table_folio", st->table_folio)) ||
+	    (rc = live_key_u64(s, "live_table_shadow", st->table_shadow)) ||
+	    (rc = live_key_u64(s, "live_moving", st->moving)))
+		return rc;
+	return n ? snapshot_info_set(s, "live_moving_clusters", list) : 0;
+}
+
+static int live_provenance(struct snapshot *s, const struct live_areas *a,
+			   const struct live_target *t, const struct live_read_stats *st)
+{
+	char created[32], note[256];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(note, sizeof(note),
+		 "read from the running kernel through BPF (swap_info by %s): exact; "
+		 "%u clusters moving", live_method_name(a->method), st->moving);
+	return snapshot_set_string(&s->prov.source_kind, "capture") ?:
+	       snapshot_set_string(&s->prov.source_path, t->path) ?:
+	       snapshot_set_string(&s->prov.created, created) ?:
+	       snapshot_set_string(&s->prov.note, note);
+}
+
+/* The area after the read must still be the one that was read. */
+static int live_same_area(const struct live_areas *a, unsigned int type,
+			  const struct snapshot *s, struct diag *d)
+{
+	if (live_area_active(a, type) && a->v[type].max == s->dev.max)
+		return 0;
+	diag_line(d, "live", 0, "live-area",
+		  "swap area %u was turned off (or replaced) while it was read", type);
+	return -EAGAIN;
+}
+
+static int live_read(struct live_bpf *b, struct live_areas *a,
+		     const struct live_target *t, const char *release,
+		     struct snapshot *s, struct diag *d)
+{
+	struct live_read_stats st;
+	const char *why;
+	long long zswap = live_zswapped();
+	uint64_t before = live_inuse(a, t->type);
+	char era = live_info_era(a->features, release, &why);
+	uint32_t clash;
+	int rc;
+
+	if (!era) {
+		diag_line(d, "live", 0, "live-era",
+			  "the running kernel (%s) cannot be read exactly: %s; infer "
+			  "the state from page tables instead: swapfs capture --method "
+			  "pagemap", release, why);
+		return -ENOTSUP;
+	}
+	rc = live_info_device(s, a, t, release, era, d);
+	if (!rc)
+		rc = live_read_area(b, a, t, s, &st, d);
+	if (!rc)
+		rc = live_find_refresh(b, a, d);
+	if (!rc)
+		rc = live_same_area(a, t->type, s, d);
+	if (rc)
+		return rc;
+	zswap = zswap == 0 && live_zswapped() == 0;
+	if (zswap)
+		s->files |= SNAPSHOT_HAS_ZSWAP;
+	if (live_keys(s, a, t->type, &st, before, zswap) || live_provenance(s, a, t, &st))
+		return diag_errno(d, "live", -ENOMEM);
+	if (snapshot_finish(s, &clash))
+		return diag_line(d, "live", 0, "live-read",
+				 "folio at slot %u overlaps another", clash);
+	return 0;
+}
+
+int live_load(const char *area, struct snapshot **out, struct diag *d)
+{
+	struct live_target t = { 0 };
+	struct live_bpf *b = NULL;
+	struct snapshot *s = NULL;
+	struct live_areas a;
+	struct utsname u;
+	int rc;
+
+	diag_clear(d);
+	uname(&u);
+	rc = live_find(&b, &a, d);
+	if (!rc)
+		rc = live_info_pick(&a, area, &t, d);
+	if (!rc) {
+		s = snapshot_new();
+		rc = s ? live_read(b, &a, &t, u.release, s, d) :
+			 diag_errno(d, "live", -ENOMEM);
+	}
+	live_target_free(&t);
+	live_bpf_close(b);
+	if (rc) {
+		snapshot_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
