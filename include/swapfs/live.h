@@ -48,6 +48,29 @@
  */
 int live_load(const char *area, struct snapshot **out, struct diag *d);
 
+/*
+ * A reader kept open to read the same area again and again (a view that
+ * refreshes, a benchmark): the program is loaded and swap_info[] found
+ * once.
+ */
+struct live;
+
+/*
+ * live_open - load the reader and check that @area names an active area
+ * now. Returns 0 or -errno with @d, as live_load().
+ */
+int live_open(const char *area, struct live **out, struct diag *d);
+
+/*
+ * live_read - read the area again into a new snapshot; the area is looked
+ * up anew (it may have been turned off, or another named alike turned
+ * on). Returns 0 or -errno with @d, as live_load().
+ */
+int live_read(struct live *l, struct snapshot **out, struct diag *d);
+
+/* live_close - unload; NULL is fine. */
+void live_close(struct live *l);
+
 /* live_built_in - whether this build has the BPF reader. */
 bool live_built_in(void);
 

@@ -21,6 +21,7 @@
 
 #include "live-internal.h"
 #include "live.skel.h"
+#include "live-show.skel.h"
 
 struct live_bpf {
 	struct live_skel *skel;
@@ -80,7 +81,7 @@ static int live_bpf_refused(int rc, struct diag *d)
 	return rc;
 }
 
-int live_bpf_open(struct live_bpf **out, bool fentry, struct diag *d)
+int live_bpf_open(struct live_bpf **out, struct diag *d)
 {
 	struct live_bpf *b = calloc(1, sizeof(*b));
 	int rc;
@@ -95,7 +96,6 @@ int live_bpf_open(struct live_bpf **out, bool fentry, struct diag *d)
 		free(b);
 		return live_bpf_refused(rc, d);
 	}
-	bpf_program__set_autoload(b->skel->progs.live_show, fentry);
 	rc = live_skel__load(b->skel);
 	if (rc) {
 		live_bpf_close(b);
@@ -166,25 +166,44 @@ int live_bpf_index(struct live_bpf *b, uint64_t swap_info, unsigned int nr)
 	return live_bpf_run(b, b->skel->progs.live_index);
 }
 
-int live_bpf_show(struct live_bpf *b)
+/* /proc/swaps read through: swap_show() runs once per active area. */
+static int live_bpf_read_swaps(void)
 {
-	struct bpf_link *link;
 	char buf[4096];
 	ssize_t n;
-	int fd, rc = 0;
+	int fd = open("/proc/swaps", O_RDONLY | O_CLOEXEC);
 
-	link = bpf_program__attach(b->skel->progs.live_show);
-	if (!link)
-		return -errno ? -errno : -EINVAL;
-	fd = open("/proc/swaps", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		rc = -errno;
-	while (fd >= 0 && (n = read(fd, buf, sizeof(buf))) > 0)
+		return -errno;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		;
-	if (fd >= 0)
-		close(fd);
-	bpf_link__destroy(link);
-	return rc;
+	close(fd);
+	return n < 0 ? -EIO : 0;
+}
+
+int live_bpf_show(struct live_bpf *b)
+{
+	struct live_show_skel *show;
+	struct bpf_link *link;
+	int rc;
+
+	rc = live_bpf_index(b, 0, 0);	/* forget what another method found */
+	if (rc)
+		return rc;
+	show = live_show_skel__open();
+	if (!show)
+		return -errno ? -errno : -EINVAL;
+	/* the hook fills the reader's own scratch map */
+	rc = bpf_map__reuse_fd(show->maps.scratch, bpf_map__fd(b->skel->maps.scratch));
+	if (!rc)
+		rc = live_show_skel__load(show);
+	if (!rc) {
+		link = bpf_program__attach(show->progs.live_show);
+		rc = link ? live_bpf_read_swaps() : (-errno ? -errno : -EINVAL);
+		bpf_link__destroy(link);
+	}
+	live_show_skel__destroy(show);
+	return rc < 0 ? rc : (rc ? -EINVAL : 0);
 }
 
 int live_bpf_areas(struct live_bpf *b, struct live_area areas[LIVE_TYPES_MAX])

@@ -206,20 +206,6 @@ static int live_try_kallsyms(struct live_bpf *b, struct live_areas *a,
 	       live_bpf_areas(b, a->v);
 }
 
-/* *@fb stays open when the program loaded, even if the hook did not work. */
-static int live_try_fentry(struct live_bpf **fb, struct live_areas *a)
-{
-	struct diag ignored;
-	int rc;
-
-	*fb = NULL;
-	rc = live_bpf_open(fb, true, &ignored);
-	if (rc)
-		return rc;
-	rc = live_bpf_show(*fb);
-	return rc ?: live_bpf_areas(*fb, a->v);
-}
-
 /* The decode must find the loop testing si->flags and si->swap_map. */
 static int live_try_decode(struct live_bpf *b, struct live_areas *a,
 			   const struct live_ksyms *k)
@@ -272,11 +258,17 @@ static void live_find_extras(struct live_bpf *b, struct live_areas *a,
 
 static int live_find_none(struct diag *d, const struct live_ksyms *k, int fentry_rc)
 {
+	char fentry[96];
+
+	if (fentry_rc)
+		snprintf(fentry, sizeof(fentry), "was refused (%s)", strerror(-fentry_rc));
+	else
+		snprintf(fentry, sizeof(fentry), "gave no valid areas");
 	diag_line(d, "live", 0, "live-method",
 		  "cannot find the kernel's swap areas: swap_info is not in kallsyms "
-		  "(no CONFIG_KALLSYMS_ALL), fentry on swap_show was refused (%s), and %s; "
+		  "(no CONFIG_KALLSYMS_ALL), fentry on swap_show %s, and %s; "
 		  "infer the state from page tables instead: swapfs capture --method pagemap",
-		  strerror(-fentry_rc),
+		  fentry,
 #if defined(__x86_64__)
 		  k->swap_start ? "the code of swap_start did not decode to a valid swap_info"
 				: "swap_start is not in kallsyms"
@@ -289,7 +281,7 @@ static int live_find_none(struct diag *d, const struct live_ksyms *k, int fentry
 
 int live_find(struct live_bpf **out, struct live_areas *a, struct diag *d)
 {
-	struct live_bpf *b = NULL, *fb;
+	struct live_bpf *b = NULL;
 	struct live_ksyms k;
 	int rc, frc;
 
@@ -298,31 +290,20 @@ int live_find(struct live_bpf **out, struct live_areas *a, struct diag *d)
 	if (rc)
 		return rc;
 	live_find_kallsyms(&k);
-	if (k.swap_info) {
-		rc = live_bpf_open(&b, false, d);
-		if (rc)
-			return rc;
-		a->method = LIVE_METHOD_KALLSYMS;
-		if (!live_try_kallsyms(b, a, &k) && !live_find_invalid(a))
-			goto found;
-	}
-	a->method = LIVE_METHOD_FENTRY;
-	frc = live_try_fentry(&fb, a);
-	if (fb && !frc && !live_find_invalid(a)) {
-		live_bpf_close(b);
-		b = fb;
-		goto found;
-	}
-	if (fb && !b)
-		b = fb;		/* it has the other programs too */
-	else
-		live_bpf_close(fb);
-	if (!b && (rc = live_bpf_open(&b, false, d)))
+	rc = live_bpf_open(&b, d);
+	if (rc)
 		return rc;
+	a->method = LIVE_METHOD_KALLSYMS;
+	if (!live_try_kallsyms(b, a, &k) && !live_find_invalid(a))
+		goto found;
+	a->method = LIVE_METHOD_FENTRY;
+	frc = live_bpf_show(b);
+	if (!frc && !(frc = live_bpf_areas(b, a->v)) && !live_find_invalid(a))
+		goto found;
 	a->method = LIVE_METHOD_DECODE;
 	if (live_try_decode(b, a, &k) || live_find_invalid(a)) {
 		live_bpf_close(b);
-		return live_find_none(d, &k, frc ? frc : -EINVAL);
+		return live_find_none(d, &k, frc);
 	}
 found:
 	a->features = live_bpf_features(b);

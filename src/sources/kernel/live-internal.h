@@ -57,11 +57,11 @@ struct live_view {
 };
 
 /*
- * live_bpf_open - load the program (with the fentry program on swap_show
- * when @fentry). Returns 0, or -errno with @d saying why in words and
- * what to do instead (no permission, lockdown, a refused program).
+ * live_bpf_open - load the program. Returns 0, or -errno with @d saying
+ * why in words and what to do instead (no permission, lockdown, a
+ * refused program).
  */
-int live_bpf_open(struct live_bpf **out, bool fentry, struct diag *d);
+int live_bpf_open(struct live_bpf **out, struct diag *d);
 
 /* live_bpf_close - unload; NULL is fine. */
 void live_bpf_close(struct live_bpf *b);
@@ -82,8 +82,10 @@ int live_bpf_peek(struct live_bpf *b, uint64_t addr, uint8_t *text);
 int live_bpf_index(struct live_bpf *b, uint64_t swap_info, unsigned int nr);
 
 /*
- * live_bpf_show - take the areas from swap_show(): attach the fentry
- * program, read /proc/swaps through, detach.
+ * live_bpf_show - take the areas from swap_show(): load the fentry
+ * program (live-show.bpf.c) on our scratch map, attach it, read
+ * /proc/swaps through, unload. Returns 0 or -errno (-EPERM where the
+ * kernel refuses BPF trampolines).
  */
 int live_bpf_show(struct live_bpf *b);
 

@@ -12,6 +12,20 @@ bool live_built_in(void)
 	return false;
 }
 
+int live_open(const char *area, struct live **out, struct diag *d)
+{
+	return live_load(area, NULL, d);
+}
+
+int live_read(struct live *l, struct snapshot **out, struct diag *d)
+{
+	return live_load("", out, d);
+}
+
+void live_close(struct live *l)
+{
+}
+
 int live_load(const char *area, struct snapshot **out, struct diag *d)
 {
 	diag_line(d, "live", 0, "live-not-built",

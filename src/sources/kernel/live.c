@@ -8,12 +8,21 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
 
 #include "swapfs/live.h"
 #include "live-internal.h"
+
+/* A loaded reader and the area it reads. */
+struct live {
+	struct live_bpf *b;
+	struct live_areas a;
+	char *area;		/* as the user named it */
+	char release[65];	/* uname -r */
+};
 
 bool live_built_in(void)
 {
@@ -111,15 +120,16 @@ static int live_same_area(const struct live_areas *a, unsigned int type,
 	return -EAGAIN;
 }
 
-static int live_read(struct live_bpf *b, struct live_areas *a,
-		     const struct live_target *t, const char *release,
-		     struct snapshot *s, struct diag *d)
+/* One read of the session's area into @s. */
+static int live_read_into(struct live *l, const struct live_target *t,
+			  struct snapshot *s, struct diag *d)
 {
+	struct live_areas *a = &l->a;
 	struct live_read_stats st;
 	const char *why;
 	long long zswap = live_zswapped();
 	uint64_t before = live_inuse(a, t->type);
-	char era = live_info_era(a->features, release, &why);
+	char era = live_info_era(a->features, l->release, &why);
 	uint32_t clash;
 	int rc;
 
@@ -127,14 +137,14 @@ static int live_read(struct live_bpf *b, struct live_areas *a,
 		diag_line(d, "live", 0, "live-era",
 			  "the running kernel (%s) cannot be read exactly: %s; infer "
 			  "the state from page tables instead: swapfs capture --method "
-			  "pagemap", release, why);
+			  "pagemap", l->release, why);
 		return -ENOTSUP;
 	}
-	rc = live_info_device(s, a, t, release, era, d);
+	rc = live_info_device(s, a, t, l->release, era, d);
 	if (!rc)
-		rc = live_read_area(b, a, t, s, &st, d);
+		rc = live_read_area(l->b, a, t, s, &st, d);
 	if (!rc)
-		rc = live_find_refresh(b, a, d);
+		rc = live_find_refresh(l->b, a, d);
 	if (!rc)
 		rc = live_same_area(a, t->type, s, d);
 	if (rc)
@@ -150,31 +160,74 @@ static int live_read(struct live_bpf *b, struct live_areas *a,
 	return 0;
 }
 
-int live_load(const char *area, struct snapshot **out, struct diag *d)
+int live_open(const char *area, struct live **out, struct diag *d)
 {
 	struct live_target t = { 0 };
-	struct live_bpf *b = NULL;
-	struct snapshot *s = NULL;
-	struct live_areas a;
+	struct live *l = calloc(1, sizeof(*l));
 	struct utsname u;
 	int rc;
 
 	diag_clear(d);
+	if (!l || !(l->area = strdup(area))) {
+		free(l);
+		return diag_errno(d, "live", -ENOMEM);
+	}
 	uname(&u);
-	rc = live_find(&b, &a, d);
+	snprintf(l->release, sizeof(l->release), "%s", u.release);
+	rc = live_find(&l->b, &l->a, d);
+	if (!rc)	/* the area must exist now: say so at once */
+		rc = live_info_pick(&l->a, l->area, &t, d);
+	live_target_free(&t);
+	if (rc) {
+		live_close(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+int live_read(struct live *l, struct snapshot **out, struct diag *d)
+{
+	struct live_target t = { 0 };
+	struct snapshot *s = NULL;
+	int rc;
+
+	diag_clear(d);
+	/* areas come and go between two reads: find the named one again */
+	rc = live_find_refresh(l->b, &l->a, d);
 	if (!rc)
-		rc = live_info_pick(&a, area, &t, d);
+		rc = live_info_pick(&l->a, l->area, &t, d);
 	if (!rc) {
 		s = snapshot_new();
-		rc = s ? live_read(b, &a, &t, u.release, s, d) :
-			 diag_errno(d, "live", -ENOMEM);
+		rc = s ? live_read_into(l, &t, s, d) : diag_errno(d, "live", -ENOMEM);
 	}
 	live_target_free(&t);
-	live_bpf_close(b);
 	if (rc) {
 		snapshot_free(s);
 		return rc;
 	}
 	*out = s;
 	return 0;
+}
+
+void live_close(struct live *l)
+{
+	if (!l)
+		return;
+	live_bpf_close(l->b);
+	free(l->area);
+	free(l);
+}
+
+int live_load(const char *area, struct snapshot **out, struct diag *d)
+{
+	struct live *l;
+	int rc;
+
+	rc = live_open(area, &l, d);
+	if (rc)
+		return rc;
+	rc = live_read(l, out, d);
+	live_close(l);
+	return rc;
 }

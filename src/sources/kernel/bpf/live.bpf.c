@@ -4,22 +4,22 @@
  * allocation state out of the running kernel, exactly as the kernel holds
  * it, for live-bpf.c.
  *
- * Every program here but the fentry one is a raw_tp program that is never
- * attached: user space runs it on demand with BPF_PROG_TEST_RUN, after
+ * Every program here is a raw_tp program that is never attached: user
+ * space runs it on demand with BPF_PROG_TEST_RUN, after
  * writing its inputs (in_*) into the global data, and reads its outputs
  * from the global data (memory-mapped). One run is one step:
  *
  *	live_peek	copy kernel text (the swap_start decode, live-decode.c)
  *	live_index	copy swap_info[] into the scratch map
- *	live_show	(fentry on swap_show) collect each area /proc/swaps shows
  *	live_areas	each area's fields, and the walk of swap_active_head
  *	live_read	clusters [in_first, in_first + in_nr) of one area: their
  *			records before and after, their swap_map bytes and
  *			zeromap bits, and the kind of each swap-table word
  *	live_hints	the allocation hints (si->global_cluster, per CPU)
  *
- * Kernel addresses (swap_info_struct, tables, folios) stay in the private
- * scratch map; what reaches the global data is reduced to kinds, counts,
+ * (live-show.bpf.c, a program of its own, fills the scratch map's areas
+ * from a fentry hook instead of live_index.) Kernel addresses
+ * (swap_info_struct, tables, folios) stay in the private scratch map; what reaches the global data is reduced to kinds, counts,
  * orders and flags (live-abi.h). The reads take no locks: live-read.c
  * checks each cluster against its slots and reads it again when they
  * disagree.
@@ -29,11 +29,9 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "live-abi.h"
+#include "live-scratch.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-/* include/uapi/linux/bpf.h: a fixed ABI value */
-#define BPF_MAP_TYPE_ARRAY	2
 
 #define SWP_TYPE_SHIFT		58	/* BITS_PER_XA_VALUE - MAX_SWAPFILES_SHIFT, 64-bit */
 #define SWP_OFFSET_MASK		((1ull << SWP_TYPE_SHIFT) - 1)
@@ -96,31 +94,7 @@ struct live_hint hints[LIVE_HINTS_MAX];
 __u8 map[LIVE_RUN_SLOTS + LIVE_CLUSTER_MAX];
 __u64 zmap[(LIVE_RUN_SLOTS + LIVE_CLUSTER_MAX) / 64];
 
-/* ---- private --------------------------------------------------------- */
-
-struct scratch {
-	__u64 si[LIVE_TYPES_MAX];		/* struct swap_info_struct * by type */
-	__u64 tb[LIVE_CLUSTER_MAX];		/* one cluster's swap table */
-	/* cluster records before the slots, and after (slack: one record) */
-	__u8 raw1[LIVE_CI_RAW_MAX + 1024];
-	__u8 raw2[LIVE_CI_RAW_MAX + 1024];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct scratch);
-} scratch SEC(".maps");
-
-static struct scratch *scratch_get(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&scratch, &zero);
-}
-
-/* ---- live_peek, live_index, live_show --------------------------------- */
+/* ---- live_peek, live_index --------------------------------- */
 
 SEC("raw_tp")
 int live_peek(void *ctx)
@@ -141,25 +115,9 @@ int live_index(void *ctx)
 	__builtin_memset(sc->si, 0, sizeof(sc->si));
 	if (n > LIVE_TYPES_MAX)
 		n = LIVE_TYPES_MAX;
-	out.status = bpf_probe_read_kernel(sc->si, n * sizeof(__u64),
-					   (void *)in_swap_info) ?
+	out.status = n && bpf_probe_read_kernel(sc->si, n * sizeof(__u64),
+						(void *)in_swap_info) ?
 		     LIVE_ST_FAULT : LIVE_ST_OK;
-	return 0;
-}
-
-/* v is the area being shown, or SEQ_START_TOKEN ((void *)1) for the header. */
-SEC("fentry/swap_show")
-int BPF_PROG(live_show, struct seq_file *m, void *v)
-{
-	struct swap_info_struct *si = v;
-	struct scratch *sc = scratch_get();
-	signed char type;
-
-	if (!sc || (__u64)v == 1 || !v)
-		return 0;
-	type = BPF_CORE_READ(si, type);
-	if (type >= 0 && type < LIVE_TYPES_MAX)
-		sc->si[type & (LIVE_TYPES_MAX - 1)] = (__u64)v;
 	return 0;
 }
 
