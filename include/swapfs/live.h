@@ -6,7 +6,9 @@
  *
  * What is read, per active area: its fields (type, prio, flags, max,
  * pages, inuse_pages before and after), every slot's swap_map byte (era
- * G: its swap-table word), every cluster's count, list and order, the
+ * G: its swap-table word) and the exact count of a slot past 62
+ * references (the continuation pages; era G: the extend table), every
+ * cluster's count, list and order, the
  * kind of every swap-table word (free, shadow, folio) and, for each folio
  * in the swap cache, its order and flags read from the folio; the zeromap;
  * the allocation hints of rotational areas (si->global_cluster) and, where

@@ -332,6 +332,45 @@ def test_live_leaks_no_address(workload, tmp_path):
         proc.wait(timeout=30)
 
 
+# 16 private pages paged out, then 70 children: each slot's count is 71,
+# past the swap_map byte's 62 (COUNT_CONTINUED), in a continuation page.
+FORKS = """
+import mmap, os, sys
+m = mmap.mmap(-1, 16 * 4096, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+for i in range(16):
+    m[i * 4096:(i + 1) * 4096] = bytes([i + 1]) * 4096
+m.madvise(21)                           # MADV_PAGEOUT
+r, w = os.pipe()
+for _ in range(int(sys.argv[1])):
+    if os.fork() == 0:
+        os.close(w)
+        os.read(r, 1)
+        os._exit(0)
+print(os.getpid(), m.__len__(), flush=True)
+sys.stdin.read()
+"""
+
+
+def test_live_continued_counts(host, tmp_path):
+    """A count in continuation pages is read exactly, not guessed."""
+    enable_only(host, 64)
+    dev, _ = kr.zram_up(host, "16M", None)
+    node = f"/dev/{dev}"
+    proc = subprocess.Popen(["/usr/bin/python3", "-c", FORKS, "70"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        proc.stdout.readline()
+        d = Dump(export_quiet(node, tmp_path, "cont"))
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=60)
+    continued = {int(a): int(b) for a, b in (l.split() for l in
+                 open(os.path.join(d.path, "continued")).read().splitlines())}
+    assert len(continued) == 16 and set(continued.values()) == {71}, continued
+    for slot in continued:
+        assert d.map[slot] & 0x80 and d.map[slot] & 0x3f == 71 % 63
+
+
 def test_live_errors(host, tmp_path):
     kr.zram_up(host, "16M", None)
     p = subprocess.run(["runuser", "-u", "nobody", "--", SWAPFS, "stat", "live:"],

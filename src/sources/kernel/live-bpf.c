@@ -138,6 +138,11 @@ uint32_t live_bpf_features(const struct live_bpf *b)
 	return b->skel->bss->out.features;
 }
 
+int live_bpf_scratch_fd(const struct live_bpf *b)
+{
+	return bpf_map__fd(b->skel->maps.scratch);
+}
+
 const struct live_out *live_bpf_out(const struct live_bpf *b)
 {
 	return &b->skel->bss->out;
@@ -194,7 +199,7 @@ int live_bpf_show(struct live_bpf *b)
 	if (!show)
 		return -errno ? -errno : -EINVAL;
 	/* the hook fills the reader's own scratch map */
-	rc = bpf_map__reuse_fd(show->maps.scratch, bpf_map__fd(b->skel->maps.scratch));
+	rc = bpf_map__reuse_fd(show->maps.scratch, live_bpf_scratch_fd(b));
 	if (!rc)
 		rc = live_show_skel__load(show);
 	if (!rc) {

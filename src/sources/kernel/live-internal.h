@@ -7,6 +7,7 @@
  *	live-find.c	finding swap_info[] (kallsyms, fentry, the decode)
  *	live-decode.c	the x86-64 decode of swap_start's code (pure)
  *	live-read.c	reading one area, cluster by cluster, into the model
+ *	live-cont.c	counts in continuation pages (and the bases to them)
  *	live-info.c	the area's info keys, path and names
  *	live-bpf.c	the BPF program: load, run, and its buffers
  *
@@ -69,6 +70,9 @@ void live_bpf_close(struct live_bpf *b);
 /* live_bpf_features - LIVE_F_* of the running kernel (after areas). */
 uint32_t live_bpf_features(const struct live_bpf *b);
 
+/* live_bpf_scratch_fd - the private map, for the programs that share it. */
+int live_bpf_scratch_fd(const struct live_bpf *b);
+
 /* live_bpf_out - what the last step said about itself. */
 const struct live_out *live_bpf_out(const struct live_bpf *b);
 
@@ -117,6 +121,28 @@ struct live_pcp {
 int live_bpf_hints(struct live_bpf *b, unsigned int type,
 		   const struct live_pcp *pcp, const struct live_hint **hints,
 		   size_t *nr);
+
+/* ---- live-cont.c -------------------------------------------------------- */
+
+struct live_cont;
+
+/*
+ * live_cont_open - load bpf/live-cont.bpf.c on @b's private map and find
+ * page_offset_base and vmemmap_base (era G's PFN words use the latter
+ * too). Returns 0, -EPERM (PFNs hidden: not root), -EFAULT (no base
+ * found: not x86-64, or a layout it does not know), or -errno.
+ */
+int live_cont_open(struct live_bpf *b, struct live_cont **out);
+
+/*
+ * live_cont_counts - the exact counts of area @type's @n @slots (bytes
+ * with COUNT_CONTINUED) into @counts; 0 for one that could not be read.
+ */
+int live_cont_counts(struct live_cont *c, unsigned int type, const uint32_t *slots,
+		     size_t n, uint32_t *counts);
+
+/* live_cont_close - unload; NULL is fine. */
+void live_cont_close(struct live_cont *c);
 
 /* ---- live-decode.c ------------------------------------------------------ */
 

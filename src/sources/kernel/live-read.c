@@ -48,9 +48,14 @@ struct live_reader {
 	bool final;		/* the last try: take it whatever it says */
 	uint32_t *retry;
 	size_t nr_retry, alloc_retry;
+	struct live_cont *cont;	/* loaded at the first continued count */
+	int cont_rc;		/* why it could not be, once tried */
 	/* the cluster being taken */
 	uint16_t w[LIVE_CLUSTER_MAX];
 	uint32_t big[LIVE_CLUSTER_MAX];	/* exact counts of continued slots */
+	uint32_t pend[LIVE_CLUSTER_MAX];	/* its continued slots (eras <= F) */
+	uint32_t pend_count[LIVE_CLUSTER_MAX];
+	uint32_t nr_pend;
 };
 
 /* One cluster of a view: where its slots and runs are. */
@@ -63,6 +68,8 @@ struct live_one {
 
 static int live_read_fail(struct live_reader *r, int rc, const char *what)
 {
+	if (r->d->msg[0])
+		return rc;	/* a closer reason is already said */
 	diag_line(r->d, "live", 0, "live-read", "area %u: %s: %s", r->t->type,
 		  what, strerror(-rc));
 	return rc;
@@ -81,7 +88,8 @@ static uint32_t live_big_count(const struct live_one *o, uint32_t slot)
 
 /*
  * Decode the cluster's bytes into r->w; returns the slots in use, or -1
- * when a byte is impossible in this era (or a continued count unknown).
+ * when a byte is impossible in this era (or era G's overflow unknown).
+ * Continued counts of eras up to F wait in r->pend for live_continued().
  */
 static long live_decode(struct live_reader *r, const struct live_one *o)
 {
@@ -90,6 +98,7 @@ static long live_decode(struct live_reader *r, const struct live_one *o)
 	uint32_t k;
 	uint16_t w;
 
+	r->nr_pend = 0;
 	for (k = 0; k < o->n; k++) {
 		w = r->dec[map[k]];
 		r->big[k] = 0;
@@ -99,15 +108,61 @@ static long live_decode(struct live_reader *r, const struct live_one *o)
 		} else if (w & ERA_DEC_SPECIAL) {
 			if (!(w & ERA_DEC_CONTINUED))
 				return -1;
-			r->big[k] = live_big_count(o, o->first + k);
-			if (!r->big[k])
+			if (r->era->swap_table && !(r->big[k] = live_big_count(o, o->first + k)))
 				return -1;
+			if (!r->era->swap_table)
+				r->pend[r->nr_pend++] = k;
 			w = (uint16_t)((w & SNAPSHOT_SLOT_CACHED) | SNAPSHOT_COUNT_BIG);
 		}
 		r->w[k] = w;
 		used += !snapshot_slot_free(w);
 	}
 	return used;
+}
+
+/* Why a continued count is not known, for the user. */
+static int live_continued_fail(struct live_reader *r, uint32_t slot, int rc)
+{
+	diag_line(r->d, "live", 0, "live-continued",
+		  "area %u, slot %u: its count continues past the swap_map byte (more "
+		  "than 62 references), and the continuation pages could not be read "
+		  "(%s); the count would be a guess", r->t->type, slot,
+		  rc == -EPERM ? "their address needs a PFN, which only root may see" :
+		  strerror(-rc));
+	return -EPROTO;
+}
+
+/*
+ * The counts of the cluster's continued slots (bpf/live-cont.bpf.c), each
+ * checked against its first digit. Returns 0, 1 (they disagree: read the
+ * cluster again), -EPROTO (cannot be read; @r->d says why) or -errno.
+ */
+static int live_continued(struct live_reader *r, const struct live_one *o)
+{
+	uint32_t i, k, slot;
+	int rc;
+
+	if (!r->cont && !r->cont_rc)
+		r->cont_rc = live_cont_open(r->b, &r->cont);
+	if (!r->cont)
+		return live_continued_fail(r, o->first + r->pend[0], r->cont_rc);
+	for (i = 0; i < r->nr_pend; i++)
+		r->pend_count[i] = o->first + r->pend[i];
+	rc = live_cont_counts(r->cont, r->t->type, r->pend_count, r->nr_pend,
+			      r->pend_count);
+	if (rc)
+		return live_continued_fail(r, o->first + r->pend[0], rc);
+	for (i = 0; i < r->nr_pend; i++) {
+		k = r->pend[i];
+		slot = o->first + k;
+		if (!era_map_continued_ok(o->v->map[o->rel + k] & 0x3fu, r->pend_count[i])) {
+			if (r->final)
+				return live_continued_fail(r, slot, -EIO);
+			return 1;
+		}
+		r->big[k] = r->pend_count[i];
+	}
+	return 0;
 }
 
 /* Zeromap bits onto r->w; false when one sits on a slot not in use. */
@@ -247,8 +302,10 @@ static int live_take(struct live_reader *r, const struct live_one *o)
 	if (used < 0) {
 		if (!r->final)
 			return 1;
-		return -EPROTO;	/* a continued count without its digits */
+		return live_read_fail(r, -EPROTO, "a byte its era does not have");
 	}
+	if (r->nr_pend && (rc = live_continued(r, o)))
+		return rc;
 	ok &= used + (r->cs - o->n) == o->c->count;
 	ok &= live_zero_bits(r, o);
 	ok &= live_runs(r, o, false) == 1;
@@ -391,7 +448,16 @@ int live_read_area(struct live_bpf *b, const struct live_areas *a,
 	};
 	/* era G's bytes are made in the era-E encoding (live-abi.h) */
 	era_map_decoder(era_get(r->era->swap_table ? 'E' : s->dev.era), r->dec);
-	rc = live_read_clusters(r);
+	rc = 0;
+	if (r->era->swap_table && !a->vmemmap) {
+		/* era G's cached folios are PFNs: their struct page needs the base */
+		r->cont_rc = live_cont_open(b, &r->cont);
+		if (r->cont_rc)
+			rc = live_read_fail(r, r->cont_rc,
+					    "finding vmemmap_base for the swap cache's PFN words");
+	}
+	if (!rc)
+		rc = live_read_clusters(r);
 	if (!rc)
 		rc = live_read_retries(r);
 	if (!rc)
@@ -401,6 +467,7 @@ int live_read_area(struct live_bpf *b, const struct live_areas *a,
 		s->files |= SNAPSHOT_HAS_ZEROMAP;
 	if (s->nr_counts)
 		s->files |= SNAPSHOT_HAS_CONTINUED;
+	live_cont_close(r->cont);
 	free(r->retry);
 	free(r);
 	return rc;

@@ -28,6 +28,10 @@
 #define LIVE_FOLIOS_MAX		16384u
 /* exact counts (continuation, extend table) one read records at most */
 #define LIVE_COUNTS_MAX		4096u
+/* continued counts one live_cont run resolves at most */
+#define LIVE_CONT_MAX		512u
+/* continuation pages a count may span (7 bits each after the first 63) */
+#define LIVE_CONT_PAGES		8
 /* per-CPU allocation hints the hint program records at most */
 #define LIVE_HINTS_MAX		4096u
 

@@ -130,9 +130,37 @@ struct folio {
 	swp_entry_t swap;
 } PAI;
 
-/* Only its size: the second page of a folio follows the first. */
+/*
+ * Its size (the second page of a folio follows the first), and what the
+ * count continuation walk and the vmemmap probe read: the lru list that
+ * links a swap_map page to its continuation pages, an anonymous page's
+ * mapping (low bit PAGE_MAPPING_ANON) and index (renamed __folio_index
+ * in 6.18).
+ */
 struct page {
-	unsigned long flags;
+	struct list_head lru;
+	void *mapping;
+} PAI;
+
+struct page___index {
+	unsigned long index;
+} PAI;
+
+struct page___folio_index {
+	unsigned long __folio_index;
+} PAI;
+
+struct vm_struct {
+	struct page **pages;
+} PAI;
+
+struct mm_struct {
+	void *pgd;
+} PAI;
+
+struct task_struct {
+	struct mm_struct *mm;
+	struct vm_struct *stack_vm_area;
 } PAI;
 
 struct seq_file;

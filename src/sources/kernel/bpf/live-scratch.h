@@ -13,6 +13,8 @@
 
 struct scratch {
 	__u64 si[LIVE_TYPES_MAX];		/* struct swap_info_struct * by type */
+	__u64 page_offset;			/* page_offset_base, once found */
+	__u64 vmemmap;				/* vmemmap_base, once found */
 	__u64 tb[LIVE_CLUSTER_MAX];		/* one cluster's swap table */
 	/* cluster records before the slots, and after (slack: one record) */
 	__u8 raw1[LIVE_CI_RAW_MAX + 1024];

@@ -79,7 +79,7 @@ __u32 in_nr;		/* live_read: clusters wanted */
 __u64 in_pcp_var;	/* &percpu_swap_cluster (a per-CPU offset), or 0 */
 __u64 in_pcp_offsets;	/* &__per_cpu_offset[0], or 0 */
 __u32 in_nr_cpus;
-__u64 in_vmemmap;	/* vmemmap_base, for era G's PFN words; 0: unknown */
+__u64 in_vmemmap;	/* vmemmap_base from kallsyms, for era G's PFN words */
 
 /* ---- outputs --------------------------------------------------------- */
 
@@ -283,6 +283,7 @@ struct read_ctx {
 	__u64 base;		/* its first slot, relative to first_slot */
 	__u64 extend;		/* era G: its extend_table */
 	__u64 prev;		/* the folio of the previous word, 0 if none */
+	__u64 vmemmap;		/* era G: for the PFN words; 0 unknown */
 	__u32 run;		/* index of the current run in folios[] */
 };
 
@@ -429,12 +430,12 @@ static long live_word_cb(__u32 j, void *arg)
 		x->prev = 0;
 		return live_g_byte(x, j, w, 0);
 	}
-	if ((w & 3) != 2 || !in_vmemmap) {
+	if ((w & 3) != 2 || !x->vmemmap) {
 		x->c->nr_other++;
 		x->prev = 0;
 		return live_g_byte(x, j, 0, 0);
 	}
-	folio = in_vmemmap + ((w & TB_REST) >> 2) * bpf_core_type_size(struct page);
+	folio = x->vmemmap + ((w & TB_REST) >> 2) * bpf_core_type_size(struct page);
 	if (live_folio_word(x, folio, j))
 		return 1;
 	return live_g_byte(x, j, w, LIVE_MAP_CACHED);
@@ -576,6 +577,8 @@ int live_read(void *ctx)
 	x.si = si;
 	x.cs = areas[in_type & (LIVE_TYPES_MAX - 1)].cluster_size;
 	x.era_g = !bpf_core_field_exists(si->swap_map);
+	/* kallsyms's, else the one live-cont.bpf.c found */
+	x.vmemmap = in_vmemmap ? in_vmemmap : x.sc->vmemmap;
 	out.status = si ? live_read_setup(&x, &nr) : LIVE_ST_NO_AREA;
 	if (out.status || !nr)
 		return 0;
