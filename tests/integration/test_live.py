@@ -50,8 +50,9 @@ PAGE = os.sysconf("SC_PAGESIZE")
 BLOCKS = 64
 ZERO_PAGES = 40
 READBACK = 4
-# a kernel address: 0xffff... or sixteen hex digits starting ffff
-POINTER = re.compile(rb"(?i)(0x)?ffff[0-9a-f]{12}|0x[0-9a-f]{13,}")
+# a kernel address: 0xffff... or sixteen hex digits starting ffff, long
+# hex, or one written in decimal (>= 0xffff800000000000 is 1844660...)
+POINTER = re.compile(rb"(?i)(0x)?ffff[0-9a-f]{12}|0x[0-9a-f]{13,}|\b18446[0-9]{15}\b")
 
 
 def _why_not():
@@ -286,6 +287,10 @@ def test_live_repeatable(workload, tmp_path):
     assert no_errors(a)
     run("import", a, "-o", tmp_path / "a.db", check=0)
     assert no_errors(tmp_path / "a.db")
+    # live: imports straight into a snapshot file too
+    run("import", f"live:{node}", "-o", tmp_path / "live.db", check=0)
+    st = json.loads(run("stat", "--json", tmp_path / "live.db", check=0).stdout)
+    assert st["source"]["kind"] == "capture" and st["info"]["live_method"]
 
 
 def grep_pointers(name, data):

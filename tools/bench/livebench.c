@@ -7,10 +7,11 @@
  *	swapfs-livebench AREA 0			one read, then the peak RSS
  *
  * One JSON object per line: {"open": s}, then per run {"copy": s,
- * "read": s}, then {"slots": n, "clusters": n, "used": n, "rss": bytes}.
- * The copy is COPY_BYTES (the area's swap_map and struct
+ * "memcpy": s, "read": s}, then {"slots": n, "clusters": n, "used": n,
+ * "rss": bytes}. The copy is COPY_BYTES (the area's swap_map and struct
  * swap_cluster_info bytes, as tools/bench/live works them out) from a
- * buffer into fresh memory, as a reader that copies them out must do.
+ * buffer into fresh memory, as a reader that copies them out must do;
+ * memcpy is the same into a buffer already faulted in (memcpy alone).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,16 @@ static double livebench_copy(const char *src, size_t len)
 	return t;
 }
 
+/* The same bytes into memory already faulted in: memcpy alone. */
+static double livebench_memcpy(char *dst, const char *src, size_t len)
+{
+	double t0 = livebench_now();
+
+	memcpy(dst, src, len);
+	__asm__ volatile("" : : "r"(dst) : "memory");
+	return livebench_now() - t0;
+}
+
 static struct snapshot *livebench_read(struct live *l, double *t)
 {
 	struct snapshot *s;
@@ -79,7 +90,7 @@ int main(int argc, char **argv)
 	struct live *l;
 	struct diag d;
 	size_t bytes = 0;
-	char *src = NULL;
+	char *src = NULL, *dst = NULL;
 	double t0, t;
 	long runs, i;
 
@@ -96,21 +107,25 @@ int main(int argc, char **argv)
 	if (runs) {
 		bytes = strtoull(argv[3], NULL, 10);
 		src = malloc(bytes);
-		if (!src)
+		dst = malloc(bytes);
+		if (!src || !dst)
 			return 1;
 		memset(src, 1, bytes);
+		memset(dst, 2, bytes);
 	}
 	for (i = 0; i < runs; i++) {
 		double copy = livebench_copy(src, bytes);
+		double mc = livebench_memcpy(dst, src, bytes);
 
 		snapshot_free(s);
 		s = livebench_read(l, &t);
-		printf("{\"copy\": %.6f, \"read\": %.6f}\n", copy, t);
+		printf("{\"copy\": %.6f, \"memcpy\": %.6f, \"read\": %.6f}\n", copy, mc, t);
 		fflush(stdout);
 	}
 	if (!runs)
 		s = livebench_read(l, &t);
 	free(src);
+	free(dst);
 	livebench_summary(s);
 	snapshot_free(s);
 	live_close(l);

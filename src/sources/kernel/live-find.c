@@ -37,6 +37,7 @@ struct live_ksyms {
 	uint64_t swap_start;
 	uint64_t pcp_var, pcp_offsets;
 	uint64_t vmemmap;		/* &vmemmap_base */
+	bool hidden;			/* every address 0: kptr_restrict */
 };
 
 const char *live_method_name(enum live_method m)
@@ -91,13 +92,16 @@ static void live_find_kallsyms(struct live_ksyms *k)
 	char line[512], name[256], kind;
 	unsigned long long addr;
 	uint64_t *data = NULL;
-	size_t nr = 0, alloc = 0, i;
+	size_t nr = 0, alloc = 0, i, lines = 0, zero = 0;
 	FILE *f = fopen("/proc/kallsyms", "re");
 
 	memset(k, 0, sizeof(*k));
 	while (f && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c %255s", &addr, &kind, name) != 3 || !addr ||
-		    strchr(line, '['))
+		if (sscanf(line, "%llx %c %255s", &addr, &kind, name) != 3)
+			continue;
+		lines++;
+		zero += !addr;
+		if (!addr || strchr(line, '['))
 			continue;
 		if (!strcmp(name, "swap_info"))
 			k->swap_info = addr;
@@ -122,6 +126,7 @@ static void live_find_kallsyms(struct live_ksyms *k)
 	}
 	if (f)
 		fclose(f);
+	k->hidden = lines && zero == lines;
 	for (i = 0; k->swap_info && i < nr; i++)
 		if (data[i] > k->swap_info &&
 		    (!k->swap_info_end || data[i] < k->swap_info_end))
@@ -193,15 +198,43 @@ int live_find_refresh(struct live_bpf *b, struct live_areas *a, struct diag *d)
 
 /* ---- the methods ----------------------------------------------------------- */
 
+/* swap_start's code, decoded (x86-64 only: -ENOTSUP elsewhere). */
+static int live_find_decode(struct live_bpf *b, const struct live_ksyms *k,
+			    struct live_decoded *dec)
+{
+#if defined(__x86_64__)
+	uint8_t text[LIVE_TEXT_BYTES];
+	int rc;
+
+	if (!k->swap_start)
+		return -ENOENT;
+	rc = live_bpf_peek(b, k->swap_start, text);
+	return rc ? rc : live_decode_swap_start(text, sizeof(text), dec);
+#else
+	return -ENOTSUP;
+#endif
+}
+
+/*
+ * swap_info[] has MAX_SWAPFILES entries, which no symbol says: on x86-64
+ * swap_start's loop bound does (and its load must be of this address);
+ * elsewhere the next data symbol bounds the array.
+ */
 static int live_try_kallsyms(struct live_bpf *b, struct live_areas *a,
 			     const struct live_ksyms *k)
 {
+	struct live_decoded dec = { 0 };
 	uint64_t n = LIVE_TYPES_MAX;
 
 	if (!k->swap_info)
 		return -ENOENT;
 	if (k->swap_info_end && (k->swap_info_end - k->swap_info) / 8 < n)
 		n = (k->swap_info_end - k->swap_info) / 8;
+	if (!live_find_decode(b, k, &dec)) {
+		if (dec.swap_info != k->swap_info)
+			return -EINVAL;
+		n = dec.nr;
+	}
 	return live_bpf_index(b, k->swap_info, (unsigned int)n) ?:
 	       live_bpf_areas(b, a->v);
 }
@@ -210,21 +243,13 @@ static int live_try_kallsyms(struct live_bpf *b, struct live_areas *a,
 static int live_try_decode(struct live_bpf *b, struct live_areas *a,
 			   const struct live_ksyms *k)
 {
-	uint8_t text[LIVE_TEXT_BYTES];
 	struct live_decoded dec;
 	bool flags = false, map = false;
 	const struct live_out *o;
 	unsigned int i;
 	int rc;
 
-#if !defined(__x86_64__)
-	return -ENOTSUP;
-#endif
-	if (!k->swap_start)
-		return -ENOENT;
-	rc = live_bpf_peek(b, k->swap_start, text);
-	if (!rc)
-		rc = live_decode_swap_start(text, sizeof(text), &dec);
+	rc = live_find_decode(b, k, &dec);
 	if (!rc)
 		rc = live_bpf_areas(b, a->v);	/* for the field offsets */
 	if (rc)
@@ -270,6 +295,7 @@ static int live_find_none(struct diag *d, const struct live_ksyms *k, int fentry
 		  "infer the state from page tables instead: swapfs capture --method pagemap",
 		  fentry,
 #if defined(__x86_64__)
+		  k->hidden ? "kallsyms hides its addresses (kptr_restrict; run as root)" :
 		  k->swap_start ? "the code of swap_start did not decode to a valid swap_info"
 				: "swap_start is not in kallsyms"
 #else

@@ -109,12 +109,22 @@ static int live_provenance(struct snapshot *s, const struct live_areas *a,
 	       snapshot_set_string(&s->prov.note, note);
 }
 
-/* The area after the read must still be the one that was read. */
-static int live_same_area(const struct live_areas *a, unsigned int type,
-			  const struct snapshot *s, struct diag *d)
+/*
+ * The area after the read must still be the one that was read: in use,
+ * the same size and device or file. A swapoff meanwhile frees what the
+ * program was reading, and what it read then says nothing.
+ */
+static int live_same_area(struct live *l, const struct live_area *was,
+			  unsigned int type, struct diag *d)
 {
-	if (live_area_active(a, type) && a->v[type].max == s->dev.max)
+	const struct live_area *now = &l->a.v[type];
+
+	if (!live_find_refresh(l->b, &l->a, d) && live_area_active(&l->a, type) &&
+	    now->max == was->max && now->pages == was->pages &&
+	    now->bdev_dev == was->bdev_dev && now->file_ino == was->file_ino &&
+	    now->file_dev == was->file_dev)
 		return 0;
+	diag_clear(d);
 	diag_line(d, "live", 0, "live-area",
 		  "swap area %u was turned off (or replaced) while it was read", type);
 	return -EAGAIN;
@@ -125,6 +135,7 @@ static int live_read_into(struct live *l, const struct live_target *t,
 			  struct snapshot *s, struct diag *d)
 {
 	struct live_areas *a = &l->a;
+	struct live_area was = a->v[t->type];
 	struct live_read_stats st;
 	const char *why;
 	long long zswap = live_zswapped();
@@ -143,10 +154,9 @@ static int live_read_into(struct live *l, const struct live_target *t,
 	rc = live_info_device(s, a, t, l->release, era, d);
 	if (!rc)
 		rc = live_read_area(l->b, a, t, s, &st, d);
-	if (!rc)
-		rc = live_find_refresh(l->b, a, d);
-	if (!rc)
-		rc = live_same_area(a, t->type, s, d);
+	/* a read that failed because the area went away says that */
+	if (rc != -ENOMEM && live_same_area(l, &was, t->type, d))
+		return -EAGAIN;
 	if (rc)
 		return rc;
 	zswap = zswap == 0 && live_zswapped() == 0;
