@@ -27,7 +27,7 @@ struct era_props {
 	const char *kernels;	/* releases, for messages */
 	bool swap_table;	/* slots in swap_table words, no swap_map (G) */
 	bool map_cache;		/* SWAP_HAS_CACHE in swap_map (A..E) */
-	bool shmem;		/* SWAP_MAP_SHMEM exists (A..D) */
+	bool shmem;		/* SWAP_MAP_SHMEM exists (A..E) */
 	bool discard_memset;	/* a discard cluster's bytes are 0x3f (A..D; see era_discard_memset) */
 	bool zeromap;		/* si->zeromap exists (C..G) */
 	bool cluster_lists;	/* nonfull/frag/full lists (C..G) */
@@ -102,7 +102,7 @@ enum era_enc {
 	ERA_ENC_CONTINUED,	/* encoded; the exact count goes to 'continued' */
 	ERA_ENC_BAD_COUNT,	/* a bad slot with references: no era has that */
 	ERA_ENC_BAD_CACHED,	/* a bad slot in the swap cache (era G) */
-	ERA_ENC_SHMEM_ERA,	/* SWAP_MAP_SHMEM outside A..D */
+	ERA_ENC_SHMEM_ERA,	/* SWAP_MAP_SHMEM outside A..E */
 	ERA_ENC_SHMEM_STATE,	/* a shmem slot whose count is not 1, or bad */
 };
 

@@ -11,7 +11,7 @@
  * because exporting back to a dump needs it.
  *
  * Per slot: 16 bits, the "common state" (see SNAPSHOT_SLOT_* below).
- * Counts above SNAPSHOT_COUNT_INLINE_MAX, SWAP_MAP_SHMEM marks (eras <= D)
+ * Counts above SNAPSHOT_COUNT_INLINE_MAX, SWAP_MAP_SHMEM marks (eras <= E)
  * and folios live in sorted side tables; known allocation runs ("orders")
  * live in the slot bits (a head bit and the order), so a 1 TiB device
  * (2^28 slots of 4 KiB) costs 512 MiB plus what is rare.
@@ -214,7 +214,7 @@ struct snapshot {
 
 	struct snapshot_count *counts;	/* sorted by slot, unique */
 	size_t nr_counts, alloc_counts;
-	uint32_t *shmem;		/* SWAP_MAP_SHMEM slots (eras <= D), sorted */
+	uint32_t *shmem;		/* SWAP_MAP_SHMEM slots (eras <= E), sorted */
 	size_t nr_shmem, alloc_shmem;
 	struct snapshot_folio *folios;	/* sorted by offset, non-overlapping */
 	size_t nr_folios, alloc_folios;

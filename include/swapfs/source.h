@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * source.h - "SRC" on the command line: a dump directory or a snapshot file,
- * whichever it is, loaded into the model.
+ * source.h - "SRC" on the command line: a dump directory, a snapshot file
+ * or live:AREA, whichever it is, loaded into the model.
  */
 #ifndef SWAPFS_SOURCE_H
 #define SWAPFS_SOURCE_H
@@ -16,9 +16,10 @@
 #include "swapfs/snapshot.h"
 
 /*
- * source_load - load @path: a directory is read as a dump, a snapshot file
- * through snapfile_read() (@id picks a snapshot of a time series, 0 the
- * last; a dump has only one, so @id must be 0 or 1). Returns 0 or -errno
+ * source_load - load @path: "live:AREA" is the running kernel (live.h),
+ * a directory is read as a dump, a snapshot file through snapfile_read()
+ * (@id picks a snapshot of a time series, 0 the last; a dump and the
+ * kernel have only one, so @id must be 0 or 1). Returns 0 or -errno
  * with @d filled (-ENOENT for a missing snapshot id, -EINVAL for input
  * that is neither). A snapshot file's back-references come indexed by
  * slot (snapshot_index_refs()).

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include <swapfs/analysis.h>
+#include <swapfs/live.h>
 #include <swapfs/snapedit.h>
 #include <swapfs/snapfile.h>
 #include <swapfs/target.h>
@@ -138,9 +139,12 @@ static int cmd_mount_check_dir(const struct cmd_mount_ctl *ctl)
 /* @path made absolute; it need not exist, its directory must. NULL: errno set. */
 static char *cmd_mount_abspath(const char *path)
 {
-	char *copy, *dir, *res = realpath(path, NULL);
+	char *copy, *dir, *res;
 	char *base;
 
+	if (!strncmp(path, LIVE_PREFIX, strlen(LIVE_PREFIX)))
+		return strdup(path);	/* the running kernel: no file to resolve */
+	res = realpath(path, NULL);
 	if (res || errno != ENOENT)
 		return res;
 	copy = strdup(path);

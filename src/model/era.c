@@ -6,7 +6,7 @@
  * The byte meanings follow include/linux/swap.h and mm/swapfile.c of each
  * era (kernel-swap-facts sections 2, 3 and 5): SWAP_HAS_CACHE until phase
  * II of the swap table (F) dropped it, SWAP_MAP_SHMEM until shmem took a
- * plain count (E), the discard memset until 6.15 (era_discard_memset()), and no swap_map at all from phase III (G).
+ * plain count (F; 6.18's swap_shmem_alloc() still writes 0xbf), the discard memset until 6.15 (era_discard_memset()), and no swap_map at all from phase III (G).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -24,7 +24,7 @@ static const struct era_props era_table[] = {
 	{ .era = 'D', .kernels = "6.14-6.17", .map_cache = true, .shmem = true,
 	  .discard_memset = true, .zeromap = true, .cluster_lists = true,
 	  .cluster_order = true },
-	{ .era = 'E', .kernels = "6.18-6.19", .map_cache = true,
+	{ .era = 'E', .kernels = "6.18-6.19", .map_cache = true, .shmem = true,
 	  .zeromap = true, .cluster_lists = true, .cluster_order = true },
 	{ .era = 'F', .kernels = "7.0", .zeromap = true, .cluster_lists = true,
 	  .cluster_order = true, .cache_from_folios = true },

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * source.c - SRC on the command line: a dump directory or a snapshot file.
+ * source.c - SRC on the command line: a dump directory, a snapshot file,
+ * or live:AREA, the running kernel.
  */
 #include <errno.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "swapfs/dump.h"
+#include "swapfs/live.h"
 #include "swapfs/snapfile.h"
 #include "swapfs/source.h"
 
@@ -38,6 +41,15 @@ int source_load(const char *path, int64_t id, struct snapshot **out,
 	struct stat st;
 
 	diag_clear(d);
+	if (!strncmp(path, LIVE_PREFIX, strlen(LIVE_PREFIX))) {
+		if (id > 1) {	/* the kernel has one state: now */
+			diag_line(d, path, 0, "source-snapshot",
+				  "the running kernel holds one snapshot; there is no snapshot %lld",
+				  (long long)id);
+			return -ENOENT;
+		}
+		return live_load(path + strlen(LIVE_PREFIX), out, d);
+	}
 	if (stat(path, &st))
 		return diag_errno(d, path, -errno);
 	if (S_ISDIR(st.st_mode)) {

@@ -188,7 +188,7 @@ def test_export_era_conversion_preserves_the_model(tmp_path):
 
 
 def test_export_refuses_what_the_era_cannot_express(tmp_path):
-    # era A has SWAP_MAP_SHMEM slots; eras after D have no such encoding
+    # era A has SWAP_MAP_SHMEM slots; eras after E have no such encoding
     p = run("export", FIXTURES / "dumps" / "era-A", "--era", "G", "-o", tmp_path / "x")
     assert p.returncode == 3
     assert "shmem" in p.stderr.lower()

@@ -3,7 +3,7 @@
  * layout.c - swapfs-test-layout: anonymous memory with a known swap layout,
  * for the capture tests on the real kernel.
  *
- *	swapfs-test-layout FOLIO_KB BLOCKS
+ *	swapfs-test-layout FOLIO_KB BLOCKS [ZERO_PAGES [READBACK]]
  *
  * Maps BLOCKS folios of FOLIO_KB KiB (region "shared", kept across a fork)
  * and BLOCKS more (region "private", MADV_DONTFORK), both aligned to 2 MiB,
@@ -16,6 +16,12 @@
  *
  * Which folios and pages are freed: folio 3 and 10 whole, page 5 of folio
  * 20 and page 0 of folio 21 (when BLOCKS is large enough), in both regions.
+ *
+ * For the live reader's tests, two more things when asked: ZERO_PAGES
+ * small pages (region "zero", MADV_NOHUGEPAGE) written with zeros and
+ * paged out (the kernel keeps them in its zeromap, no I/O), and, after
+ * the fork, the parent reads back the last READBACK folios of the shared
+ * region: their slots stay, in the swap cache, for the child.
  */
 #include <errno.h>
 #include <signal.h>
@@ -78,20 +84,55 @@ static void layout_free(char *p, size_t folio, size_t page, unsigned int blocks)
 			layout_die("madvise(MADV_DONTNEED)");
 }
 
+/* Zero-filled small pages, paged out: the kernel notes them in its zeromap. */
+static char *layout_zero(size_t pages, size_t page)
+{
+	char *p;
+
+	if (!pages)
+		return NULL;
+	p = layout_map(pages * page);
+	if (madvise(p, pages * page, MADV_NOHUGEPAGE))
+		layout_die("madvise(MADV_NOHUGEPAGE)");
+	memset(p, 0, pages * page);
+	if (madvise(p, pages * page, MADV_PAGEOUT))
+		layout_die("madvise(MADV_PAGEOUT)");
+	return p;
+}
+
+/* Touch the last @n folios of @p: they come back through the swap cache. */
+static unsigned int layout_readback(const char *p, size_t folio, size_t page,
+				    unsigned int blocks, unsigned int n)
+{
+	volatile const char *v = p;
+	unsigned int sum = 0;
+	size_t i;
+
+	if (n > blocks)
+		n = blocks;
+	for (i = (size_t)(blocks - n) * folio; i < (size_t)blocks * folio; i += page)
+		sum += (unsigned char)v[i];
+	return sum;
+}
+
 int main(int argc, char **argv)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE), folio, len;
-	unsigned int blocks;
-	char *shared, *priv, c;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), folio, len, zero_pages = 0;
+	unsigned int blocks, readback = 0;
+	char *shared, *priv, *zero, c;
 	int pipefd[2];
 	pid_t child;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: swapfs-test-layout FOLIO_KB BLOCKS\n");
+	if (argc < 3 || argc > 5) {
+		fprintf(stderr, "usage: swapfs-test-layout FOLIO_KB BLOCKS [ZERO_PAGES [READBACK]]\n");
 		return 2;
 	}
 	folio = strtoul(argv[1], NULL, 10) * 1024;
 	blocks = (unsigned int)strtoul(argv[2], NULL, 10);
+	if (argc > 3)
+		zero_pages = strtoul(argv[3], NULL, 10);
+	if (argc > 4)
+		readback = (unsigned int)strtoul(argv[4], NULL, 10);
 	if (folio < page || (folio & (folio - 1)) || !blocks || blocks > 65536) {
 		fprintf(stderr, "swapfs-test-layout: bad arguments\n");
 		return 2;
@@ -107,6 +148,7 @@ int main(int argc, char **argv)
 		layout_die("madvise(MADV_PAGEOUT)");
 	layout_free(shared, folio, page, blocks);
 	layout_free(priv, folio, page, blocks);
+	zero = layout_zero(zero_pages, page);
 	if (pipe(pipefd))
 		layout_die("pipe");
 	child = fork();
@@ -119,14 +161,19 @@ int main(int argc, char **argv)
 		_exit(0);
 	}
 	close(pipefd[0]);
+	layout_readback(shared, folio, page, blocks, readback);
 	printf("{\"pid\": %d, \"child\": %d, \"page\": %zu, \"folio\": %zu, "
 	       "\"blocks\": %u, \"shared\": %lu, \"private\": %lu, "
-	       "\"free_folios\": [%u, %u], \"free_pages\": [[%u, %u], [%u, %u]]}\n",
+	       "\"free_folios\": [%u, %u], \"free_pages\": [[%u, %u], [%u, %u]]",
 	       (int)getpid(), (int)child, page, folio, blocks,
 	       (unsigned long)(uintptr_t)shared, (unsigned long)(uintptr_t)priv,
 	       layout_free_folios[0], layout_free_folios[1],
 	       layout_free_pages[0][0], layout_free_pages[0][1],
 	       layout_free_pages[1][0], layout_free_pages[1][1]);
+	if (argc > 3)
+		printf(", \"zero\": %lu, \"zero_pages\": %zu, \"readback\": %u",
+		       (unsigned long)(uintptr_t)zero, zero_pages, readback);
+	printf("}\n");
 	fflush(stdout);
 	while (read(STDIN_FILENO, &c, 1) > 0)
 		;

@@ -610,7 +610,7 @@ static void test_refusals(void)
 
 	if (!a || !b || !c || !e)
 		goto out;
-	check_refusal(a, 'E', "map-shmem-era", "slot 12", "shmem slots outside A..D");
+	check_refusal(a, 'F', "map-shmem-era", "slot 12", "shmem slots outside A..E");
 	b->clusters[1].order = 2;
 	check_refusal(b, 'A', "cluster-order-era", "cluster 1",
 		      "era A cluster order other than 0 or PMD");
