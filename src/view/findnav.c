@@ -11,13 +11,13 @@
  * a cluster the stream is ordered by offset (the cluster checks carry its
  * first slot), and a finding belongs to the cluster of its first slot, so
  * offsets never go down along the stream: "the next finding from slot s"
- * is one cluster's scan away.
+ * is one cluster's scan away. n and N walk this numbering (nav.c).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "swapview.h"
+#include "findnav.h"
 
 int findnav_build(struct findnav *nav, const struct analysis *a)
 {
@@ -66,10 +66,6 @@ static int findnav_collect(const struct analysis_finding *f, void *arg)
 	return 0;
 }
 
-/*
- * findnav_cluster - the findings of cluster @ci, valid until the next
- * findnav call. An allocation failure gives an empty list.
- */
 int findnav_cluster(struct findnav *nav, const struct analysis *a, uint32_t ci,
 		    const struct analysis_finding **list, size_t *nr)
 {
@@ -89,7 +85,6 @@ int findnav_cluster(struct findnav *nav, const struct analysis *a, uint32_t ci,
 	return rc;
 }
 
-/* findnav_first - the number of the first finding of cluster @ci. */
 uint64_t findnav_first(const struct findnav *nav, uint32_t ci)
 {
 	return nav->prefix[ci];
@@ -112,7 +107,6 @@ static uint32_t findnav_cluster_of(const struct findnav *nav, uint32_t n,
 	return lo;
 }
 
-/* findnav_get - finding number @g (0-based), or NULL. */
 const struct analysis_finding *findnav_get(struct findnav *nav,
 					   const struct analysis *a, uint64_t g)
 {
@@ -128,7 +122,6 @@ const struct analysis_finding *findnav_get(struct findnav *nav,
 	return g < nr ? &list[g] : NULL;
 }
 
-/* findnav_from_slot - the first finding at or after @slot (total: none). */
 uint64_t findnav_from_slot(struct findnav *nav, const struct analysis *a,
 			   uint32_t slot)
 {
@@ -144,88 +137,4 @@ uint64_t findnav_from_slot(struct findnav *nav, const struct analysis *a,
 	for (i = 0; i < nr && list[i].offset < slot; i++)
 		;
 	return i < nr ? nav->prefix[ci] + i : nav->prefix[ci + 1];
-}
-
-/*
- * Where n/N start from: the finding they went to last when the cursor is
- * still on it, else the cursor's position (-1: the cursor is on the
- * current finding, the number in *@g).
- */
-static bool findnav_at_current(struct swapview *sv, enum swapview_view v,
-			       uint64_t *g)
-{
-	const struct analysis_finding *f;
-
-	if (v == SWAPVIEW_FINDINGS) {
-		*g = sv->findings_cur;
-		return true;
-	}
-	if (sv->finding < 0)
-		return false;
-	f = findnav_get(&sv->nav, sv->an, (uint64_t)sv->finding);
-	if (!f)
-		return false;
-	*g = (uint64_t)sv->finding;
-	if (v == SWAPVIEW_CLUSTER)
-		return f->offset == sv->slot;
-	return f->cluster == sv->cluster;
-}
-
-/* Show finding @g where the view @v shows things. */
-static void findnav_show(struct swapview *sv, enum swapview_view v, uint64_t g)
-{
-	const struct analysis_finding *f = findnav_get(&sv->nav, sv->an, g);
-	char line[160];
-
-	if (!f)
-		return;
-	sv->finding = (int64_t)g;
-	analysis_finding_format(f, line, sizeof(line));
-	if (v == SWAPVIEW_FINDINGS)
-		sv->findings_cur = g;
-	else if (v == SWAPVIEW_CLUSTER)
-		clusterview_goto_slot(sv, f->offset);
-	else
-		map_goto_cluster(sv, f->cluster);
-	swapview_message(sv, "finding %llu/%llu: %s", (unsigned long long)g + 1,
-			 (unsigned long long)sv->nav.total, line);
-}
-
-/*
- * findnav_step - n (@dir 1) and N (-1): the next or previous finding from
- * where the cursor is, in the map, the cluster view or the findings list
- * (from the other views, in the view below them).
- */
-void findnav_step(struct swapview *sv, int dir)
-{
-	enum swapview_view v = swapview_current(sv);
-	uint64_t g, from;
-
-	if (!sv->nav.total) {
-		swapview_message(sv, "no findings");
-		return;
-	}
-	while (v == SWAPVIEW_ORDERS || v == SWAPVIEW_HELP || v == SWAPVIEW_INFO) {
-		swapview_pop(sv);
-		v = swapview_current(sv);
-	}
-	if (findnav_at_current(sv, v, &g)) {
-		from = g;
-	} else {
-		uint32_t slot = v == SWAPVIEW_CLUSTER ? sv->slot :
-				snapshot_cluster_first(sv->snap, sv->cluster);
-
-		from = findnav_from_slot(&sv->nav, sv->an, slot);
-		if (dir > 0 && from < sv->nav.total) {
-			findnav_show(sv, v, from);
-			return;
-		}
-	}
-	if (dir > 0 ? from + 1 >= sv->nav.total : from == 0) {
-		swapview_message(sv, "no %s finding (%llu in all)",
-				 dir > 0 ? "next" : "previous",
-				 (unsigned long long)sv->nav.total);
-		return;
-	}
-	findnav_show(sv, v, dir > 0 ? from + 1 : from - 1);
 }

@@ -9,17 +9,21 @@
 #include <swapfs/analysis.h>
 #include <swapfs/snapshot.h>
 
-#include "swapview.h"
+#include "glyph.h"
+
+/* The state classes: the cluster flags, then one for a flag out of range. */
+#define GLYPH_BAD_FLAG		SNAPSHOT_CLUSTER_NR_FLAGS
+#define GLYPH_NR_STATES		(SNAPSHOT_CLUSTER_NR_FLAGS + 1)
 
 static bool glyph_utf8;
 
 /* Cluster state classes, by enum snapshot_cluster_flag, then a bad flag. */
-static const char *const glyph_states[2][MARKS_NR_STATES] = {
+static const char *const glyph_states[2][GLYPH_NR_STATES] = {
 	{ "=", ".", "-", ":", "#", "~", "?" },
 	{ "\u25aa", "\u00b7", "\u2584", "\u2592", "\u2588", "\u2591", "?" },
 };
 
-static const char *const glyph_state_names[MARKS_NR_STATES] = {
+static const char *const glyph_state_names[GLYPH_NR_STATES] = {
 	"none", "free", "nonfull", "frag", "full", "discard", "bad-flag",
 };
 
@@ -37,14 +41,14 @@ void glyph_init(bool utf8)
 
 const char *glyph_state(unsigned int state)
 {
-	return glyph_states[glyph_utf8][state < MARKS_NR_STATES ? state :
-					MARKS_STATE_BAD_FLAG];
+	return glyph_states[glyph_utf8][state < GLYPH_NR_STATES ? state :
+					GLYPH_BAD_FLAG];
 }
 
 const char *glyph_state_name(unsigned int state)
 {
-	return glyph_state_names[state < MARKS_NR_STATES ? state :
-				 MARKS_STATE_BAD_FLAG];
+	return glyph_state_names[state < GLYPH_NR_STATES ? state :
+				 GLYPH_BAD_FLAG];
 }
 
 const char *glyph_highlight(unsigned int highlight)
@@ -53,10 +57,6 @@ const char *glyph_highlight(unsigned int highlight)
 					    highlight : 0];
 }
 
-/*
- * The count column of a slot: free, the count 1..9, '+' above, bad, or
- * shmem (SWAP_MAP_SHMEM, eras A..D). @count is the exact count.
- */
 const char *glyph_slot_count(uint16_t word, uint32_t count, bool shmem)
 {
 	static const char *const digits[10] = {
@@ -72,7 +72,6 @@ const char *glyph_slot_count(uint16_t word, uint32_t count, bool shmem)
 	return count > 9 ? "+" : digits[count];
 }
 
-/* The mark column: cached, zswap, zero; upper case when also cached. */
 char glyph_slot_mark(uint16_t word)
 {
 	bool cached = word & SNAPSHOT_SLOT_CACHED;
@@ -84,8 +83,12 @@ char glyph_slot_mark(uint16_t word)
 	return cached ? 'c' : ' ';
 }
 
-/* Before the first slot of a known run or a swap-cache folio. */
 const char *glyph_boundary(void)
 {
 	return glyph_utf8 ? "\u2502" : "|";
+}
+
+const char *glyph_separator(void)
+{
+	return glyph_utf8 ? "\u00b7" : "-";
 }

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "swapview.h"
+#include "marks.h"
 
 /*
  * How bad a state is, for the cell that shows several clusters: a
@@ -65,21 +65,26 @@ static uint8_t marks_cluster(const struct snapshot_cluster *c,
 	return (uint8_t)state;
 }
 
-/* marks_build - sv->marks and sv->marked for the loaded snapshot. */
-int marks_build(struct swapview *sv)
+int marks_build(struct marks *m, const struct snapshot *s,
+		const struct analysis *a)
 {
-	uint32_t n = sv->snap->dev.nr_clusters, ci;
+	uint32_t n = s->dev.nr_clusters, ci;
 	uint8_t *marks = malloc(n ? n : 1);
 
 	if (!marks)
 		return -ENOMEM;
-	memset(sv->marked, 0, sizeof(sv->marked));
+	memset(m->marked, 0, sizeof(m->marked));
 	for (ci = 0; ci < n; ci++) {
-		marks[ci] = marks_cluster(&sv->snap->clusters[ci],
-					  &sv->an->clusters[ci]);
-		sv->marked[MARKS_HIGHLIGHT(marks[ci])]++;
+		marks[ci] = marks_cluster(&s->clusters[ci], &a->clusters[ci]);
+		m->marked[MARKS_HIGHLIGHT(marks[ci])]++;
 	}
-	free(sv->marks);
-	sv->marks = marks;
+	free(m->cluster);
+	m->cluster = marks;
 	return 0;
+}
+
+void marks_free(struct marks *m)
+{
+	free(m->cluster);
+	memset(m, 0, sizeof(*m));
 }

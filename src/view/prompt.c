@@ -11,12 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "swapview.h"
+#include "keymap.h"
+#include "nav.h"
+#include "prompt.h"
+#include "screen.h"
 
-void prompt_start(struct swapview *sv, int kind)
+void prompt_start(struct session *sv, int kind)
 {
-	memset(&sv->prompt, 0, sizeof(sv->prompt));
-	sv->prompt.kind = kind;
+	memset(&sv->nav.prompt, 0, sizeof(sv->nav.prompt));
+	sv->nav.prompt.kind = kind;
 }
 
 static const char *prompt_label(int kind)
@@ -24,12 +27,12 @@ static const char *prompt_label(int kind)
 	return kind == '/' ? "slot offset: " : "cluster index: ";
 }
 
-void prompt_draw(const struct swapview *sv, int y)
+void prompt_draw(const struct session *sv, int y)
 {
+	const struct prompt *p = &sv->nav.prompt;
 	char line[64];
 
-	snprintf(line, sizeof(line), "%s%s_", prompt_label(sv->prompt.kind),
-		 sv->prompt.buf);
+	snprintf(line, sizeof(line), "%s%s_", prompt_label(p->kind), p->buf);
 	screen_put(y, 0, COLS, A_BOLD, line);
 }
 
@@ -48,47 +51,48 @@ static int64_t prompt_number(const char *buf)
 	return (int64_t)v;
 }
 
-static void prompt_go_slot(struct swapview *sv, int64_t v)
+/* '/': the cluster view, on the slot. */
+static void prompt_go_slot(struct session *sv, int64_t v)
 {
 	if (v >= sv->snap->dev.max) {
-		swapview_message(sv, "slot %" PRId64 " is past the last slot, %" PRIu32,
-				 v, sv->snap->dev.max - 1);
+		nav_message(sv, "slot %" PRId64 " is past the last slot, %" PRIu32,
+			    v, sv->snap->dev.max - 1);
 		return;
 	}
-	clusterview_goto_slot(sv, (uint32_t)v);
-	if (swapview_current(sv) != SWAPVIEW_CLUSTER)
-		swapview_push(sv, SWAPVIEW_CLUSTER);
-	swapview_message(sv, "slot %" PRId64 " in cluster %" PRIu32, v, sv->cluster);
+	nav_goto_slot(sv, (uint32_t)v);
+	if (nav_current(sv) != VIEW_CLUSTER)
+		nav_push(sv, VIEW_CLUSTER);
+	nav_message(sv, "slot %" PRId64 " in cluster %" PRIu32, v, sv->nav.cluster);
 }
 
-static void prompt_go_cluster(struct swapview *sv, int64_t v)
+/* 'c': in the cluster view, its first slot; elsewhere the map, on it. */
+static void prompt_go_cluster(struct session *sv, int64_t v)
 {
 	if (v >= sv->snap->dev.nr_clusters) {
-		swapview_message(sv, "cluster %" PRId64 " is past the last cluster, %" PRIu32,
-				 v, sv->snap->dev.nr_clusters - 1);
+		nav_message(sv, "cluster %" PRId64 " is past the last cluster, %" PRIu32,
+			    v, sv->snap->dev.nr_clusters - 1);
 		return;
 	}
-	if (swapview_current(sv) == SWAPVIEW_CLUSTER) {
-		clusterview_goto_slot(sv, snapshot_cluster_first(sv->snap, (uint32_t)v));
+	if (nav_current(sv) == VIEW_CLUSTER) {
+		nav_goto_slot(sv, snapshot_cluster_first(sv->snap, (uint32_t)v));
 	} else {
-		while (sv->depth > 1)
-			swapview_pop(sv);
-		map_goto_cluster(sv, (uint32_t)v);
+		nav_pop_to_map(sv);
+		nav_goto_cluster(sv, (uint32_t)v);
 	}
-	swapview_message(sv, "cluster %" PRId64, v);
+	nav_message(sv, "cluster %" PRId64, v);
 }
 
-static void prompt_enter(struct swapview *sv)
+static void prompt_enter(struct session *sv)
 {
-	int kind = sv->prompt.kind;
-	int64_t v = prompt_number(sv->prompt.buf);
-	char typed[sizeof(sv->prompt.buf)];
+	int kind = sv->nav.prompt.kind;
+	int64_t v = prompt_number(sv->nav.prompt.buf);
+	char typed[sizeof(sv->nav.prompt.buf)];
 
-	memcpy(typed, sv->prompt.buf, sizeof(typed));
+	memcpy(typed, sv->nav.prompt.buf, sizeof(typed));
 	prompt_start(sv, 0);
 	if (v < 0) {
 		if (typed[0])
-			swapview_message(sv, "'%s' is not a number", typed);
+			nav_message(sv, "'%s' is not a number", typed);
 		return;
 	}
 	if (kind == '/')
@@ -97,15 +101,15 @@ static void prompt_enter(struct swapview *sv)
 		prompt_go_cluster(sv, v);
 }
 
-void prompt_key(struct swapview *sv, int ch)
+void prompt_key(struct session *sv, int ch)
 {
-	struct prompt *p = &sv->prompt;
+	struct prompt *p = &sv->nav.prompt;
 
-	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+	if (keymap_motion(ch) == KEYMAP_OPEN) {
 		prompt_enter(sv);
 	} else if (ch == 27) {
 		prompt_start(sv, 0);
-	} else if (keys_is_back(ch)) {
+	} else if (keymap_is_back(ch)) {
 		if (p->len)
 			p->buf[--p->len] = '\0';
 		else

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * screen.c - the terminal: curses set up and put back, the colours and
- * attributes of the tables in glyph.c, the one place a new terminal size
- * is taken in (screen_resize()), the message shown below the smallest
- * size swapview draws in, and the capture of stderr.
+ * attributes of the tables in glyph.c, the message shown below the
+ * smallest size swapview draws in, text put at a place, and the capture of
+ * stderr. It knows no view: what a resize lays out again is the event
+ * loop's (loop.c).
  *
  * Conventions of htop and ncdu: KEY_RESIZE from getch() (curses turns
  * SIGWINCH into it), use_default_colors(), NO_COLOR (any value) and
@@ -26,7 +27,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "swapview.h"
+#include <swapfs/analysis.h>
+#include <swapfs/snapshot.h>
+
+#include "screen.h"
 
 /* Colour pairs: one per order (1 + order), then the finding severities. */
 enum {
@@ -38,6 +42,7 @@ enum {
 };
 
 static SCREEN *screen_term;
+static bool screen_color;
 static int screen_saved_stderr = -1;
 static int screen_capture = -1;
 static off_t screen_captured;
@@ -85,11 +90,7 @@ static void screen_release_stderr(void)
 	screen_capture = screen_saved_stderr = -1;
 }
 
-/*
- * screen_poll_stderr - show the last line written to stderr since the
- * last call, if any, on the message line.
- */
-bool screen_poll_stderr(struct swapview *sv)
+bool screen_poll_stderr(char *out, size_t len)
 {
 	char buf[512], *line, *p;
 	struct stat st;
@@ -116,22 +117,22 @@ bool screen_poll_stderr(struct swapview *sv)
 			*p = ' ';
 	if (!*line)
 		return false;
-	swapview_message(sv, "stderr: %s", line);
+	snprintf(out, len, "%s", line);
 	return true;
 }
 
-static void screen_colors(struct swapview *sv)
+static void screen_colors(bool color)
 {
 	static const short order_fg[] = {
 		-1, COLOR_BLUE, COLOR_CYAN, COLOR_GREEN, COLOR_YELLOW, COLOR_MAGENTA,
 	};
 	short bg = -1, k;
 
-	if (!sv->color || !has_colors() || start_color() == ERR || COLORS < 8 ||
-	    COLOR_PAIRS < SCREEN_NR_PAIRS) {
-		sv->color = false;
+	screen_color = false;
+	if (!color || !has_colors() || start_color() == ERR || COLORS < 8 ||
+	    COLOR_PAIRS < SCREEN_NR_PAIRS)
 		return;
-	}
+	screen_color = true;
 	if (use_default_colors() == ERR)
 		bg = COLOR_BLACK;
 	for (k = 0; k <= (short)SNAPSHOT_MAX_ORDER; k++) {
@@ -145,11 +146,7 @@ static void screen_colors(struct swapview *sv)
 	init_pair(SCREEN_PAIR_INFO, COLOR_BLACK, COLOR_CYAN);
 }
 
-/*
- * screen_init - take the terminal. Returns 0, or -ENOTTY when there is no
- * usable terminal (nothing was changed then).
- */
-int screen_init(struct swapview *sv)
+int screen_init(bool color)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return -ENOTTY;
@@ -167,12 +164,10 @@ int screen_init(struct swapview *sv)
 		set_escdelay(25);
 	/* wake up now and then: signals, and stderr to show */
 	timeout(250);
-	screen_colors(sv);
-	screen_resize(sv);
+	screen_colors(color);
 	return 0;
 }
 
-/* screen_end - give the terminal back as it was; safe to call twice. */
 void screen_end(void)
 {
 	if (screen_term) {
@@ -186,102 +181,56 @@ void screen_end(void)
 
 bool screen_too_small(void)
 {
-	return COLS < SWAPVIEW_MIN_COLS || LINES < SWAPVIEW_MIN_LINES;
+	return COLS < SCREEN_MIN_COLS || LINES < SCREEN_MIN_LINES;
 }
 
-/*
- * screen_resize - the one place a terminal size is taken in: at start and
- * on KEY_RESIZE (curses has resized stdscr by then). Everything laid out
- * by size is laid out again here; the next draw uses it.
- */
-void screen_resize(struct swapview *sv)
-{
-	if (map_layout(sv))
-		swapview_message(sv, "out of memory laying out the map");
-	sv->clusterview_top = 0;
-}
-
-static void screen_draw_small(void)
+void screen_draw_small(void)
 {
 	char line[64];
 	int y = LINES / 2 - 1;
 
 	screen_put(y, 0, COLS, A_BOLD, "terminal too small");
 	snprintf(line, sizeof(line), "%dx%d, needs %dx%d", COLS, LINES,
-		 SWAPVIEW_MIN_COLS, SWAPVIEW_MIN_LINES);
+		 SCREEN_MIN_COLS, SCREEN_MIN_LINES);
 	screen_put(y + 1, 0, COLS, A_NORMAL, line);
 	screen_put(y + 2, 0, COLS, A_NORMAL, "q quits");
 }
 
-/* screen_draw - the whole screen, for the view on top. */
-void screen_draw(struct swapview *sv)
+bool screen_has_color(void)
 {
-	erase();
-	if (screen_too_small()) {
-		screen_draw_small();
-		refresh();
-		return;
-	}
-	switch (swapview_current(sv)) {
-	case SWAPVIEW_MAP:
-		map_draw(sv);
-		break;
-	case SWAPVIEW_CLUSTER:
-		clusterview_draw(sv);
-		break;
-	case SWAPVIEW_FINDINGS:
-		findingsview_draw(sv);
-		break;
-	case SWAPVIEW_ORDERS:
-		orderview_draw(sv);
-		break;
-	case SWAPVIEW_HELP:
-		help_draw(sv);
-		break;
-	case SWAPVIEW_INFO:
-		infoview_draw(sv);
-		break;
-	default:
-		break;
-	}
-	statusline_draw(sv);
-	refresh();
+	return screen_color;
 }
 
-int screen_attr_order(const struct swapview *sv, unsigned int order)
+int screen_attr_order(unsigned int order)
 {
-	if (!sv->color)
+	if (!screen_color)
 		return A_NORMAL;
 	return COLOR_PAIR(SCREEN_PAIR_ORDER + (int)(order % (SNAPSHOT_MAX_ORDER + 1))) |
 	       (order >= 6 ? A_BOLD : 0);
 }
 
-int screen_attr_highlight(const struct swapview *sv, unsigned int highlight)
+int screen_attr_highlight(unsigned int highlight)
 {
 	enum analysis_severity sev = highlight ?
 		analysis_check_severity(highlight - 1) : ANALYSIS_INFO;
 
-	if (!sv->color)
+	if (!screen_color)
 		return sev == ANALYSIS_INFO ? A_BOLD : A_REVERSE | A_BOLD;
 	return A_BOLD | COLOR_PAIR(sev == ANALYSIS_ERROR ? SCREEN_PAIR_ERROR :
 				   sev == ANALYSIS_WARNING ? SCREEN_PAIR_WARNING :
 				   SCREEN_PAIR_INFO);
 }
 
-int screen_attr_dim(const struct swapview *sv)
+int screen_attr_dim(void)
 {
 	return A_DIM;
 }
 
-int screen_attr_bar(const struct swapview *sv)
+int screen_attr_bar(void)
 {
 	return A_REVERSE;
 }
 
-/*
- * screen_put - @text at (@y, @x) in @attr, cut to @width columns (every
- * character of swapview's tables is one column wide).
- */
 void screen_put(int y, int x, int width, int attr, const char *text)
 {
 	const char *p = text;
@@ -303,7 +252,13 @@ void screen_put(int y, int x, int width, int attr, const char *text)
 	attrset(A_NORMAL);
 }
 
-/* screen_fill - line @y blank in @attr (bars). */
+void screen_glyph(int y, int x, int attr, const char *glyph)
+{
+	attrset(attr);
+	mvaddstr(y, x, glyph);
+	attrset(A_NORMAL);
+}
+
 void screen_fill(int y, int attr)
 {
 	if (y < 0 || y >= LINES)

@@ -1,29 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * statusline.c - the lines every view shares: the title bar on top (the
- * view, what the cursor is on), and at the bottom two status lines (the
- * source, its kernel and era, the totals; per-order allocatable counts)
- * and the message line (what a key did, library messages, the input of
- * '/' and 'c', or a reminder of the main keys).
+ * view, what the cursor is on: the view's title handler says it), and at
+ * the bottom two status lines (the source, its kernel and era, the totals;
+ * per-order allocatable counts) and the message line (what a key did,
+ * library messages, the input of '/' and 'c', or a reminder of the main
+ * keys).
  */
 #include <curses.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "swapview.h"
+#include "glyph.h"
+#include "prompt.h"
+#include "screen.h"
+#include "statusline.h"
+#include "text.h"
 
-/*
- * statusline_title - line 0: " VIEW - TEXT", and "? help  swapview" on the
- * right when there is room for it.
- */
-void statusline_title(struct swapview *sv, const char *view, const char *text)
+void statusline_title(const char *view, const char *text)
 {
 	static const char right[] = "? help  swapview ";
-	int bar = screen_attr_bar(sv);
+	int bar = screen_attr_bar();
 	char line[320];
 
-	snprintf(line, sizeof(line), " %s %s %s", view, sv->utf8 ? "\u00b7" : "-", text);
+	snprintf(line, sizeof(line), " %s %s %s", view, glyph_separator(), text);
 	screen_fill(0, bar);
 	screen_put(0, 0, COLS, bar, line);
 	if (COLS > (int)strlen(line) + (int)sizeof(right))
@@ -36,7 +37,7 @@ static double statusline_pct(uint64_t part, uint64_t whole)
 }
 
 /* Source, kernel, era, the snapshot of a series, totals, findings. */
-static void statusline_source(struct swapview *sv, int y)
+static void statusline_source(struct session *sv, int y)
 {
 	const struct snapshot *s = sv->snap;
 	const struct analysis_totals *t = &sv->an->totals;
@@ -47,7 +48,7 @@ static void statusline_source(struct swapview *sv, int y)
 	text_append(line, sizeof(line), &n, " %s", base && base[1] ? base + 1 : sv->src);
 	if (sv->nr_ids > 1)
 		text_append(line, sizeof(line), &n, " [snapshot %" PRId64 ", %zu of %zu]",
-			    s->prov.id, sv->id_index + 1, sv->nr_ids);
+			    s->prov.id, sv->nav.series + 1, sv->nr_ids);
 	if (s->prov.step >= 0)
 		text_append(line, sizeof(line), &n, " step %" PRId64, s->prov.step);
 	text_append(line, sizeof(line), &n,
@@ -60,12 +61,12 @@ static void statusline_source(struct swapview *sv, int y)
 		    s->dev.max, t->slots_used, statusline_pct(t->slots_used, s->dev.max),
 		    t->slots_free, t->slots_cached, t->slots_cache_only, t->slots_bad,
 		    t->slots_zero, t->slots_zswap);
-	screen_fill(y, screen_attr_bar(sv));
-	screen_put(y, 0, COLS, screen_attr_bar(sv), line);
+	screen_fill(y, screen_attr_bar());
+	screen_put(y, 0, COLS, screen_attr_bar(), line);
 }
 
 /* Per-order allocatable counts; the order shown alone in brackets. */
-static void statusline_allocatable(struct swapview *sv, int y)
+static void statusline_allocatable(struct session *sv, int y)
 {
 	char line[512];
 	unsigned int k;
@@ -73,27 +74,26 @@ static void statusline_allocatable(struct swapview *sv, int y)
 
 	text_append(line, sizeof(line), &n, " allocatable by order:");
 	for (k = 0; k < sv->snap->dev.nr_orders; k++)
-		text_append(line, sizeof(line), &n, (int)k == sv->order_filter ?
+		text_append(line, sizeof(line), &n, (int)k == sv->nav.order_filter ?
 			    " [%u:%" PRIu64 "]" : " %u:%" PRIu64, k,
 			    sv->an->orders[k].allocatable);
-	screen_fill(y, screen_attr_bar(sv));
-	screen_put(y, 0, COLS, screen_attr_bar(sv), line);
+	screen_fill(y, screen_attr_bar());
+	screen_put(y, 0, COLS, screen_attr_bar(), line);
 }
 
-static void statusline_message(struct swapview *sv, int y)
+static void statusline_message(struct session *sv, int y)
 {
-	if (sv->prompt.kind)
+	if (sv->nav.prompt.kind)
 		prompt_draw(sv, y);
-	else if (sv->msg[0])
-		screen_put(y, 0, COLS, A_BOLD, sv->msg);
+	else if (sv->nav.msg[0])
+		screen_put(y, 0, COLS, A_BOLD, sv->nav.msg);
 	else
 		screen_put(y, 0, COLS, A_DIM,
 			   "Enter open  Esc back  f findings  n/N next/prev  o orders  "
 			   "/ slot  c cluster  t/T snapshot  ? help  q quit");
 }
 
-/* statusline_draw - the last three lines. */
-void statusline_draw(struct swapview *sv)
+void statusline_draw(struct session *sv)
 {
 	statusline_source(sv, LINES - 3);
 	statusline_allocatable(sv, LINES - 2);

@@ -6,12 +6,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "swapview.h"
+#include "text.h"
 
-/*
- * text_append - printf at *@n in @buf (@len bytes), keeping *@n within the
- * buffer: a line too long for the buffer is cut, never overrun.
- */
 void text_append(char *buf, size_t len, size_t *n, const char *fmt, ...)
 {
 	va_list ap;

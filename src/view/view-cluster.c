@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * clusterview.c - every slot of one cluster, three columns a slot:
+ * view-cluster.c - every slot of one cluster, three columns a slot:
  *
  *	boundary  '|' before the first slot of a known run (orders) or of a
  *	          swap-cache folio, in the colour of its order
@@ -20,7 +20,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "swapview.h"
+#include "findnav.h"
+#include "glyph.h"
+#include "keymap.h"
+#include "nav.h"
+#include "screen.h"
+#include "text.h"
+#include "view.h"
 
 #define CLUSTERVIEW_MAX		SNAPSHOT_MAX_CLUSTER_SIZE
 /* grid lines: a line of slots (8 at least) and its findings line */
@@ -34,15 +40,15 @@ struct clusterview_geom {
 	int gutter, per_row, nr_lines;
 	const struct analysis_finding *list;
 	size_t nr;
-	int64_t current;	/* index in list of sv->finding, -1 */
+	int64_t current;	/* index in list of the n/N finding, -1 */
 };
 
 static uint8_t clusterview_hl[CLUSTERVIEW_MAX];		/* 1 + check, 0 */
-static uint8_t clusterview_cur[CLUSTERVIEW_MAX];	/* under sv->finding */
+static uint8_t clusterview_cur[CLUSTERVIEW_MAX];	/* under the n/N finding */
 static uint8_t clusterview_start[CLUSTERVIEW_MAX];	/* 1 + order of a run */
 static int clusterview_line_row[CLUSTERVIEW_MAX_LINES];	/* -1 - row: findings */
 
-static int clusterview_gutter(const struct swapview *sv)
+static int clusterview_gutter(const struct session *sv)
 {
 	char buf[16];
 
@@ -50,7 +56,7 @@ static int clusterview_gutter(const struct swapview *sv)
 }
 
 /* Slots a line: a power of two, 8 to 64, as many as the width holds. */
-static int clusterview_per_row(const struct swapview *sv)
+static int clusterview_per_row(const struct session *sv)
 {
 	int gutter = clusterview_gutter(sv), r = 64;
 
@@ -89,17 +95,18 @@ static void clusterview_mark(struct clusterview_geom *g, const struct snapshot *
 }
 
 /* The findings of the cluster, and the slots they draw on. */
-static void clusterview_prepare_findings(struct swapview *sv,
+static void clusterview_prepare_findings(struct session *sv,
 					 struct clusterview_geom *g)
 {
-	uint64_t first = findnav_first(&sv->nav, g->ci);
+	uint64_t first = findnav_first(&sv->findings, g->ci);
+	int64_t finding = sv->nav.finding;
 	size_t fi;
 
-	findnav_cluster(&sv->nav, sv->an, g->ci, &g->list, &g->nr);
+	findnav_cluster(&sv->findings, sv->an, g->ci, &g->list, &g->nr);
 	g->current = -1;
-	if (sv->finding >= 0 && (uint64_t)sv->finding >= first &&
-	    (uint64_t)sv->finding - first < g->nr)
-		g->current = sv->finding - (int64_t)first;
+	if (finding >= 0 && (uint64_t)finding >= first &&
+	    (uint64_t)finding - first < g->nr)
+		g->current = finding - (int64_t)first;
 	for (fi = 0; fi < g->nr; fi++)
 		clusterview_mark(g, sv->snap, &g->list[fi], (int64_t)fi == g->current);
 }
@@ -142,11 +149,11 @@ static void clusterview_prepare_lines(struct clusterview_geom *g)
 	}
 }
 
-static void clusterview_prepare(struct swapview *sv, struct clusterview_geom *g)
+static void clusterview_prepare(struct session *sv, struct clusterview_geom *g)
 {
 	const struct snapshot *s = sv->snap;
 
-	g->ci = sv->slot >> s->dev.cluster_shift;
+	g->ci = sv->nav.slot >> s->dev.cluster_shift;
 	g->first = snapshot_cluster_first(s, g->ci);
 	g->end = snapshot_cluster_end(s, g->ci);
 	g->gutter = clusterview_gutter(sv);
@@ -159,7 +166,7 @@ static void clusterview_prepare(struct swapview *sv, struct clusterview_geom *g)
 	clusterview_prepare_lines(g);
 }
 
-static void clusterview_draw_slots(const struct swapview *sv,
+static void clusterview_draw_slots(const struct session *sv,
 				   const struct clusterview_geom *g, int y, int row)
 {
 	const struct snapshot *s = sv->snap;
@@ -175,12 +182,12 @@ static void clusterview_draw_slots(const struct swapview *sv,
 		bool shmem = s->nr_shmem && snapshot_is_shmem(s, i);
 		unsigned int start = clusterview_start[i - g->first];
 		char mark[2] = { glyph_slot_mark(w), '\0' };
-		int attr = i == sv->slot ? A_REVERSE : A_NORMAL;
+		int attr = i == sv->nav.slot ? A_REVERSE : A_NORMAL;
 
 		if (count == SNAPSHOT_COUNT_BIG)
 			count = snapshot_count(s, i);
 		if (start) {
-			attrset(screen_attr_order(sv, start - 1) | A_BOLD);
+			attrset(screen_attr_order(start - 1) | A_BOLD);
 			mvaddstr(y, x, glyph_boundary());
 		}
 		attrset(attr);
@@ -190,7 +197,7 @@ static void clusterview_draw_slots(const struct swapview *sv,
 	attrset(A_NORMAL);
 }
 
-static void clusterview_draw_findings_line(const struct swapview *sv,
+static void clusterview_draw_findings_line(const struct session *sv,
 					   const struct clusterview_geom *g,
 					   int y, int row)
 {
@@ -203,7 +210,7 @@ static void clusterview_draw_findings_line(const struct swapview *sv,
 
 		if (!hl)
 			continue;
-		attrset(screen_attr_highlight(sv, hl) |
+		attrset(screen_attr_highlight(hl) |
 			(clusterview_cur[i] ? A_REVERSE | A_BOLD : 0));
 		mvaddstr(y, x, glyph_highlight(hl));
 	}
@@ -211,31 +218,33 @@ static void clusterview_draw_findings_line(const struct swapview *sv,
 }
 
 /* Keep the cursor's line (and its findings line) in the @height lines shown. */
-static void clusterview_scroll(struct swapview *sv, const struct clusterview_geom *g,
+static void clusterview_scroll(struct session *sv, const struct clusterview_geom *g,
 			       int height)
 {
-	int row = (int)((sv->slot - g->first) / (uint32_t)g->per_row), l, last;
+	int row = (int)((sv->nav.slot - g->first) / (uint32_t)g->per_row), l, last;
+	int *top = &sv->nav.cluster_top;
 
 	for (l = 0; l < g->nr_lines && clusterview_line_row[l] != row; l++)
 		;
 	last = l + 1 < g->nr_lines && clusterview_line_row[l + 1] < 0 ? l + 1 : l;
-	if (sv->clusterview_top > l)
-		sv->clusterview_top = l;
-	if (last >= sv->clusterview_top + height)
-		sv->clusterview_top = last - height + 1;
-	if (sv->clusterview_top > g->nr_lines - height)
-		sv->clusterview_top = g->nr_lines - height;
-	if (sv->clusterview_top < 0)
-		sv->clusterview_top = 0;
+	if (*top > l)
+		*top = l;
+	if (last >= *top + height)
+		*top = last - height + 1;
+	if (*top > g->nr_lines - height)
+		*top = g->nr_lines - height;
+	if (*top < 0)
+		*top = 0;
 }
 
-static void clusterview_draw_grid(struct swapview *sv,
+static void clusterview_draw_grid(struct session *sv,
 				  const struct clusterview_geom *g, int y, int height)
 {
-	int l;
+	int l, top;
 
 	clusterview_scroll(sv, g, height);
-	for (l = sv->clusterview_top; l < g->nr_lines && l < sv->clusterview_top + height; l++) {
+	top = sv->nav.cluster_top;
+	for (l = top; l < g->nr_lines && l < top + height; l++) {
 		int row = clusterview_line_row[l];
 
 		if (row >= 0)
@@ -246,7 +255,7 @@ static void clusterview_draw_grid(struct swapview *sv,
 }
 
 /* The cluster's kernel fields, its slot counts, its free blocks and runs. */
-static void clusterview_draw_fields(const struct swapview *sv,
+static void clusterview_draw_fields(const struct session *sv,
 				    const struct clusterview_geom *g)
 {
 	const struct snapshot *s = sv->snap;
@@ -332,32 +341,33 @@ static void clusterview_owners_text(const struct snapshot *s, uint32_t slot,
 }
 
 /* The cursor slot in words. */
-static void clusterview_draw_slot(const struct swapview *sv,
+static void clusterview_draw_slot(const struct session *sv,
 				  const struct clusterview_geom *g, int y)
 {
 	const struct snapshot *s = sv->snap;
-	const struct snapshot_folio *f = snapshot_folio_at(s, sv->slot);
-	uint16_t w = s->slots[sv->slot];
-	unsigned int order, hl = clusterview_hl[sv->slot - g->first];
+	uint32_t slot = sv->nav.slot;
+	const struct snapshot_folio *f = snapshot_folio_at(s, slot);
+	uint16_t w = s->slots[slot];
+	unsigned int order, hl = clusterview_hl[slot - g->first];
 	char line[512];
 	uint32_t start;
 	size_t n = 0;
 
 	text_append(line, sizeof(line), &n, "slot %" PRIu32 ": count %" PRIu32 "%s%s%s%s%s%s",
-		    sv->slot, snapshot_count(s, sv->slot),
-		    s->nr_shmem && snapshot_is_shmem(s, sv->slot) ? " (shmem)" : "",
+		    slot, snapshot_count(s, slot),
+		    s->nr_shmem && snapshot_is_shmem(s, slot) ? " (shmem)" : "",
 		    w & SNAPSHOT_SLOT_BAD ? ", bad" : "",
 		    w & SNAPSHOT_SLOT_CACHED ? ", cached" : "",
 		    w & SNAPSHOT_SLOT_ZERO ? ", zero" : "",
 		    w & SNAPSHOT_SLOT_ZSWAP ? ", zswap" : "",
 		    snapshot_slot_free(w) ? ", free" : "");
-	if (!snapshot_run_at(s, sv->slot, &start, &order))
+	if (!snapshot_run_at(s, slot, &start, &order))
 		text_append(line, sizeof(line), &n, "; run: order %u at %" PRIu32,
 			    order, start);
 	if (f)
 		clusterview_folio_text(s, f, line, sizeof(line), &n);
 	if (s->nr_refs)
-		clusterview_owners_text(s, sv->slot, line, sizeof(line), &n);
+		clusterview_owners_text(s, slot, line, sizeof(line), &n);
 	if (hl)
 		text_append(line, sizeof(line), &n, "; in: %s",
 			    analysis_check_name(hl - 1));
@@ -365,7 +375,7 @@ static void clusterview_draw_slot(const struct swapview *sv,
 }
 
 /* The cluster's findings, the current one marked; @height lines. */
-static void clusterview_draw_list(const struct swapview *sv,
+static void clusterview_draw_list(const struct session *sv,
 				  const struct clusterview_geom *g, int y, int height)
 {
 	char line[192], text[224];
@@ -392,9 +402,8 @@ static void clusterview_draw_list(const struct swapview *sv,
 		}
 		analysis_finding_format(&g->list[i], line, sizeof(line));
 		screen_put(y, 0, 2, A_NORMAL, cur ? ">" : " ");
-		attrset(screen_attr_highlight(sv, g->list[i].check + 1));
-		mvaddstr(y, 2, glyph_highlight(g->list[i].check + 1));
-		attrset(A_NORMAL);
+		screen_glyph(y, 2, screen_attr_highlight(g->list[i].check + 1),
+			     glyph_highlight(g->list[i].check + 1));
 		screen_put(y++, 4, COLS - 4, cur ? A_REVERSE : A_NORMAL, line);
 	}
 }
@@ -411,18 +420,23 @@ static void clusterview_draw_legend(int y)
 	screen_put(y, 0, COLS, A_DIM, text);
 }
 
-void clusterview_draw(struct swapview *sv)
+static void clusterview_title(const struct session *sv, char *buf, size_t len)
 {
 	const struct snapshot *s = sv->snap;
+	uint32_t ci = sv->nav.slot >> s->dev.cluster_shift;
+
+	snprintf(buf, len, "slot %" PRIu32 ", cluster %" PRIu32 " of %" PRIu32
+		 " (slots %" PRIu32 "-%" PRIu32 ")", sv->nav.slot, ci,
+		 s->dev.nr_clusters, snapshot_cluster_first(s, ci),
+		 snapshot_cluster_end(s, ci) - 1);
+}
+
+static void clusterview_draw(struct session *sv)
+{
 	struct clusterview_geom g;
 	int avail = LINES - 4 - CLUSTERVIEW_FIXED_LINES, wanted, list_min, grid_h, list_h;
-	char text[160];
 
 	clusterview_prepare(sv, &g);
-	snprintf(text, sizeof(text), "slot %" PRIu32 ", cluster %" PRIu32 " of %" PRIu32
-		 " (slots %" PRIu32 "-%" PRIu32 ")",
-		 sv->slot, g.ci, s->dev.nr_clusters, g.first, g.end - 1);
-	statusline_title(sv, "cluster", text);
 	clusterview_draw_fields(sv, &g);
 
 	wanted = g.nr ? (int)(g.nr > 1000 ? 1000 : g.nr) + 1 : 1;
@@ -441,57 +455,56 @@ void clusterview_draw(struct swapview *sv)
 	clusterview_draw_legend(LINES - 4);
 }
 
-/* clusterview_goto_slot - put the cursor on @slot (and its cluster). */
-void clusterview_goto_slot(struct swapview *sv, uint32_t slot)
+/* The cursor @delta slots on, across clusters, clamped to the device. */
+static void clusterview_move(struct session *sv, int64_t delta)
 {
-	if (slot >= sv->snap->dev.max)
-		slot = sv->snap->dev.max - 1;
-	sv->slot = slot;
-	sv->cluster = slot >> sv->snap->dev.cluster_shift;
-}
-
-static void clusterview_move(struct swapview *sv, int64_t delta)
-{
-	int64_t slot = (int64_t)sv->slot + delta;
+	int64_t slot = (int64_t)sv->nav.slot + delta;
 
 	if (slot < 0)
 		slot = 0;
-	clusterview_goto_slot(sv, (uint32_t)(slot >= (int64_t)sv->snap->dev.max ?
-					     sv->snap->dev.max - 1 : slot));
+	nav_goto_slot(sv, (uint32_t)(slot >= (int64_t)sv->snap->dev.max ?
+				     sv->snap->dev.max - 1 : slot));
 }
 
-void clusterview_key(struct swapview *sv, int ch)
+static void clusterview_key(struct session *sv, int ch)
 {
 	int64_t size = sv->snap->dev.cluster_size;
-	uint32_t first = snapshot_cluster_first(sv->snap, sv->cluster);
+	uint32_t ci = sv->nav.cluster;
 	int per_row = clusterview_per_row(sv);
 
-	switch (ch) {
-	case KEY_LEFT: case 'h':
+	switch (keymap_motion(ch)) {
+	case KEYMAP_LEFT:
 		clusterview_move(sv, -1);
 		break;
-	case KEY_RIGHT: case 'l':
+	case KEYMAP_RIGHT:
 		clusterview_move(sv, 1);
 		break;
-	case KEY_UP: case 'k':
+	case KEYMAP_UP:
 		clusterview_move(sv, -per_row);
 		break;
-	case KEY_DOWN: case 'j':
+	case KEYMAP_DOWN:
 		clusterview_move(sv, per_row);
 		break;
-	case KEY_PPAGE:
+	case KEYMAP_PAGE_UP:
 		clusterview_move(sv, -size);
 		break;
-	case KEY_NPAGE:
+	case KEYMAP_PAGE_DOWN:
 		clusterview_move(sv, size);
 		break;
-	case 'g': case KEY_HOME:
-		clusterview_goto_slot(sv, first);
+	case KEYMAP_FIRST:
+		nav_goto_slot(sv, snapshot_cluster_first(sv->snap, ci));
 		break;
-	case 'G': case KEY_END:
-		clusterview_goto_slot(sv, snapshot_cluster_end(sv->snap, sv->cluster) - 1);
+	case KEYMAP_LAST:
+		nav_goto_slot(sv, snapshot_cluster_end(sv->snap, ci) - 1);
 		break;
 	default:
 		break;
 	}
 }
+
+const struct view view_cluster = {
+	.name = "cluster",
+	.title = clusterview_title,
+	.draw = clusterview_draw,
+	.key = clusterview_key,
+};

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * help.c - '?': every key, then every glyph in the tables in use (UTF-8 or
- * ASCII). swapview(8) has the same lists; change both together.
+ * view-help.c - '?': every key, then every glyph in the tables in use
+ * (UTF-8 or ASCII). swapview(8) has the same lists; change both together.
  */
 #include <curses.h>
 #include <stdio.h>
 
-#include "swapview.h"
+#include "glyph.h"
+#include "keymap.h"
+#include "marks.h"
+#include "screen.h"
+#include "view.h"
 
 static const char *const help_keys[] = {
 	"Keys (everywhere)",
@@ -88,18 +92,23 @@ static int help_nr_lines(void)
 	return (int)(sizeof(help_keys) / sizeof(help_keys[0])) + HELP_MAX_GLYPH_LINES;
 }
 
-void help_draw(struct swapview *sv)
+static void help_title(const struct session *sv, char *buf, size_t len)
+{
+	snprintf(buf, len, "Esc: back; arrows, PgUp/PgDn: scroll");
+}
+
+static void help_draw(struct session *sv)
 {
 	static char glyphs[HELP_MAX_GLYPH_LINES][96];
 	int nk = (int)(sizeof(help_keys) / sizeof(help_keys[0]));
 	int ng = help_glyph_lines(glyphs), total = nk + ng, height = LINES - 4, y, l;
+	int *top = &sv->nav.help_top;
 
-	if (sv->help_top > total - height)
-		sv->help_top = total - height;
-	if (sv->help_top < 0)
-		sv->help_top = 0;
-	statusline_title(sv, "help", "Esc: back; arrows, PgUp/PgDn: scroll");
-	for (y = 1, l = sv->help_top; l < total && y <= height; l++, y++) {
+	if (*top > total - height)
+		*top = total - height;
+	if (*top < 0)
+		*top = 0;
+	for (y = 1, l = *top; l < total && y <= height; l++, y++) {
 		const char *text = l < nk ? help_keys[l] : glyphs[l - nk];
 		bool heading = text[0] && text[0] != ' ';
 
@@ -107,32 +116,21 @@ void help_draw(struct swapview *sv)
 	}
 }
 
-void help_key(struct swapview *sv, int ch)
+/* Scrolled within [0, the lines there can be]; the draw clamps to the end. */
+static void help_key(struct session *sv, int ch)
 {
-	int page = LINES - 5 > 1 ? LINES - 5 : 1;
+	int64_t delta, top;
 
-	switch (ch) {
-	case KEY_UP: case 'k':
-		sv->help_top--;
-		break;
-	case KEY_DOWN: case 'j':
-		sv->help_top++;
-		break;
-	case KEY_PPAGE:
-		sv->help_top -= page;
-		break;
-	case KEY_NPAGE:
-		sv->help_top += page;
-		break;
-	case 'g': case KEY_HOME:
-		sv->help_top = 0;
-		break;
-	case 'G': case KEY_END:
-		sv->help_top = help_nr_lines();
-		break;
-	default:
-		break;
-	}
-	if (sv->help_top < 0)
-		sv->help_top = 0;
+	if (!keymap_scroll(ch, LINES - 5 > 1 ? LINES - 5 : 1, &delta))
+		return;
+	top = sv->nav.help_top + delta;
+	sv->nav.help_top = (int)(top < 0 ? 0 : top > help_nr_lines() ?
+				 help_nr_lines() : top);
 }
+
+const struct view view_help = {
+	.name = "help",
+	.title = help_title,
+	.draw = help_draw,
+	.key = help_key,
+};

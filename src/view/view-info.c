@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * infoview.c - 'i': where the state came from (provenance, the dump's info
+ * view-info.c - 'i': where the state came from (provenance, the dump's info
  * keys), the device geometry, and with --header the on-disk swap header
  * of the file or device, judged for the snapshot's kernel, next to what
  * the snapshot says about the same area.
@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "swapview.h"
+#include "keymap.h"
+#include "screen.h"
+#include "view.h"
 
 #define INFOVIEW_WIDTH	160
 
@@ -29,7 +31,7 @@ static void infoview_set(char *buf, const char *fmt, ...)
 }
 
 /* Line @l of the view into @buf; false past the last line. */
-static bool infoview_header_line(const struct swapview *sv, int l, char *buf)
+static bool infoview_header_line(const struct session *sv, int l, char *buf)
 {
 	const struct swapheader_info *hi = &sv->hi;
 	char label[4 * SWAPHEADER_LABEL_LEN + 1], why[256];
@@ -86,7 +88,7 @@ static bool infoview_header_line(const struct swapview *sv, int l, char *buf)
 	}
 }
 
-static bool infoview_line(const struct swapview *sv, int l, char *buf)
+static bool infoview_line(const struct session *sv, int l, char *buf)
 {
 	const struct snapshot *s = sv->snap;
 	const struct snapshot_provenance *p = &s->prov;
@@ -107,7 +109,7 @@ static bool infoview_line(const struct swapview *sv, int l, char *buf)
 				     p->created ? p->created : "-");
 		else
 			infoview_set(buf, "  snapshot      %" PRId64 " (%zu of %zu in the file)%s%s",
-				     p->id, sv->id_index + 1, sv->nr_ids,
+				     p->id, sv->nav.series + 1, sv->nr_ids,
 				     p->created ? ", taken " : "", p->created ? p->created : "");
 		return true;
 	case 3:
@@ -153,55 +155,47 @@ static bool infoview_line(const struct swapview *sv, int l, char *buf)
 	return infoview_header_line(sv, l - 1, buf);
 }
 
-void infoview_draw(struct swapview *sv)
+static void infoview_title(const struct session *sv, char *buf, size_t len)
+{
+	snprintf(buf, len, "Esc: back");
+}
+
+static void infoview_draw(struct session *sv)
 {
 	int height = LINES - 4, y, l;
 	char buf[INFOVIEW_WIDTH];
 
-	statusline_title(sv, "info", "Esc: back");
-	if (sv->info_top < 0)
-		sv->info_top = 0;
-	for (y = 1, l = sv->info_top; y <= height && infoview_line(sv, l, buf); l++, y++)
+	if (sv->nav.info_top < 0)
+		sv->nav.info_top = 0;
+	for (y = 1, l = sv->nav.info_top; y <= height && infoview_line(sv, l, buf); l++, y++)
 		screen_put(y, 1, COLS - 1, buf[0] != ' ' ? A_BOLD : A_NORMAL, buf);
 }
 
 /* Scroll by @delta lines, never past the last line. */
-static void infoview_scroll(struct swapview *sv, int delta)
+static void infoview_scroll(struct session *sv, int64_t delta)
 {
+	int *top = &sv->nav.info_top;
 	char buf[INFOVIEW_WIDTH];
 
-	for (; delta > 0 && infoview_line(sv, sv->info_top + LINES - 4, buf); delta--)
-		sv->info_top++;
+	for (; delta > 0 && infoview_line(sv, *top + LINES - 4, buf); delta--)
+		(*top)++;
 	if (delta < 0)
-		sv->info_top += delta;
-	if (sv->info_top < 0)
-		sv->info_top = 0;
+		*top = delta < -(int64_t)*top ? 0 : *top + (int)delta;
+	if (*top < 0)
+		*top = 0;
 }
 
-void infoview_key(struct swapview *sv, int ch)
+static void infoview_key(struct session *sv, int ch)
 {
-	int page = LINES - 5 > 1 ? LINES - 5 : 1;
+	int64_t delta;
 
-	switch (ch) {
-	case KEY_UP: case 'k':
-		infoview_scroll(sv, -1);
-		break;
-	case KEY_DOWN: case 'j':
-		infoview_scroll(sv, 1);
-		break;
-	case KEY_PPAGE:
-		infoview_scroll(sv, -page);
-		break;
-	case KEY_NPAGE:
-		infoview_scroll(sv, page);
-		break;
-	case 'g': case KEY_HOME:
-		sv->info_top = 0;
-		break;
-	case 'G': case KEY_END:
-		infoview_scroll(sv, 1 << 20);
-		break;
-	default:
-		break;
-	}
+	if (keymap_scroll(ch, LINES - 5 > 1 ? LINES - 5 : 1, &delta))
+		infoview_scroll(sv, delta);
 }
+
+const struct view view_info = {
+	.name = "info",
+	.title = infoview_title,
+	.draw = infoview_draw,
+	.key = infoview_key,
+};

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * screen.h - the drawing layer's terminal: curses taken and given back,
+ * colours by role, text put at a place. It knows no view and no session:
+ * the views draw with it, the event loop takes the terminal with it.
+ */
+#ifndef SWAPVIEW_SCREEN_H
+#define SWAPVIEW_SCREEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The smallest terminal swapview draws in; below, a message. */
+#define SCREEN_MIN_COLS		60
+#define SCREEN_MIN_LINES	15
+
+/*
+ * screen_init - take the terminal, in colour when @color (no NO_COLOR) and
+ * the terminal has them. Returns 0, or -ENOTTY when there is no usable
+ * terminal (nothing was changed then).
+ */
+int screen_init(bool color);
+
+/* screen_end - give the terminal back as it was; safe to call twice. */
+void screen_end(void);
+
+/*
+ * screen_poll_stderr - the last line written to stderr since the last
+ * call, into @line (@len bytes). Returns false when there is none.
+ */
+bool screen_poll_stderr(char *line, size_t len);
+
+/* screen_too_small - the terminal is below SCREEN_MIN_COLS x _LINES. */
+bool screen_too_small(void);
+
+/* screen_draw_small - the message shown instead of a view when too small. */
+void screen_draw_small(void);
+
+/* screen_has_color - colours are in use (screen_init() found them). */
+bool screen_has_color(void);
+
+/* The attribute of each role: an order's colour, a highlight (1 + check). */
+int screen_attr_order(unsigned int order);
+int screen_attr_highlight(unsigned int highlight);
+int screen_attr_dim(void);
+int screen_attr_bar(void);
+
+/*
+ * screen_put - @text at (@y, @x) in @attr, cut to @width columns (every
+ * character of swapview's tables is one column wide).
+ */
+void screen_put(int y, int x, int width, int attr, const char *text);
+
+/* screen_glyph - one glyph at (@y, @x) in @attr, uncut (cells, marks). */
+void screen_glyph(int y, int x, int attr, const char *glyph);
+
+/* screen_fill - line @y blank in @attr (bars). */
+void screen_fill(int y, int attr);
+
+#endif /* SWAPVIEW_SCREEN_H */
