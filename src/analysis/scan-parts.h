@@ -128,6 +128,15 @@ static const uint64_t scan_align[6] = {
 	0x0101010101010101ull, 0x0001000100010001ull, 0x0000000100000001ull,
 };
 
+/* The 16-bit value @v in each of the four lanes of a 64-bit word. */
+#define SCAN_LANES(v)		((uint64_t)(v) * 0x0001000100010001ull)
+
+/* Four slot words as the lanes of a 64-bit word: bit 0 of each -> bits 0..3. */
+static inline uint64_t scan_gather4(uint64_t lanes)
+{
+	return (lanes * 0x0001000200040008ull) >> 48;
+}
+
 /* Bit i set when bits i .. i + 2^k - 1 of @w are all set (k < 6). */
 static inline uint64_t scan_fold(uint64_t w, unsigned int k)
 {
@@ -206,6 +215,12 @@ int scan_misaligned_emit(struct scan *sc, const struct scan_run *r);
 bool scan_mixed_order_judge(const struct scan *sc, struct scan_run *r);
 int scan_mixed_order_emit(struct scan *sc, const struct scan_run *r);
 bool scan_mixed_backing_judge(const struct scan *sc, struct scan_run *r);
+/*
+ * scan_mixed_backing_starts - the aligned blocks of the cluster's order
+ * (0 < k <= cluster_shift) that mix backing, as a bitmap of their first
+ * slots into @starts (sc->nwords words), read from the slots in one pass.
+ */
+void scan_mixed_backing_starts(const struct scan *sc, uint64_t *starts);
 int scan_mixed_backing_emit(struct scan *sc, const struct scan_run *r);
 bool scan_orphan_cache_judge(const struct scan *sc, struct scan_run *r);
 int scan_orphan_cache_emit(struct scan *sc, const struct scan_run *r);

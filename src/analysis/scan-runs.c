@@ -15,20 +15,24 @@
 /*
  * Runs of the cluster's own order that start aligned cannot be misaligned
  * (order <= cluster_shift keeps them inside) nor of a foreign order, and
- * cannot mix backing when the cluster has no zswap slot: count them on
- * the bitmaps and walk only the others.
+ * cannot mix backing when the cluster has no zswap slot, or when their
+ * blocks do not (one pass over a cluster that has): count them on the
+ * bitmaps and walk only the others.
  */
 void scan_runs_bulk(struct scan *sc)
 {
 	unsigned int k = sc->c->order;
+	bool backing = k && sc->ac->zswap &&
+		       (sc->mask & SCAN_CHECK(ANALYSIS_MIXED_BACKING));
+	uint64_t mixed[SCAN_BM_WORDS];
 	uint32_t wi;
 
 	sc->bulk = false;
-	if (!sc->any_heads || k > sc->shift ||
-	    (k && sc->ac->zswap &&
-	     (sc->mask & SCAN_CHECK(ANALYSIS_MIXED_BACKING))))
+	if (!sc->any_heads || k > sc->shift)
 		return;
 	sc->bulk = true;
+	if (backing)
+		scan_mixed_backing_starts(sc, mixed);
 	for (wi = 0; wi < sc->nwords; wi++) {
 		uint64_t b = sc->ownheads[wi];
 
@@ -40,6 +44,8 @@ void scan_runs_bulk(struct scan *sc)
 			b = 0;
 		else
 			b &= 1;
+		if (backing)
+			b &= ~mixed[wi];
 		sc->runs[k] += scan_popcount(b);
 		sc->heads[wi] &= ~b;
 	}

@@ -20,9 +20,6 @@
 
 #include "scan-parts.h"
 
-/* The 16-bit value @v in each of the four lanes of a 64-bit word. */
-#define LANES(v)		((uint64_t)(v) * 0x0001000100010001ull)
-
 /* The marks that make a word worth counting mark by mark. */
 #define SCAN_WORDS_RARE		(SNAPSHOT_SLOT_CACHED | SNAPSHOT_SLOT_BAD | \
 				 SNAPSHOT_SLOT_ZERO | SNAPSHOT_SLOT_ZSWAP)
@@ -328,16 +325,10 @@ struct scan_words_lanes {
 	uint64_t used, cached, bad, zero, zswap, co;
 };
 
-/* Lane bit 0 of each 16-bit lane -> bits 0..3. */
-static inline uint64_t scan_words_gather4(uint64_t lanes)
-{
-	return (lanes * 0x0001000200040008ull) >> 48;
-}
-
 /* Sum of the four 16-bit lanes. */
 static inline uint32_t scan_words_lanes_sum(uint64_t acc)
 {
-	return (uint32_t)((acc * LANES(1)) >> 48);
+	return (uint32_t)((acc * SCAN_LANES(1)) >> 48);
 }
 
 /* The first look at the 64-slot word at @q. */
@@ -354,7 +345,7 @@ static inline enum scan_words_kind scan_words_look(const uint16_t *q)
 	}
 	if (!any)
 		return SCAN_WORDS_FREE;
-	if (!diff && x0 == LANES(x0 & 0xffff))
+	if (!diff && x0 == SCAN_LANES(x0 & 0xffff))
 		return SCAN_WORDS_ALIKE;
 	return SCAN_WORDS_MIXED;
 }
@@ -370,24 +361,24 @@ static inline void scan_words_mixed(struct scan_words_lanes *l,
 		uint64_t x, used, cached, bad, nonfree, cof, t, h, hk;
 
 		memcpy(&x, q + j, sizeof(x));
-		used = (((x & LANES(0x7f)) + LANES(0x7f)) >> 7) & LANES(1);
-		cached = (x >> 7) & LANES(1);
-		bad = (x >> 8) & LANES(1);
-		l->zero += (x >> 9) & LANES(1);
-		l->zswap += (x >> 10) & LANES(1);
+		used = (((x & SCAN_LANES(0x7f)) + SCAN_LANES(0x7f)) >> 7) & SCAN_LANES(1);
+		cached = (x >> 7) & SCAN_LANES(1);
+		bad = (x >> 8) & SCAN_LANES(1);
+		l->zero += (x >> 9) & SCAN_LANES(1);
+		l->zswap += (x >> 10) & SCAN_LANES(1);
 		nonfree = used | cached | bad;
 		cof = cached & ~(used | bad);
-		t = (x >> 11) & LANES(0x1f);
-		h = t & LANES(1);
-		hk = ~(((t ^ pk) + LANES(0x1f)) >> 5) & h;
+		t = (x >> 11) & SCAN_LANES(0x1f);
+		h = t & SCAN_LANES(1);
+		hk = ~(((t ^ pk) + SCAN_LANES(0x1f)) >> 5) & h;
 		l->used += used;
 		l->cached += cached;
 		l->bad += bad;
 		l->co += cof;
-		bm->nonfree |= scan_words_gather4(nonfree) << j;
-		bm->cacheonly |= scan_words_gather4(cof) << j;
-		bm->heads |= scan_words_gather4(h) << j;
-		bm->ownheads |= scan_words_gather4(hk) << j;
+		bm->nonfree |= scan_gather4(nonfree) << j;
+		bm->cacheonly |= scan_gather4(cof) << j;
+		bm->heads |= scan_gather4(h) << j;
+		bm->ownheads |= scan_gather4(hk) << j;
 	}
 }
 
@@ -395,7 +386,7 @@ static inline void scan_words_mixed(struct scan_words_lanes *l,
 static void scan_words_full(struct scan *sc, struct scan_counts *n,
 			    const uint16_t *p, uint32_t nfull)
 {
-	const uint64_t pk = LANES(sc->own_head >> 11);
+	const uint64_t pk = SCAN_LANES(sc->own_head >> 11);
 	struct scan_words_lanes l = { 0 };
 	uint32_t wi;
 
