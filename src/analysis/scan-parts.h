@@ -27,7 +27,7 @@
 #define SCAN_CHECK(c)		(1u << (c))
 
 /* Where a known run was seen. */
-#define SCAN_SRC_ORDERS		1u	/* orders record (head bit in the map) */
+#define SCAN_SRC_ORDERS		1u	/* orders record (a head in the map) */
 #define SCAN_SRC_CACHE		2u	/* swap-cache folio */
 
 /* The head bit and the order nibble: what says "run of order k starts". */
@@ -38,7 +38,7 @@ struct scan_run {
 	uint32_t offset;
 	unsigned int order;
 	unsigned int src;	/* SCAN_SRC_* */
-	bool counted;		/* already in the bulk count of own-order heads */
+	bool counted;		/* in the bulk count of own-order heads */
 	const struct snapshot_folio *folio;
 	/* misaligned (crosses: mixed-backing reads it too) */
 	uint32_t misaligned_by;
@@ -113,7 +113,10 @@ static inline uint32_t scan_popcount(uint64_t x)
 #endif
 }
 
-/* The end of run @r's slots: add_run() and finish() forbid one past max. */
+/*
+ * Where run @r's slots end: at max at the latest (add_run() and finish()
+ * forbid a run past it).
+ */
 static inline uint32_t scan_run_end(const struct scan *sc,
 				    const struct scan_run *r)
 {
