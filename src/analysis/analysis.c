@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * analysis.c - the one pass over a snapshot (analysis.h): per-cluster
- * summaries from the scanner in findings.c, device totals, per-order
+ * summaries from the scanner (scan.c), device totals, per-order
  * ownership and how many allocations of each order would succeed now.
  *
  * Memory: struct analysis_cluster per cluster plus nr_orders u16 run
@@ -62,7 +62,7 @@
 
 #include "swapfs/analysis.h"
 
-#include "findings.h"
+#include "scan.h"
 
 static const char *const analysis_checks[ANALYSIS_NR_CHECKS] = {
 	[ANALYSIS_MISALIGNED] = "misaligned",
@@ -233,8 +233,8 @@ static uint32_t analysis_hint_count(const struct snapshot *s,
 {
 	if (s->clusters[h->ci].flags == SNAPSHOT_CLUSTER_FREE)
 		return 0;
-	return findings_blocks_from(s, h->offset, snapshot_cluster_end(s, h->ci),
-				    h->order);
+	return scan_blocks_from(s, h->offset, snapshot_cluster_end(s, h->ci),
+				h->order);
 }
 
 /*
@@ -247,7 +247,7 @@ static int analysis_hints_build(struct analysis_state *st)
 	struct analysis_hint *h;
 	size_t i, n = 0;
 
-	if (findings_era(s) != 'B' || !s->nr_next)
+	if (scan_era(s) != 'B' || !s->nr_next)
 		return 0;
 	h = malloc(s->nr_next * sizeof(*h));
 	if (!h)
@@ -315,7 +315,7 @@ static uint64_t analysis_rule(const struct analysis *a,
 	bool full = t->vm_swap_full;
 	bool rotational = dev->has_rotational && dev->rotational;
 	bool swapfile = dev->has_flags && !(dev->flags & SNAPSHOT_SWP_BLKDEV);
-	char era = findings_era(a->snap);
+	char era = scan_era(a->snap);
 
 	if (k >= dev->nr_orders || k > dev->cluster_shift)
 		return 0;
@@ -531,7 +531,7 @@ int analysis_run(const struct snapshot *s, unsigned int mask,
 		struct analysis_cluster *ac = &a->clusters[ci];
 
 		memset(runs, 0, sizeof(runs));
-		rc = findings_cluster(s, ci, st->mask, fn, arg, ac, runs, &folio);
+		rc = scan_cluster(s, ci, st->mask, fn, arg, ac, runs, &folio);
 		if (!rc)
 			rc = analysis_store_runs(st, ci, runs);
 		if (rc) {
@@ -571,7 +571,7 @@ int analysis_update_cluster(struct analysis *a, uint32_t ci)
 		return -EINVAL;
 	s = a->snap;
 	/* no callback: the scan only counts, it cannot fail */
-	findings_cluster(s, ci, st->mask, NULL, NULL, &ac, runs, NULL);
+	scan_cluster(s, ci, st->mask, NULL, NULL, &ac, runs, NULL);
 	analysis_load_runs(st, ci, old);
 	if (analysis_store_runs(st, ci, runs))
 		return -ENOMEM;
@@ -633,8 +633,8 @@ int analysis_cluster_findings(const struct analysis *a, uint32_t ci,
 
 	if (!a || ci >= a->snap->dev.nr_clusters)
 		return -EINVAL;
-	return findings_cluster(a->snap, ci, mask & ANALYSIS_ALL_CHECKS, fn,
-				arg, &ac, runs, NULL);
+	return scan_cluster(a->snap, ci, mask & ANALYSIS_ALL_CHECKS, fn, arg,
+			    &ac, runs, NULL);
 }
 
 uint64_t analysis_allocatable(const struct analysis *a, unsigned int order)
