@@ -5,6 +5,7 @@ images it builds itself with the real mkswap. Tests that need root (swapon,
 loop devices) skip when not root; a file whose tests all skipped exits 77 so
 meson reports SKIP, not OK.
 """
+import fcntl
 import os
 import shutil
 import subprocess
@@ -155,6 +156,32 @@ class Mount:
 
 is_root = os.geteuid() == 0
 needs_root = pytest.mark.skipif(not is_root, reason="needs root (swapon, loop devices)")
+
+
+# The modules that swapon, add zram devices or change THP settings: the
+# kernel's swap state is one for the whole machine, so two runs of them at
+# once (two checkouts, a developer's and a script's) would see each other's
+# areas. Each such module holds this lock while it runs.
+KERNEL_SWAP_MODULES = {
+    "test_capture", "test_header_corpus", "test_kernel_replay", "test_label",
+    "test_list", "test_live", "test_mount", "test_swapview",
+}
+KERNEL_SWAP_LOCK = "/run/swapfs-tests.kernel-swap.lock"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def kernel_swap_lock(request):
+    """Hold the machine's swap state for a module that changes it (root only)."""
+    if not is_root or request.module.__name__ not in KERNEL_SWAP_MODULES:
+        yield
+        return
+    with open(KERNEL_SWAP_LOCK, "a") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for {KERNEL_SWAP_LOCK} (another run uses swap)")
+            fcntl.flock(f, fcntl.LOCK_EX)
+        yield
 
 
 @pytest.fixture
