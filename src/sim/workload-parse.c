@@ -8,8 +8,9 @@
  * tags by workload-check.c as it is appended.
  *
  * Limitations: the limits of workload.h (WORKLOAD_*_MAX); at most
- * WL_TOKS_MAX words a line; text is bytes, UTF-8 allowed in comments and
- * snapshot notes only by not being looked at.
+ * WL_TOKS_MAX words a line; no control character but the tab (a carriage
+ * return neither); other bytes pass, but only comments and snapshot
+ * notes give UTF-8 a meaning.
  */
 #include <errno.h>
 #include <fcntl.h>
