@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * sim-612.c - what the v6.12 allocator did differently
- * (reference/kernel-swap-facts.md 4.10): free clusters first and moved to
- * nonfull at once, every nonfull cluster tried and moved to frag, frag
- * clusters up to frag_cluster_nr, pending discards run synchronously and
- * the allocation restarted, nr_swap_pages taken up front, no per-CPU
- * usability test, and the legacy scanner on rotational devices. The
- * scan inside a cluster and the freeing primitives are sim-alloc.c's.
+ * sim-612.c - the allocator of v6.12's mm/swapfile.c on the model, as the
+ * policy sim612_policy (reference/kernel-swap-facts.md 4.10): free
+ * clusters first and moved to nonfull at once, every nonfull cluster
+ * tried and moved to frag, frag clusters up to frag_cluster_nr, pending
+ * discards run synchronously and the allocation restarted, nr_swap_pages
+ * taken up front, no per-CPU usability test, the clusters set up in
+ * columns, and the legacy scanner on rotational devices (which have no
+ * cluster_info, so no lists). The scan inside a cluster, the slot words
+ * and the reclaim of cache-only folios are shared with the newest tree
+ * (sim-scan.h, sim-entries.h, sim-reclaim.c).
  */
-#include <stdlib.h>
-
-#include "sim-internal.h"
+#include "sim-cluster.h"
+#include "sim-entries.h"
+#include "sim-reclaim.h"
+#include "sim-scan.h"
+#include "sim-state.h"
 
 #define NONFREE		SNAPSHOT_SLOT_NONFREE
 
@@ -20,7 +25,7 @@
  * with x86-64's 64-byte lines, a 24-byte swap_cluster_info (no lockdep)
  * and 2^14 slots an address space.
  */
-uint32_t sim612_cluster_cols(const struct sim *sim)
+static uint32_t sim612_cluster_cols(const struct sim *sim)
 {
 	uint32_t info = (64 + 24 - 1) / 24;
 	uint32_t space = ((1u << 14) + sim->cs - 1) / sim->cs;
@@ -29,23 +34,70 @@ uint32_t sim612_cluster_cols(const struct sim *sim)
 }
 
 /*
- * dec_cluster_info_page() of v6.12: empty -> free_cluster(), else to
- * nonfull_clusters[ci->order] unless there (leaving frag counts it out).
+ * free_cluster() of v6.12: as the newest one, and a frag cluster leaves
+ * frag_cluster_nr.
  */
-void sim612_dec_cluster_info_page(struct sim *sim, uint32_t ci)
+static void sim612_free_cluster(struct sim *sim, uint32_t ci)
 {
 	struct snapshot_cluster *c = &sim->cl[ci];
 
+	if (c->flags == SNAPSHOT_CLUSTER_FRAG)
+		sim->frag_nr[c->order]--;
+	sim_cluster_free(sim, ci);
+}
+
+/*
+ * dec_cluster_info_page() of v6.12: empty -> free_cluster(), else to
+ * nonfull_clusters[ci->order] unless there (leaving frag counts it out).
+ * A device without cluster_info has no lists to move on.
+ */
+static __always_inline void sim612_dec_cluster_info_page(struct sim *sim,
+							 uint32_t ci)
+{
+	struct snapshot_cluster *c = &sim->cl[ci];
+
+	if (!sim->lists)
+		return;
 	if (!c->count) {
-		sim_free_cluster(sim, ci);
+		sim612_free_cluster(sim, ci);
 		return;
 	}
 	if (c->flags != SNAPSHOT_CLUSTER_NONFULL) {
 		if (c->flags == SNAPSHOT_CLUSTER_FRAG)
 			sim->frag_nr[c->order]--;
-		sim_move_cluster(sim, ci, SIM_L_NONFULL(c->order),
+		sim_cluster_move(sim, ci, SIM_L_NONFULL(c->order),
 				 SNAPSHOT_CLUSTER_NONFULL);
 	}
+}
+
+static void sim612_cluster_freed(struct sim *sim, uint32_t ci)
+{
+	sim612_dec_cluster_info_page(sim, ci);
+}
+
+static void sim612_free_run(struct sim *sim, uint32_t start, unsigned int order)
+{
+	sim612_dec_cluster_info_page(sim, sim_entries_free_run(sim, start, order));
+}
+
+/*
+ * swap_range_alloc() of v6.12 once the words are written: the pages were
+ * taken from nr_swap_pages already, and swap_reclaim_work() is only
+ * scheduled on devices with cluster_info, when the device became exactly
+ * full under vm_swap_full().
+ */
+static void sim612_swap_range_alloc(struct sim *sim)
+{
+	if (sim->inuse == sim->pages && sim->lists && sim_vm_swap_full(sim))
+		sim->reclaim_pending = true;
+}
+
+/* The words of an allocation, and what the device does about them. */
+static void sim612_fill_entries(struct sim *sim, uint32_t ci, uint32_t off,
+				unsigned int order)
+{
+	sim_entries_fill(sim, ci, off, order);
+	sim612_swap_range_alloc(sim);
 }
 
 /*
@@ -60,15 +112,15 @@ static void sim612_cluster_alloc_range(struct sim *sim, uint32_t ci,
 
 	if (c->flags == SNAPSHOT_CLUSTER_FREE) {
 		if ((1u << order) < sim->cs)
-			sim_move_cluster(sim, ci, SIM_L_NONFULL(order),
+			sim_cluster_move(sim, ci, SIM_L_NONFULL(order),
 					 SNAPSHOT_CLUSTER_NONFULL);
 		c->order = (uint8_t)order;
 	}
-	sim_fill_entries(sim, ci, off, order);
+	sim612_fill_entries(sim, ci, off, order);
 	if (c->count == sim->cs) {
 		if (c->flags == SNAPSHOT_CLUSTER_FRAG)
 			sim->frag_nr[c->order]--;
-		sim_move_cluster(sim, ci, SIM_L_FULL, SNAPSHOT_CLUSTER_FULL);
+		sim_cluster_move(sim, ci, SIM_L_FULL, SNAPSHOT_CLUSTER_FULL);
 	}
 }
 
@@ -89,7 +141,7 @@ static bool sim612_cluster_reclaim_range(struct sim *sim, uint32_t ci,
 		if (!(w & NONFREE))
 			continue;
 		if (!sim_cache_only(w) ||
-		    sim_try_to_reclaim_swap(sim, off, SIM_TTRS_ANYWAY) <= 0)
+		    sim_reclaim_try(sim, off, SIM_TTRS_ANYWAY) <= 0)
 			break;
 	}
 	if (sim->cl[ci].flags == SNAPSHOT_CLUSTER_DISCARD)
@@ -143,27 +195,15 @@ static uint32_t sim612_alloc_swap_scan_cluster(struct sim *sim, uint32_t offset,
  * swap_reclaim_full_clusters() of v6.12: rotate the full list, reclaiming
  * the cache-only slots of one cluster (or inuse_pages / cluster size).
  */
-void sim612_swap_reclaim_full_clusters(struct sim *sim, bool force)
+static void sim612_swap_reclaim_full_clusters(struct sim *sim, bool force)
 {
 	int64_t to_scan = force ? (int64_t)(sim->inuse / sim->cs) : 1;
-	uint32_t ci, off, end;
-	int r;
+	uint32_t ci;
 
 	while ((ci = sim->list[SIM_L_FULL].head) != SIM_NIL) {
-		sim_move_cluster(sim, ci, SIM_L_FULL, SNAPSHOT_CLUSTER_FULL);
-		off = sim_cluster_first(sim, ci);
-		end = (uint32_t)sim_cluster_lim(sim, ci);
+		sim_cluster_move(sim, ci, SIM_L_FULL, SNAPSHOT_CLUSTER_FULL);
 		to_scan--;
-		while (sim->ci[ci].cache_only && off < end) {
-			if (sim_cache_only(sim->slots[off])) {
-				r = sim_try_to_reclaim_swap(sim, off, SIM_TTRS_ANYWAY);
-				if (r) {
-					off += (uint32_t)abs(r);
-					continue;
-				}
-			}
-			off++;
-		}
+		sim_reclaim_cluster(sim, ci);
 		if (to_scan <= 0)
 			break;
 	}
@@ -216,7 +256,7 @@ new_cluster:
 	if (order < sim->shift) {
 		frags = 0;
 		while ((ci = sim->list[SIM_L_NONFULL(order)].head) != SIM_NIL) {
-			sim_move_cluster(sim, ci, SIM_L_FRAG(order),
+			sim_cluster_move(sim, ci, SIM_L_FRAG(order),
 					 SNAPSHOT_CLUSTER_FRAG);
 			sim->frag_nr[order]++;
 			offset = sim612_alloc_swap_scan_cluster(sim,
@@ -230,7 +270,7 @@ new_cluster:
 			ci = sim->list[SIM_L_FRAG(order)].head;
 			if (ci == SIM_NIL)
 				break;
-			sim_move_cluster(sim, ci, SIM_L_FRAG(order),
+			sim_cluster_move(sim, ci, SIM_L_FRAG(order),
 					 SNAPSHOT_CLUSTER_FRAG);
 			offset = sim612_alloc_swap_scan_cluster(sim,
 					sim_cluster_first(sim, ci), &found, order);
@@ -240,7 +280,7 @@ new_cluster:
 	if (found)
 		goto done;
 	if (sim->list[SIM_L_DISCARD].head != SIM_NIL) {
-		sim_swap_do_scheduled_discard(sim);
+		sim_cluster_discard_all(sim);
 		goto new_cluster;
 	}
 	if (order)
@@ -274,7 +314,7 @@ static uint32_t sim612_scan_swap_map_slots(struct sim *sim)
 		/* no cache-only slot to take: the first free one, by the map */
 		if (!sim->ci[off >> sim->shift].cache_only ||
 		    !sim_vm_swap_full(sim)) {
-			off = sim_fmap_next_free(sim, off, end);
+			off = sim_scan_next_free(sim, off, end);
 			if (off < end)
 				break;
 			continue;
@@ -284,7 +324,7 @@ static uint32_t sim612_scan_swap_map_slots(struct sim *sim)
 				break;
 			if (sim_cache_only(sim->slots[off]) &&
 			    sim_vm_swap_full(sim)) {
-				sim_try_to_reclaim_swap(sim, off, SIM_TTRS_ANYWAY);
+				sim_reclaim_try(sim, off, SIM_TTRS_ANYWAY);
 				if (!(sim->slots[off] & NONFREE))
 					break;
 			}
@@ -297,7 +337,7 @@ static uint32_t sim612_scan_swap_map_slots(struct sim *sim)
 			sim->lowest = sim->max;
 		return 0;
 	}
-	sim_fill_entries(sim, off >> sim->shift, off, 0);
+	sim612_fill_entries(sim, off >> sim->shift, off, 0);
 	/* frees during the scan may have lowered it: keep what they said */
 	if (sim->lowest == from)
 		sim->lowest = off + 1;
@@ -310,7 +350,7 @@ static uint32_t sim612_scan_swap_map_slots(struct sim *sim)
  * device with cluster_info. The per-CPU swap slots cache of order-0
  * allocations is not modelled (every folio allocates on its own).
  */
-uint32_t sim612_folio_alloc_swap(struct sim *sim, unsigned int order)
+static uint32_t sim612_folio_alloc_swap(struct sim *sim, unsigned int order)
 {
 	uint32_t nr = 1u << order, found;
 
@@ -326,3 +366,32 @@ uint32_t sim612_folio_alloc_swap(struct sim *sim, unsigned int order)
 	sim->reserved = 0;
 	return found;
 }
+
+/*
+ * setup_clusters() of v6.12: in columns of SWAP_CLUSTER_COLS clusters,
+ * starting at the column of cluster_next (1), to spread neighbouring
+ * allocations over address spaces; a rotational device has no
+ * cluster_info: no lists at all.
+ */
+static void sim612_setup_clusters(struct sim *sim)
+{
+	uint32_t cols = sim612_cluster_cols(sim);
+
+	sim_cluster_reset(sim);
+	if (sim->lists)
+		sim_cluster_setup(sim, cols, (1 / sim->cs) % cols);
+}
+
+const struct sim_policy sim612_policy = {
+	.kernel = "6.12",
+	.era = "C",
+	.rotational_lists = false,
+	.global_cluster = false,
+	.frag_cluster_nr = true,
+	.swapin_skip_cache = true,
+	.setup_clusters = sim612_setup_clusters,
+	.folio_alloc = sim612_folio_alloc_swap,
+	.cluster_freed = sim612_cluster_freed,
+	.free_run = sim612_free_run,
+	.reclaim_full_clusters = sim612_swap_reclaim_full_clusters,
+};

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * sim-cache.c - the swap cache's large folios: folio->swap -> order.
+ * sim-cache.c - the swap cache's folio table: which folio caches a slot.
+ * The table records the large folios (folio->swap -> order), and each
+ * cluster how many of them start in it and their largest order, so a
+ * lookup asks only for the orders a cluster has.
  *
  * A cached slot that no large folio covers is an order-0 folio, so only
  * folios of order > 0 need a record, and the table is sized to them, not
@@ -11,8 +14,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "sim-internal.h"
-
+#include "sim-cache.h"
+#include "sim-state.h"
 
 static inline uint32_t sim_cache_code(uint32_t offset, unsigned int order)
 {
@@ -110,7 +113,8 @@ static uint32_t sim_cache_find(const struct sim_cache *c, uint32_t offset)
 	return SIM_NIL;
 }
 
-void sim_cache_insert(struct sim_cache *c, uint32_t offset, unsigned int order)
+static void sim_cache_insert(struct sim_cache *c, uint32_t offset,
+			     unsigned int order)
 {
 	uint32_t i = sim_cache_home(c, offset);
 
@@ -127,7 +131,7 @@ unsigned int sim_cache_get(const struct sim_cache *c, uint32_t offset)
 	return i == SIM_NIL ? 0 : sim_cache_code_order(c->tab[i]);
 }
 
-void sim_cache_delete(struct sim_cache *c, uint32_t offset)
+static void sim_cache_delete(struct sim_cache *c, uint32_t offset)
 {
 	uint32_t i = sim_cache_find(c, offset), j, home;
 
@@ -165,4 +169,51 @@ bool sim_cache_at(const struct sim_cache *c, uint32_t i, uint32_t *offset,
 	*offset = sim_cache_code_offset(c->tab[i]);
 	*order = sim_cache_code_order(c->tab[i]);
 	return true;
+}
+
+/* ---- the folio table kept in step with the clusters -------------------- */
+
+bool sim_cache_folio_at(const struct sim *sim, uint32_t slot, uint32_t *start,
+			unsigned int *order)
+{
+	const struct sim_ci *x = &sim->ci[slot >> sim->shift];
+	uint32_t st, prev = SIM_NIL;
+	unsigned int k, o;
+
+	if (!(sim->slots[slot] & SNAPSHOT_SLOT_CACHED))
+		return false;
+	for (k = 1; x->nr_large && k <= x->large_max; k++) {
+		st = slot & ~((1u << k) - 1);
+		if (st == prev)
+			continue;
+		prev = st;
+		o = sim_cache_get(&sim->cache, st);
+		if (o && (uint64_t)st + (1u << o) > slot) {
+			*start = st;
+			*order = o;
+			return true;
+		}
+	}
+	*start = slot;
+	*order = 0;
+	return true;
+}
+
+void sim_cache_add_large(struct sim *sim, uint32_t start, unsigned int order)
+{
+	struct sim_ci *x = &sim->ci[start >> sim->shift];
+
+	sim_cache_insert(&sim->cache, start, order);
+	x->nr_large++;
+	if (order > x->large_max)
+		x->large_max = (uint8_t)order;
+}
+
+void sim_cache_del_large(struct sim *sim, uint32_t start)
+{
+	struct sim_ci *x = &sim->ci[start >> sim->shift];
+
+	sim_cache_delete(&sim->cache, start);
+	if (!--x->nr_large)
+		x->large_max = 0;
 }

@@ -8,7 +8,10 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "sim-internal.h"
+#include "sim-cache.h"
+#include "sim-check.h"
+#include "sim-cluster.h"
+#include "sim-state.h"
 
 #define CHECK_FILE	"sim"
 
@@ -166,7 +169,7 @@ static int sim_check_clusters(const struct sim *sim, struct diag *d)
 			why = "discard while in use or on a device without discard";
 		else if (c->flags > SNAPSHOT_CLUSTER_DISCARD)
 			why = "a flag outside the enum";
-		else if (sim->ci[ci].list != sim_list_of(c))
+		else if (sim->ci[ci].list != sim_cluster_list_of(c))
 			why = "on a list its flag does not name";
 		if (why)
 			return diag_line(d, CHECK_FILE, 0, "sim-cluster-flags",
@@ -205,7 +208,7 @@ static int sim_check_lists(const struct sim *sim, struct diag *d)
 		return diag_line(d, CHECK_FILE, 0, "sim-list",
 				 "%llu of %u clusters are on lists",
 				 (unsigned long long)total, sim->nr_clusters);
-	for (li = 0; sim->v612 && li < sim->nr_orders; li++)
+	for (li = 0; sim->policy->frag_cluster_nr && li < sim->nr_orders; li++)
 		if (sim->frag_nr[li] != sim->list[SIM_L_FRAG(li)].nr)
 			return diag_line(d, CHECK_FILE, 0, "sim-frag-nr",
 					 "frag_cluster_nr[%u] is %u, the list holds %u",

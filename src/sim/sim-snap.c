@@ -13,7 +13,11 @@
 #include <string.h>
 
 #include "swapfs/info.h"
-#include "sim-internal.h"
+#include "sim-cache.h"
+#include "sim-cluster.h"
+#include "sim-entries.h"
+#include "sim-scan.h"
+#include "sim-state.h"
 
 struct sim_folio_rec {
 	uint32_t offset;
@@ -104,7 +108,8 @@ static int sim_snapshot_next(struct sim *sim)
 				return rc;
 		}
 	}
-	for (o = 0; !sim->ssd && !sim->v612 && o < sim->nr_orders; o++) {
+	for (o = 0; !sim->ssd && sim->policy->global_cluster &&
+	     o < sim->nr_orders; o++) {
 		off = sim->global_next[o];
 		if (!off || off >= sim->max)
 			continue;
@@ -146,8 +151,8 @@ static int sim_snapshot_info(struct sim *sim)
 	struct info_error e;
 	int rc;
 
-	if ((rc = info_set_device(s, sim->v612 ? "6.12" : "newest",
-				  sim->v612 ? "C" : "G", &dev)) ||
+	if ((rc = info_set_device(s, sim->policy->kernel, sim->policy->era,
+				  &dev)) ||
 	    (rc = snapshot_info_set(s, "rotational", sim->ssd ? "0" : "1")))
 		return rc;
 	/* our own keys: a refusal here is a bug, not bad input */
@@ -293,7 +298,7 @@ static void sim_from_runs(struct sim *sim)
 			    (sim->slots[j] & SNAPSHOT_SLOT_BAD))
 				held = false;
 		if (!held)
-			sim_dissolve_run(sim, i);
+			sim_entries_dissolve_run(sim, i);
 		i += len;
 	}
 }
@@ -398,7 +403,7 @@ static int sim_from_folios(struct sim *sim, struct diag *d)
 		rc = sim_cache_reserve(&sim->cache, 1);
 		if (rc)
 			return rc;
-		sim_large_add(sim, f->offset, f->order);
+		sim_cache_add_large(sim, f->offset, f->order);
 	}
 	return 0;
 }
@@ -421,7 +426,7 @@ static void sim_from_next(struct sim *sim)
 		    (h->order && !sim->blkdev))
 			continue;
 		if (h->cpu == SNAPSHOT_NEXT_GLOBAL) {
-			if (!sim->ssd && !sim->v612)
+			if (!sim->ssd && sim->policy->global_cluster)
 				sim->global_next[h->order] = h->offset;
 		} else if (sim->ssd && h->cpu >= 0 &&
 			   (uint32_t)h->cpu < sim->cfg.cpus) {
@@ -440,11 +445,11 @@ int sim_from_snapshot(struct snapshot *s, const struct sim_config *cfg,
 	*out = NULL;
 	if (!s)
 		return -EINVAL;
-	rc = sim_config_check(cfg, d);
+	rc = sim_state_config_check(cfg, d);
 	if (!rc)
 		rc = sim_from_geometry(s, cfg, d);
 	if (!rc)
-		rc = sim_alloc_state(cfg, s, &sim);
+		rc = sim_state_new(cfg, s, &sim);
 	if (rc) {
 		snapshot_free(s);
 		return rc;
@@ -455,13 +460,13 @@ int sim_from_snapshot(struct snapshot *s, const struct sim_config *cfg,
 	s->nr_shmem = s->alloc_shmem = 0;
 	if ((rc = sim_from_slots(sim, d)) || (rc = sim_from_clusters(sim, d)) ||
 	    (rc = sim_from_folios(sim, d))) {
-		sim_free(sim);
+		sim_state_free(sim);
 		return rc;
 	}
 	sim_from_runs(sim);
 	sim_from_next(sim);
-	sim_summary_all(sim);
-	sim_list_rebuild(sim);
+	sim_scan_map_all(sim);
+	sim_cluster_rebuild(sim);
 	sim->ops = s->prov.step > 0 ? (uint64_t)s->prov.step : 0;
 	sim->user_diag = d;
 	*out = sim;

@@ -1,16 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * sim-internal.h - the simulator's state and the functions its files share
- * (sim.h is the contract; reference/kernel-swap-facts.md 4 the behaviour).
+ * sim-state.h - the simulator's state (struct sim), the ops table of a
+ * kernel's policy, and the few accessors every file of it reads (sim.h is
+ * the contract; reference/kernel-swap-facts.md 4 the behaviour).
  *
- * Files, one concept each:
- *	sim.c		lifecycle and the operations of sim.h (vmscan, fork,
- *			zap, swap-in, split: what calls the allocator)
- *	sim-alloc.c	mm/swapfile.c: cluster lists, cluster_alloc_swap_entry(),
- *			the in-cluster scan, reclaim, freeing
- *	sim-612.c	what v6.12's allocator did differently
- *	sim-cache.c	the swap-cache folio table
- *	sim-check.c	sim_check()
+ * The files, from the bottom up; each calls functions only of files
+ * listed before it, and a kernel's allocator only through the policy
+ * table sim->policy (which sim-state.c picks by its name, once):
+ *
+ *	sim-cache.c	the swap cache's folio table, kept in step with the
+ *			clusters (which folio caches a slot)
+ *	sim-state.c	the state: config check, allocation, freeing
+ *	sim-scan.c	the free map and the scan for free slots in a cluster
+ *	sim-cluster.c	the cluster lists of swap_info_struct and the moves
+ *			every tree makes alike (setup, free, discard)
+ *	sim-entries.c	the slot words an allocation writes, a free clears, a
+ *			reference adds or drops
+ *	sim-reclaim.c	a folio leaving the swap cache, reclaim of cache-only
+ *			folios
+ *	sim-newest.c	the newest tree's allocator: sim_newest_policy
+ *	sim-612.c	v6.12's allocator: sim612_policy
+ *	sim-check.c	sim_check(): every invariant
+ *	sim-op.c	the end of every operation
+ *	sim.c		sim_new(), counters, accessors, the discard worker
+ *	sim-swapout.c, sim-refs.c, sim-folio.c, sim-swapin.c
+ *			the operations of sim.h: vmscan's swap-out, fork and
+ *			zap, what happens to a cached folio, swap-in faults
  *	sim-snap.c	sim_snapshot() and sim_from_snapshot()
  *
  * Per slot the state is the snapshot's slot word and one bit of the free
@@ -19,8 +34,8 @@
  * of order > 0 one 32-bit word of the folio table (order-0 folios are the
  * cached slots no large folio covers).
  */
-#ifndef SWAPFS_SIM_INTERNAL_H
-#define SWAPFS_SIM_INTERNAL_H
+#ifndef SWAPFS_SIM_STATE_H
+#define SWAPFS_SIM_STATE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -63,6 +78,57 @@
 
 #define SIM_SLOT_RUN		(SNAPSHOT_SLOT_HEAD | SNAPSHOT_SLOT_ORDER)
 
+/* Four slot words are read or written as one 64-bit word where it pays. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SIM_LANES		1
+#else
+#define SIM_LANES		0
+#endif
+
+/* The 16-bit value @v in each of the four lanes of a 64-bit word. */
+#define SIM_LANE4(v)		((uint64_t)(v) * 0x0001000100010001ull)
+
+struct sim;
+
+/*
+ * A kernel tree's allocation policy: what its mm/swapfile.c (and its
+ * memory.c around swap-in) decides. One table per tree (sim-newest.c,
+ * sim-612.c), chosen once when the state is made (sim_state_new()) and
+ * never switched; nothing else asks which tree is simulated. Each
+ * function is a whole kernel path, not a step of one, so that a policy's
+ * hot paths are inlined inside it: an operation costs one indirect call
+ * into its policy, and the shared primitives (sim-cluster.h, sim-scan.h,
+ * sim-entries.h) are compiled into each policy.
+ */
+struct sim_policy {
+	const char *kernel;	/* the info key "kernel": "newest", "6.12" */
+	const char *era;	/* the slot encoding of a dump of that tree */
+	bool rotational_lists;	/* cluster_info (the lists) on rotational devices */
+	bool global_cluster;	/* si->global_cluster: rotational devices' next */
+	bool frag_cluster_nr;	/* keeps frag_cluster_nr[] in sim->frag_nr */
+	bool swapin_skip_cache;	/* do_swap_page()'s swapcache-skipping path */
+	/* setup_clusters(): each cluster on its first list (sim->lists) */
+	void (*setup_clusters)(struct sim *sim);
+	/* folio_alloc_swap() on sim->cpu: the first slot, 0 for none */
+	uint32_t (*folio_alloc)(struct sim *sim, unsigned int order);
+	/*
+	 * Slots of cluster @ci were freed (sim_entries_freed() did the
+	 * words and the device): the cluster moves by the tree's rules.
+	 */
+	void (*cluster_freed)(struct sim *sim, uint32_t ci);
+	/*
+	 * The whole run of @order headed at @start, aligned, every slot with
+	 * count 1 and uncached, is freed: sim_entries_free_run() and
+	 * ->cluster_freed(), inlined into one call (every zap of a run).
+	 */
+	void (*free_run)(struct sim *sim, uint32_t start, unsigned int order);
+	/* swap_reclaim_full_clusters(); @force: swap_reclaim_work()'s */
+	void (*reclaim_full_clusters)(struct sim *sim, bool force);
+};
+
+extern const struct sim_policy sim_newest_policy;	/* sim-newest.c */
+extern const struct sim_policy sim612_policy;		/* sim-612.c */
+
 struct sim_list {
 	uint32_t head, tail, nr;
 };
@@ -94,6 +160,7 @@ struct sim_cache {
 
 struct sim {
 	struct sim_config cfg;
+	const struct sim_policy *policy;	/* of cfg.kernel: set once */
 	struct snapshot *s;
 	uint16_t *slots;		/* s->slots */
 	struct snapshot_cluster *cl;	/* s->clusters */
@@ -109,7 +176,6 @@ struct sim {
 	uint32_t max, nr_clusters, cs, shift, nr_orders;
 	bool ssd, blkdev, discard;
 	bool lists;		/* cluster_info exists (not 6.12 on a HDD) */
-	bool v612;
 
 	struct sim_list list[SIM_NR_LISTS];
 	uint32_t *pcp;		/* percpu_swap_cluster.offset[]: cpus x orders */
@@ -147,67 +213,24 @@ struct sim {
 	struct diag diag;
 };
 
-/* sim.c */
-int sim_config_check(const struct sim_config *cfg, struct diag *d);
-int sim_alloc_state(const struct sim_config *cfg, struct snapshot *s,
-		    struct sim **out);
+/* sim-state.c */
 
-/* sim-alloc.c */
-void sim_setup_clusters(struct sim *sim);
-void sim_list_rebuild(struct sim *sim);
-unsigned int sim_list_of(const struct snapshot_cluster *c);
-uint32_t sim_folio_alloc(struct sim *sim, unsigned int order);
-void sim_swap_cluster_free_entries(struct sim *sim, uint32_t start,
-				   uint32_t nr);
-void sim_swap_cache_del(struct sim *sim, uint32_t start, unsigned int order);
-int sim_try_to_reclaim_swap(struct sim *sim, uint32_t offset,
-			    unsigned int flags);
-unsigned int sim_swap_do_scheduled_discard(struct sim *sim);
-void sim_reclaim_work(struct sim *sim);
-void sim_dissolve_run(struct sim *sim, uint32_t slot);
-void sim_cache_only_add(struct sim *sim, uint32_t slot, int delta);
-void sim_summary_range(struct sim *sim, uint32_t from, uint32_t to, bool freed);
-void sim_summary_all(struct sim *sim);
-uint32_t sim_fmap_next_free(const struct sim *sim, uint32_t from, uint32_t to);
-void sim_free_run_fast(struct sim *sim, uint32_t start, unsigned int order);
+/*
+ * sim_state_config_check - @cfg as swapon would take it. Returns 0 or
+ * -EINVAL with @d naming the field at fault.
+ */
+int sim_state_config_check(const struct sim_config *cfg, struct diag *d);
 
-/* sim-alloc.c, shared with sim-612.c */
-void sim_move_cluster(struct sim *sim, uint32_t ci, unsigned int li,
-		      uint8_t flags);
-void sim_free_cluster(struct sim *sim, uint32_t ci);
-uint32_t sim_scan_candidate(const struct sim *sim, uint32_t off, uint64_t lim,
-			    uint32_t nr, bool *reclaim);
-void sim_fill_entries(struct sim *sim, uint32_t ci, uint32_t off,
-		      unsigned int order);
+/*
+ * sim_state_new - the state around @s (its geometry set), simulating the
+ * policy of @cfg->kernel. Returns 0 or -ENOMEM; @s is the caller's until
+ * it succeeds.
+ */
+int sim_state_new(const struct sim_config *cfg, struct snapshot *s,
+		  struct sim **out);
 
-/* sim-612.c */
-uint32_t sim612_cluster_cols(const struct sim *sim);
-void sim612_dec_cluster_info_page(struct sim *sim, uint32_t ci);
-void sim612_swap_reclaim_full_clusters(struct sim *sim, bool force);
-uint32_t sim612_folio_alloc_swap(struct sim *sim, unsigned int order);
-
-/* sim-cache.c */
-#define SIM_CACHE_MIN_BITS	4u
-int sim_cache_init(struct sim_cache *c);
-void sim_cache_destroy(struct sim_cache *c);
-int sim_cache_reserve(struct sim_cache *c, uint32_t more);
-void sim_cache_insert(struct sim_cache *c, uint32_t offset,
-		      unsigned int order);
-unsigned int sim_cache_get(const struct sim_cache *c, uint32_t offset);
-void sim_cache_delete(struct sim_cache *c, uint32_t offset);
-void sim_cache_shrink(struct sim_cache *c);
-/* Walk: the folio in bucket @i, or false for an empty bucket. */
-bool sim_cache_at(const struct sim_cache *c, uint32_t i, uint32_t *offset,
-		  unsigned int *order);
-
-/* sim.c: the folio table kept in step with the clusters */
-bool sim_folio_at(const struct sim *sim, uint32_t slot, uint32_t *start,
-		  unsigned int *order);
-void sim_large_add(struct sim *sim, uint32_t start, unsigned int order);
-void sim_large_del(struct sim *sim, uint32_t start);
-
-/* sim-check.c */
-int sim_check_diag(const struct sim *sim, struct diag *d);
+/* sim_state_free - the state and its snapshot; NULL is fine. */
+void sim_state_free(struct sim *sim);
 
 static inline uint32_t sim_slot_count(const struct sim *sim, uint32_t slot)
 {
@@ -260,15 +283,12 @@ static inline uint64_t sim_bits(unsigned int from, unsigned int nr)
 	return (nr >= 64 ? ~0ull : (1ull << nr) - 1) << from;
 }
 
-/*
- * Whether sim_cache_reserve(@more) has nothing to do: the table has room
- * already (every call but the first few and those that grow it).
- */
-static inline bool sim_cache_has_room(const struct sim_cache *c, uint32_t more)
+/* The cached slots with count 0 of @slot's cluster change by @delta. */
+static inline void sim_cache_only_add(struct sim *sim, uint32_t slot,
+				      int delta)
 {
-	uint64_t want = (uint64_t)c->nr + more;
-
-	return c->tab && want * 4 <= (3ull << c->bits);
+	sim->ci[slot >> sim->shift].cache_only =
+		(uint16_t)(sim->ci[slot >> sim->shift].cache_only + delta);
 }
 
-#endif /* SWAPFS_SIM_INTERNAL_H */
+#endif /* SWAPFS_SIM_STATE_H */
