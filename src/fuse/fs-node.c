@@ -45,7 +45,7 @@ const struct fs_kind *const fs_node_kinds[FS_NR_KINDS] = {
 	[FS_KIND_PROC_FILE] = &procs_file_kind,
 };
 
-/* The number @count of @k stands for. */
+/* The bound k->count stands for in this model. */
 static uint64_t fs_node_count(const struct fs *fs, const struct fs_kind *k)
 {
 	const struct snapshot *s = fs->snap;
@@ -72,7 +72,7 @@ static uint64_t fs_node_count(const struct fs *fs, const struct fs_kind *k)
 }
 
 /* Whether @index is a number the rule and the count of kind @id allow. */
-static bool fs_node_counted(const struct fs *fs, enum fs_kind_id id,
+static bool fs_node_allowed(const struct fs *fs, enum fs_kind_id id,
 			    const struct fs_kind *k, uint64_t index)
 {
 	switch (k->rule) {
@@ -95,7 +95,7 @@ int fs_node_find(struct fs *fs, fuse_ino_t ino, struct fs_node *node)
 	const struct fs_kind *k = fs_node_kind(ino);
 	uint64_t index = fs_ino_index(ino);
 
-	if (!k || !fs_node_counted(fs, fs_ino_kind(ino), k, index))
+	if (!k || !fs_node_allowed(fs, fs_ino_kind(ino), k, index))
 		return -ENOENT;
 	*node = (struct fs_node){ .type = k->type };
 	return k->stat ? k->stat(fs, index, node) : 0;
