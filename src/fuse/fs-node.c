@@ -192,13 +192,12 @@ static void fs_node_decimal(uint64_t n, struct fs_dirent *ent)
 static void fs_node_name(struct fs *fs, const struct fs_kind *k,
 			 uint64_t index, uint64_t n, struct fs_dirent *ent)
 {
-	if (k->names) {
+	if (k->names)
 		ent->name = k->names[n].name;
-	} else if (k->name) {
+	else if (k->name)
 		k->name(fs, index, n, ent);
-	} else {
+	else
 		fs_node_decimal(n, ent);
-	}
 }
 
 /* A directory of a dozen names: a scan is cheaper than any index. */
