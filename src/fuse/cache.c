@@ -8,9 +8,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <string.h>
 
-#include "fs.h"
+#include "dirs.h"
 
 enum cache_file {
 	CACHE_ORDER,
@@ -20,11 +19,11 @@ enum cache_file {
 	CACHE_NR_FILES,
 };
 
-static const char *const cache_names[CACHE_NR_FILES] = {
-	[CACHE_ORDER] = "order",
-	[CACHE_FLAGS] = "flags",
-	[CACHE_NR_PAGES] = "nr_pages",
-	[CACHE_CLUSTER] = "cluster",
+static const struct fs_name cache_names[] = {
+	{ "order", FS_KIND_FOLIO_FILE, CACHE_ORDER },
+	{ "flags", FS_KIND_FOLIO_FILE, CACHE_FLAGS },
+	{ "nr_pages", FS_KIND_FOLIO_FILE, CACHE_NR_PAGES },
+	{ "cluster", FS_KIND_FOLIO_FILE, CACHE_CLUSTER },
 };
 
 void cache_folio_flags(const struct snapshot *s, const struct snapshot_folio *f,
@@ -46,21 +45,16 @@ void cache_folio_flags(const struct snapshot *s, const struct snapshot_folio *f,
 
 /* ---- cache/ ---------------------------------------------------------------- */
 
-static int cache_dir_stat(struct fs *fs, uint64_t index, struct fs_node *node)
+/* A folio is named by its first slot. */
+static void cache_dir_name(struct fs *fs, uint64_t index, uint64_t n,
+			   struct fs_dirent *ent)
 {
-	if (index)
-		return -ENOENT;
-	node->type = FS_DIR;
-	return 0;
-}
-
-static fuse_ino_t cache_dir_parent(struct fs *fs, uint64_t index)
-{
-	return FUSE_ROOT_ID;
+	snprintf(ent->buf, sizeof(ent->buf), "%" PRIu32, fs->snap->folios[n].offset);
+	ent->name = ent->buf;
 }
 
 static int cache_dir_lookup(struct fs *fs, uint64_t index, const char *name,
-			    fuse_ino_t *ino)
+			    uint64_t *n)
 {
 	const struct snapshot *s = fs->snap;
 	uint64_t offset;
@@ -72,94 +66,45 @@ static int cache_dir_lookup(struct fs *fs, uint64_t index, const char *name,
 	i = snapshot_folios_from(s, (uint32_t)offset);
 	if (i >= s->nr_folios || s->folios[i].offset != offset)
 		return -ENOENT;
-	*ino = fs_ino(FS_KIND_FOLIO, i);
+	*n = i;
 	return 0;
 }
 
-static int cache_dir_entry(struct fs *fs, uint64_t index, uint64_t *pos,
-			   struct fs_dirent *ent)
-{
-	if (*pos >= fs->snap->nr_folios)
-		return -ENOENT;
-	snprintf(ent->buf, sizeof(ent->buf), "%" PRIu32,
-		 fs->snap->folios[*pos].offset);
-	ent->name = ent->buf;
-	ent->ino = fs_ino(FS_KIND_FOLIO, *pos);
-	return 0;
-}
-
-const struct fs_ops cache_dir_ops = {
-	.stat = cache_dir_stat,
-	.parent = cache_dir_parent,
+const struct fs_kind cache_dir_kind = {
+	.type = FS_DIR,
+	.dir = FS_KIND_ROOT,
+	.rule = FS_INDEX_ONE,
+	.child = FS_KIND_FOLIO,
+	.name = cache_dir_name,
 	.lookup = cache_dir_lookup,
-	.entry = cache_dir_entry,
 };
 
 /* ---- cache/<offset>/ ---------------------------------------------------------- */
 
-static int cache_folio_stat(struct fs *fs, uint64_t index, struct fs_node *node)
-{
-	if (index >= fs->snap->nr_folios)
-		return -ENOENT;
-	node->type = FS_DIR;
-	return 0;
-}
-
-static fuse_ino_t cache_folio_parent(struct fs *fs, uint64_t index)
-{
-	return fs_ino(FS_KIND_CACHE_DIR, 0);
-}
-
-static int cache_folio_lookup(struct fs *fs, uint64_t index, const char *name,
-			      fuse_ino_t *ino)
-{
-	unsigned int i;
-
-	for (i = 0; i < CACHE_NR_FILES; i++) {
-		if (!strcmp(cache_names[i], name)) {
-			*ino = fs_ino_sub(FS_KIND_FOLIO_FILE, index, i);
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-static int cache_folio_entry(struct fs *fs, uint64_t index, uint64_t *pos,
-			     struct fs_dirent *ent)
-{
-	if (*pos >= CACHE_NR_FILES)
-		return -ENOENT;
-	ent->name = cache_names[*pos];
-	ent->ino = fs_ino_sub(FS_KIND_FOLIO_FILE, index, (unsigned int)*pos);
-	return 0;
-}
-
-const struct fs_ops cache_folio_ops = {
-	.stat = cache_folio_stat,
-	.parent = cache_folio_parent,
-	.lookup = cache_folio_lookup,
-	.entry = cache_folio_entry,
+const struct fs_kind cache_folio_kind = {
+	.type = FS_DIR,
+	.dir = FS_KIND_CACHE_DIR,
+	.rule = FS_INDEX_OWN,
+	.count = FS_COUNT_FOLIOS,
+	FS_NAMES(cache_names),
 };
 
 /* ---- cache/<offset>/<file> ------------------------------------------------------ */
 
 static int cache_file_stat(struct fs *fs, uint64_t index, struct fs_node *node)
 {
-	unsigned int file = index & ((1u << FS_FILE_BITS) - 1);
-
-	if ((index >> FS_FILE_BITS) >= fs->snap->nr_folios || file >= CACHE_NR_FILES)
-		return -ENOENT;
-	node->type = file == CACHE_CLUSTER ? FS_LINK : FS_FILE;
+	if (fs_sub_file(index) == CACHE_CLUSTER)
+		node->type = FS_LINK;
 	return 0;
 }
 
 static int cache_file_content(struct fs *fs, uint64_t index, struct fs_buf *b)
 {
 	const struct snapshot *s = fs->snap;
-	const struct snapshot_folio *f = &s->folios[index >> FS_FILE_BITS];
+	const struct snapshot_folio *f = &s->folios[fs_sub_dir(index)];
 	size_t before;
 
-	switch (index & ((1u << FS_FILE_BITS) - 1)) {
+	switch (fs_sub_file(index)) {
 	case CACHE_ORDER:
 		fs_buf_printf(b, "%u\n", f->order);
 		return 0;
@@ -180,7 +125,12 @@ static int cache_file_content(struct fs *fs, uint64_t index, struct fs_buf *b)
 	return -ENOENT;
 }
 
-const struct fs_ops cache_file_ops = {
+const struct fs_kind cache_file_kind = {
+	.type = FS_FILE,
+	.dir = FS_KIND_FOLIO,
+	.rule = FS_INDEX_SUB,
+	.count = FS_COUNT_FOLIOS,
+	.nr = CACHE_NR_FILES,
 	.stat = cache_file_stat,
 	.content = cache_file_content,
 };

@@ -7,10 +7,9 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
-#include "fs.h"
+#include "dirs.h"
 
 enum clusters_file {
 	CLUSTERS_ORDER,
@@ -27,137 +26,52 @@ enum clusters_file {
 	CLUSTERS_NR_FILES,
 };
 
-static const char *const clusters_names[CLUSTERS_NR_FILES + 1] = {
-	[CLUSTERS_ORDER] = "order",
-	[CLUSTERS_FLAGS] = "flags",
-	[CLUSTERS_COUNT] = "count",
-	[CLUSTERS_FIRST_SLOT] = "first_slot",
-	[CLUSTERS_USED] = "used",
-	[CLUSTERS_FREE] = "free",
-	[CLUSTERS_CACHED] = "cached",
-	[CLUSTERS_BAD] = "bad",
-	[CLUSTERS_MAP] = "map",
-	[CLUSTERS_FOLIOS] = "folios",
-	[CLUSTERS_FINDINGS] = "findings",
-	[CLUSTERS_NR_FILES] = "slots",
+static const struct fs_name clusters_names[] = {
+	{ "order", FS_KIND_CLUSTER_FILE, CLUSTERS_ORDER },
+	{ "flags", FS_KIND_CLUSTER_FILE, CLUSTERS_FLAGS },
+	{ "count", FS_KIND_CLUSTER_FILE, CLUSTERS_COUNT },
+	{ "first_slot", FS_KIND_CLUSTER_FILE, CLUSTERS_FIRST_SLOT },
+	{ "used", FS_KIND_CLUSTER_FILE, CLUSTERS_USED },
+	{ "free", FS_KIND_CLUSTER_FILE, CLUSTERS_FREE },
+	{ "cached", FS_KIND_CLUSTER_FILE, CLUSTERS_CACHED },
+	{ "bad", FS_KIND_CLUSTER_FILE, CLUSTERS_BAD },
+	{ "map", FS_KIND_CLUSTER_FILE, CLUSTERS_MAP },
+	{ "folios", FS_KIND_CLUSTER_FILE, CLUSTERS_FOLIOS },
+	{ "findings", FS_KIND_CLUSTER_FILE, CLUSTERS_FINDINGS },
+	{ "slots", FS_KIND_CLUSTER_SLOTS, 0 },
 };
 
 /* map: slots a line (a 512-slot cluster is 8 lines). */
 #define CLUSTERS_MAP_WIDTH	64
 
-/* ---- clusters/ ---------------------------------------------------------- */
+/* ---- clusters/, clusters/<i>/ ------------------------------------------ */
 
-static int clusters_dir_stat(struct fs *fs, uint64_t index, struct fs_node *node)
-{
-	if (index)
-		return -ENOENT;
-	node->type = FS_DIR;
-	return 0;
-}
-
-static fuse_ino_t clusters_dir_parent(struct fs *fs, uint64_t index)
-{
-	return FUSE_ROOT_ID;
-}
-
-static int clusters_dir_lookup(struct fs *fs, uint64_t index, const char *name,
-			       fuse_ino_t *ino)
-{
-	uint64_t ci;
-	int rc = fs_parse_index(name, fs->snap->dev.nr_clusters, &ci);
-
-	if (!rc)
-		*ino = fs_ino(FS_KIND_CLUSTER, ci);
-	return rc;
-}
-
-static int clusters_dir_entry(struct fs *fs, uint64_t index, uint64_t *pos,
-			      struct fs_dirent *ent)
-{
-	if (*pos >= fs->snap->dev.nr_clusters)
-		return -ENOENT;
-	snprintf(ent->buf, sizeof(ent->buf), "%" PRIu64, *pos);
-	ent->name = ent->buf;
-	ent->ino = fs_ino(FS_KIND_CLUSTER, *pos);
-	return 0;
-}
-
-const struct fs_ops clusters_dir_ops = {
-	.stat = clusters_dir_stat,
-	.parent = clusters_dir_parent,
-	.lookup = clusters_dir_lookup,
-	.entry = clusters_dir_entry,
+const struct fs_kind clusters_dir_kind = {
+	.type = FS_DIR,
+	.dir = FS_KIND_ROOT,
+	.rule = FS_INDEX_ONE,
+	.child = FS_KIND_CLUSTER,
 };
 
-/* ---- clusters/<i>/ -------------------------------------------------------- */
-
-static int clusters_cluster_stat(struct fs *fs, uint64_t index,
-				 struct fs_node *node)
-{
-	if (index >= fs->snap->dev.nr_clusters)
-		return -ENOENT;
-	node->type = FS_DIR;
-	return 0;
-}
-
-static fuse_ino_t clusters_cluster_parent(struct fs *fs, uint64_t index)
-{
-	return fs_ino(FS_KIND_CLUSTERS_DIR, 0);
-}
-
-/* The entry at position @file of a cluster directory (the files, then slots/). */
-static fuse_ino_t clusters_child(uint64_t ci, unsigned int file)
-{
-	if (file == CLUSTERS_NR_FILES)
-		return fs_ino(FS_KIND_CLUSTER_SLOTS, ci);
-	return fs_ino_sub(FS_KIND_CLUSTER_FILE, ci, file);
-}
-
-static int clusters_cluster_lookup(struct fs *fs, uint64_t index,
-				   const char *name, fuse_ino_t *ino)
-{
-	unsigned int i;
-
-	for (i = 0; i <= CLUSTERS_NR_FILES; i++) {
-		if (!strcmp(clusters_names[i], name)) {
-			*ino = clusters_child(index, i);
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-static int clusters_cluster_entry(struct fs *fs, uint64_t index, uint64_t *pos,
-				  struct fs_dirent *ent)
-{
-	if (*pos > CLUSTERS_NR_FILES)
-		return -ENOENT;
-	ent->name = clusters_names[*pos];
-	ent->ino = clusters_child(index, (unsigned int)*pos);
-	return 0;
-}
-
-const struct fs_ops clusters_cluster_ops = {
-	.stat = clusters_cluster_stat,
-	.parent = clusters_cluster_parent,
-	.lookup = clusters_cluster_lookup,
-	.entry = clusters_cluster_entry,
+const struct fs_kind clusters_cluster_kind = {
+	.type = FS_DIR,
+	.dir = FS_KIND_CLUSTERS_DIR,
+	.rule = FS_INDEX_OWN,
+	.count = FS_COUNT_CLUSTERS,
+	FS_NAMES(clusters_names),
 };
 
 /* ---- clusters/<i>/<file> ---------------------------------------------------- */
 
 static int clusters_file_stat(struct fs *fs, uint64_t index, struct fs_node *node)
 {
-	uint64_t ci = index >> FS_FILE_BITS;
-	unsigned int file = index & ((1u << FS_FILE_BITS) - 1);
+	uint32_t ci = (uint32_t)fs_sub_dir(index);
+	unsigned int file = fs_sub_file(index);
 
-	if (ci >= fs->snap->dev.nr_clusters || file >= CLUSTERS_NR_FILES)
-		return -ENOENT;
-	node->type = FS_FILE;
 	node->writable = file == CLUSTERS_FLAGS || file == CLUSTERS_ORDER;
 	if (file == CLUSTERS_MAP) {	/* known without drawing it */
-		uint32_t n = snapshot_cluster_end(fs->snap, (uint32_t)ci) -
-			     snapshot_cluster_first(fs->snap, (uint32_t)ci);
+		uint32_t n = snapshot_cluster_end(fs->snap, ci) -
+			     snapshot_cluster_first(fs->snap, ci);
 
 		node->sized = true;
 		node->size = n + (n + CLUSTERS_MAP_WIDTH - 1) / CLUSTERS_MAP_WIDTH;
@@ -269,11 +183,11 @@ static int clusters_findings(const struct fs *fs, uint32_t ci, struct fs_buf *b)
 
 static int clusters_file_content(struct fs *fs, uint64_t index, struct fs_buf *b)
 {
-	uint32_t ci = (uint32_t)(index >> FS_FILE_BITS);
+	uint32_t ci = (uint32_t)fs_sub_dir(index);
 	const struct snapshot_cluster *cl = &fs->snap->clusters[ci];
 	const struct analysis_cluster *ac = &fs->an->clusters[ci];
 
-	switch (index & ((1u << FS_FILE_BITS) - 1)) {
+	switch (fs_sub_file(index)) {
 	case CLUSTERS_ORDER:
 		fs_buf_printf(b, "%u\n", cl->order);
 		break;
@@ -332,13 +246,13 @@ static int clusters_edit_done(uint32_t ci, int rc, const struct diag *d)
 static int clusters_file_write(struct fs *fs, uint64_t index, const char *buf,
 			       size_t len)
 {
-	uint32_t ci = (uint32_t)(index >> FS_FILE_BITS);
+	uint32_t ci = (uint32_t)fs_sub_dir(index);
 	struct diag d = { 0 };
 	int rc;
 
 	if (!fs->edit)
 		return -ENOSYS;
-	switch (index & ((1u << FS_FILE_BITS) - 1)) {
+	switch (fs_sub_file(index)) {
 	case CLUSTERS_FLAGS:
 		rc = snapedit_cluster_flags(fs->edit, ci, buf, len, &d);
 		break;
@@ -351,7 +265,12 @@ static int clusters_file_write(struct fs *fs, uint64_t index, const char *buf,
 	return clusters_edit_done(ci, rc, &d);
 }
 
-const struct fs_ops clusters_file_ops = {
+const struct fs_kind clusters_file_kind = {
+	.type = FS_FILE,
+	.dir = FS_KIND_CLUSTER,
+	.rule = FS_INDEX_SUB,
+	.count = FS_COUNT_CLUSTERS,
+	.nr = CLUSTERS_NR_FILES,
 	.stat = clusters_file_stat,
 	.content = clusters_file_content,
 	.write = clusters_file_write,
@@ -359,62 +278,27 @@ const struct fs_ops clusters_file_ops = {
 
 /* ---- clusters/<i>/slots/ ------------------------------------------------------ */
 
-static int clusters_slots_stat(struct fs *fs, uint64_t index, struct fs_node *node)
-{
-	if (index >= fs->snap->dev.nr_clusters)
-		return -ENOENT;
-	node->type = FS_DIR;
-	return 0;
-}
-
-static fuse_ino_t clusters_slots_parent(struct fs *fs, uint64_t index)
-{
-	return fs_ino(FS_KIND_CLUSTER, index);
-}
-
 /* Slots are named by their offset on the device, not in the cluster. */
-static int clusters_slots_lookup(struct fs *fs, uint64_t index, const char *name,
-				 fuse_ino_t *ino)
+static void clusters_slots_range(struct fs *fs, uint64_t index, uint64_t *first,
+				 uint64_t *end)
 {
-	uint64_t slot;
-	int rc = fs_parse_index(name, snapshot_cluster_end(fs->snap, (uint32_t)index),
-				&slot);
-
-	if (rc)
-		return rc;
-	if (slot < snapshot_cluster_first(fs->snap, (uint32_t)index))
-		return -ENOENT;
-	*ino = fs_ino(FS_KIND_SLOT, slot);
-	return 0;
+	*first = snapshot_cluster_first(fs->snap, (uint32_t)index);
+	*end = snapshot_cluster_end(fs->snap, (uint32_t)index);
 }
 
-static int clusters_slots_entry(struct fs *fs, uint64_t index, uint64_t *pos,
-				struct fs_dirent *ent)
-{
-	uint64_t slot = snapshot_cluster_first(fs->snap, (uint32_t)index) + *pos;
-
-	if (slot >= snapshot_cluster_end(fs->snap, (uint32_t)index))
-		return -ENOENT;
-	snprintf(ent->buf, sizeof(ent->buf), "%" PRIu64, slot);
-	ent->name = ent->buf;
-	ent->ino = fs_ino(FS_KIND_SLOT, slot);
-	return 0;
-}
-
-const struct fs_ops clusters_slots_ops = {
-	.stat = clusters_slots_stat,
-	.parent = clusters_slots_parent,
-	.lookup = clusters_slots_lookup,
-	.entry = clusters_slots_entry,
+const struct fs_kind clusters_slots_kind = {
+	.type = FS_DIR,
+	.dir = FS_KIND_CLUSTER,
+	.rule = FS_INDEX_DIR,
+	.count = FS_COUNT_CLUSTERS,
+	.child = FS_KIND_SLOT,
+	.range = clusters_slots_range,
 };
 
 /* ---- clusters/<i>/slots/<offset> ------------------------------------------------ */
 
 static int clusters_slot_stat(struct fs *fs, uint64_t index, struct fs_node *node)
 {
-	if (index >= fs->snap->dev.max)
-		return -ENOENT;
-	node->type = FS_FILE;
 	node->writable = true;
 	return 0;
 }
@@ -474,7 +358,7 @@ static int clusters_slot_write(struct fs *fs, uint64_t index, const char *buf,
 	if (memmem(buf, len, "owners=", 7)) {
 		char v[4096];
 
-		rc = fs_value(buf, len, v, sizeof(v)) ?: clusters_slot_strip_owners(fs, slot, v);
+		rc = fs_parse_value(buf, len, v, sizeof(v)) ?: clusters_slot_strip_owners(fs, slot, v);
 		if (rc)
 			return rc;
 		rc = snapedit_slot(fs->edit, slot, v, strlen(v), &d);
@@ -484,9 +368,13 @@ static int clusters_slot_write(struct fs *fs, uint64_t index, const char *buf,
 	return clusters_edit_done(slot >> fs->snap->dev.cluster_shift, rc, &d);
 }
 
-const struct fs_ops clusters_slot_ops = {
+const struct fs_kind clusters_slot_kind = {
+	.type = FS_FILE,
+	.dir = FS_KIND_CLUSTER_SLOTS,
+	.rule = FS_INDEX_OWN,
+	.count = FS_COUNT_SLOTS,
+	.many = true,
 	.stat = clusters_slot_stat,
 	.content = clusters_slot_content,
 	.write = clusters_slot_write,
-	.many = true,
 };

@@ -18,14 +18,14 @@
  * (findings_analyse()), and keeps findings/all as text when it is small
  * enough, so the first read of it costs a copy.
  *
- * On a read-write mount a file is built whole at open instead (fs.c), so
- * an edit between two reads cannot tear it.
+ * On a read-write mount a file is built whole at open instead
+ * (fs-file.c), so an edit between two reads cannot tear it.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fs.h"
+#include "dirs.h"
 
 #define FINDINGS_ALL		ANALYSIS_NR_CHECKS
 #define FINDINGS_NR_FILES	(ANALYSIS_NR_CHECKS + 1)
@@ -233,46 +233,18 @@ static const char *findings_name(uint64_t file)
 	return file == FINDINGS_ALL ? "all" : analysis_check_name((enum analysis_check)file);
 }
 
-static int findings_dir_stat(struct fs *fs, uint64_t index, struct fs_node *node)
-{
-	if (index)
-		return -ENOENT;
-	node->type = FS_DIR;
-	return 0;
-}
-
-static fuse_ino_t findings_dir_parent(struct fs *fs, uint64_t index)
-{
-	return FUSE_ROOT_ID;
-}
-
-static int findings_dir_lookup(struct fs *fs, uint64_t index, const char *name,
-			       fuse_ino_t *ino)
-{
-	int c = strcmp(name, "all") ? analysis_check_parse(name, strlen(name)) :
-		FINDINGS_ALL;
-
-	if (c < 0)
-		return -ENOENT;
-	*ino = fs_ino(FS_KIND_FINDINGS_FILE, (uint64_t)c);
-	return 0;
-}
-
-static int findings_dir_entry(struct fs *fs, uint64_t index, uint64_t *pos,
+static void findings_dir_name(struct fs *fs, uint64_t index, uint64_t n,
 			      struct fs_dirent *ent)
 {
-	if (*pos >= FINDINGS_NR_FILES)
-		return -ENOENT;
-	ent->name = findings_name(*pos);
-	ent->ino = fs_ino(FS_KIND_FINDINGS_FILE, *pos);
-	return 0;
+	ent->name = findings_name(n);
 }
 
-const struct fs_ops findings_dir_ops = {
-	.stat = findings_dir_stat,
-	.parent = findings_dir_parent,
-	.lookup = findings_dir_lookup,
-	.entry = findings_dir_entry,
+const struct fs_kind findings_dir_kind = {
+	.type = FS_DIR,
+	.dir = FS_KIND_ROOT,
+	.rule = FS_INDEX_ONE,
+	.child = FS_KIND_FINDINGS_FILE,
+	.name = findings_dir_name,
 };
 
 /* ---- findings/<check>, findings/all --------------------------------------------- */
@@ -282,12 +254,9 @@ static int findings_file_stat(struct fs *fs, uint64_t index, struct fs_node *nod
 	const struct findings_index *idx;
 	int rc;
 
-	if (index >= FINDINGS_NR_FILES)
-		return -ENOENT;
 	rc = findings_index_get(fs, &idx);
 	if (rc)
 		return rc;
-	node->type = FS_FILE;
 	node->sized = true;
 	node->size = idx->size[index];
 	return 0;
@@ -394,7 +363,11 @@ static int findings_file_read(struct fs *fs, uint64_t index, void **cursor,
 	return 0;
 }
 
-const struct fs_ops findings_file_ops = {
+const struct fs_kind findings_file_kind = {
+	.type = FS_FILE,
+	.dir = FS_KIND_FINDINGS_DIR,
+	.rule = FS_INDEX_OWN,
+	.nr = FINDINGS_NR_FILES,
 	.stat = findings_file_stat,
 	.content = findings_file_content,
 	.read = findings_file_read,

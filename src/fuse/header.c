@@ -16,7 +16,7 @@
 #include <swapfs/edit.h>
 #include <swapfs/target.h>
 
-#include "fs.h"
+#include "dirs.h"
 
 enum header_field {
 	HEADER_FIELD_SIGNATURE,
@@ -32,17 +32,17 @@ enum header_field {
 	HEADER_NR_FIELDS,
 };
 
-static const char *const header_field_names[HEADER_NR_FIELDS] = {
-	[HEADER_FIELD_SIGNATURE] = "signature",
-	[HEADER_FIELD_VERSION] = "version",
-	[HEADER_FIELD_PAGE_SIZE] = "page_size",
-	[HEADER_FIELD_BYTE_ORDER] = "byte_order",
-	[HEADER_FIELD_LAST_PAGE] = "last_page",
-	[HEADER_FIELD_NR_BADPAGES] = "nr_badpages",
-	[HEADER_FIELD_BADPAGES] = "badpages",
-	[HEADER_FIELD_UUID] = "uuid",
-	[HEADER_FIELD_LABEL] = "label",
-	[HEADER_FIELD_KERNEL_OK] = "kernel_ok",
+static const struct fs_name header_names[HEADER_NR_FIELDS] = {
+	{ "signature", FS_KIND_HEADER_FIELD, HEADER_FIELD_SIGNATURE },
+	{ "version", FS_KIND_HEADER_FIELD, HEADER_FIELD_VERSION },
+	{ "page_size", FS_KIND_HEADER_FIELD, HEADER_FIELD_PAGE_SIZE },
+	{ "byte_order", FS_KIND_HEADER_FIELD, HEADER_FIELD_BYTE_ORDER },
+	{ "last_page", FS_KIND_HEADER_FIELD, HEADER_FIELD_LAST_PAGE },
+	{ "nr_badpages", FS_KIND_HEADER_FIELD, HEADER_FIELD_NR_BADPAGES },
+	{ "badpages", FS_KIND_HEADER_FIELD, HEADER_FIELD_BADPAGES },
+	{ "uuid", FS_KIND_HEADER_FIELD, HEADER_FIELD_UUID },
+	{ "label", FS_KIND_HEADER_FIELD, HEADER_FIELD_LABEL },
+	{ "kernel_ok", FS_KIND_HEADER_FIELD, HEADER_FIELD_KERNEL_OK },
 };
 
 int header_dir_read(struct fs *fs)
@@ -93,55 +93,24 @@ static bool header_unchanged(struct fs *fs)
 	return same;
 }
 
+/* header/ is there only with --header. */
 static int header_dir_stat(struct fs *fs, uint64_t index, struct fs_node *node)
 {
-	if (index || !fs->header_path)
-		return -ENOENT;
-	node->type = FS_DIR;
-	return 0;
+	return fs->header_path ? 0 : -ENOENT;
 }
 
-static fuse_ino_t header_dir_parent(struct fs *fs, uint64_t index)
-{
-	return FUSE_ROOT_ID;
-}
-
-static int header_dir_lookup(struct fs *fs, uint64_t index, const char *name,
-			     fuse_ino_t *ino)
-{
-	unsigned int i;
-
-	for (i = 0; i < HEADER_NR_FIELDS; i++) {
-		if (!strcmp(header_field_names[i], name)) {
-			*ino = fs_ino(FS_KIND_HEADER_FIELD, i);
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-static int header_dir_entry(struct fs *fs, uint64_t index, uint64_t *pos,
-			    struct fs_dirent *ent)
-{
-	if (*pos >= HEADER_NR_FIELDS)
-		return -ENOENT;
-	ent->name = header_field_names[*pos];
-	ent->ino = fs_ino(FS_KIND_HEADER_FIELD, *pos);
-	return 0;
-}
-
-const struct fs_ops header_dir_ops = {
+const struct fs_kind header_dir_kind = {
+	.type = FS_DIR,
+	.dir = FS_KIND_ROOT,
+	.rule = FS_INDEX_ONE,
+	FS_NAMES(header_names),
 	.stat = header_dir_stat,
-	.parent = header_dir_parent,
-	.lookup = header_dir_lookup,
-	.entry = header_dir_entry,
 };
 
 static int header_field_stat(struct fs *fs, uint64_t index, struct fs_node *node)
 {
-	if (index >= HEADER_NR_FIELDS || !fs->header_path)
+	if (!fs->header_path)
 		return -ENOENT;
-	node->type = FS_FILE;
 	node->writable = index == HEADER_FIELD_UUID || index == HEADER_FIELD_LABEL;
 	return 0;
 }
@@ -235,7 +204,7 @@ static int header_field_write(struct fs *fs, uint64_t index, const char *buf,
 	char value[64];
 	int rc;
 
-	rc = fs_value(buf, len, value, sizeof(value));
+	rc = fs_parse_value(buf, len, value, sizeof(value));
 	if (rc)
 		return rc;
 	if (index == HEADER_FIELD_LABEL) {
@@ -249,7 +218,7 @@ static int header_field_write(struct fs *fs, uint64_t index, const char *buf,
 	}
 	if (rc) {
 		fuse_log(FUSE_LOG_INFO, "swapfs: header/%s: '%s' refused: %s\n",
-			 header_field_names[index], value,
+			 header_names[index].name, value,
 			 index == HEADER_FIELD_LABEL ? "longer than 16 bytes" :
 			 "expected a UUID, random, time or clear");
 		return rc;
@@ -257,7 +226,7 @@ static int header_field_write(struct fs *fs, uint64_t index, const char *buf,
 	if (!header_unchanged(fs)) {
 		fuse_log(FUSE_LOG_INFO, "swapfs: header/%s: %s changed since this mount "
 			 "read it; nothing written (cat header/ first)\n",
-			 header_field_names[index], fs->header_path);
+			 header_names[index].name, fs->header_path);
 		header_dir_read(fs);	/* now the mount shows what is there */
 		return -EBUSY;
 	}
@@ -267,13 +236,17 @@ static int header_field_write(struct fs *fs, uint64_t index, const char *buf,
 		rc = header_field_refusal(&rep);
 	if (rc)
 		fuse_log(FUSE_LOG_INFO, "swapfs: header/%s: %s: %s; nothing written\n",
-			 header_field_names[index], fs->header_path,
+			 header_names[index].name, fs->header_path,
 			 rep.detail[0] ? rep.detail : strerror(-rc));
 	/* whatever happened, show what the area holds now */
 	return header_dir_read(fs) ?: rc;
 }
 
-const struct fs_ops header_field_ops = {
+const struct fs_kind header_field_kind = {
+	.type = FS_FILE,
+	.dir = FS_KIND_HEADER_DIR,
+	.rule = FS_INDEX_OWN,
+	.nr = HEADER_NR_FIELDS,
 	.stat = header_field_stat,
 	.content = header_field_content,
 	.write = header_field_write,

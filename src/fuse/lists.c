@@ -12,10 +12,8 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdio.h>
-#include <string.h>
 
-#include "fs.h"
+#include "dirs.h"
 
 static inline uint64_t lists_id(unsigned int flag, uint64_t korder1)
 {
@@ -34,42 +32,36 @@ static inline unsigned int lists_korder1(uint64_t id)
 }
 
 /* lists/ itself: the three plain lists, then the two groups of per-order ones. */
-static const struct {
-	const char *name;
-	unsigned int flag;
-	bool per_order;
-} lists_top[] = {
-	{ "free", SNAPSHOT_CLUSTER_FREE, false },
-	{ "full", SNAPSHOT_CLUSTER_FULL, false },
-	{ "discard", SNAPSHOT_CLUSTER_DISCARD, false },
-	{ "nonfull", SNAPSHOT_CLUSTER_NONFULL, true },
-	{ "frag", SNAPSHOT_CLUSTER_FRAG, true },
+static const struct fs_name lists_names[] = {
+	{ "free", FS_KIND_LIST, (uint64_t)SNAPSHOT_CLUSTER_FREE << 8 },
+	{ "full", FS_KIND_LIST, (uint64_t)SNAPSHOT_CLUSTER_FULL << 8 },
+	{ "discard", FS_KIND_LIST, (uint64_t)SNAPSHOT_CLUSTER_DISCARD << 8 },
+	{ "nonfull", FS_KIND_LIST_GROUP, SNAPSHOT_CLUSTER_NONFULL },
+	{ "frag", FS_KIND_LIST_GROUP, SNAPSHOT_CLUSTER_FRAG },
 };
 
-#define LISTS_NR_TOP (sizeof(lists_top) / sizeof(lists_top[0]))
-
-static bool lists_per_order(unsigned int flag)
+/* Whether lists/ has an entry of @kind numbered @n. */
+static bool lists_top(enum fs_kind_id kind, uint64_t n)
 {
-	return flag == SNAPSHOT_CLUSTER_NONFULL || flag == SNAPSHOT_CLUSTER_FRAG;
+	size_t i;
+
+	for (i = 0; i < sizeof(lists_names) / sizeof(lists_names[0]); i++)
+		if (lists_names[i].kind == kind && lists_names[i].n == n)
+			return true;
+	return false;
 }
 
 static bool lists_valid(const struct fs *fs, uint64_t id)
 {
 	unsigned int flag = lists_flag(id), k1 = lists_korder1(id);
-	size_t i;
 
-	for (i = 0; i < LISTS_NR_TOP; i++)
-		if (lists_top[i].flag == flag)
-			break;
-	if (i == LISTS_NR_TOP)
-		return false;
-	if (lists_per_order(flag))
-		return k1 >= 1 && k1 <= fs->snap->dev.nr_orders;
-	return k1 == 0;
+	if (!k1)
+		return lists_top(FS_KIND_LIST, lists_id(flag, 0));
+	return lists_top(FS_KIND_LIST_GROUP, flag) && k1 <= fs->snap->dev.nr_orders;
 }
 
 /* Cluster @ci is on list @id. */
-static bool lists_has(const struct fs *fs, uint64_t id, uint64_t ci)
+static bool lists_has(struct fs *fs, uint64_t id, uint64_t ci)
 {
 	const struct snapshot_cluster *cl;
 
@@ -80,162 +72,78 @@ static bool lists_has(const struct fs *fs, uint64_t id, uint64_t ci)
 	       (!lists_korder1(id) || cl->order + 1u == lists_korder1(id));
 }
 
-static fuse_ino_t lists_top_ino(size_t i)
-{
-	if (lists_top[i].per_order)
-		return fs_ino(FS_KIND_LIST_GROUP, lists_top[i].flag);
-	return fs_ino(FS_KIND_LIST, lists_id(lists_top[i].flag, 0));
-}
-
 /* ---- lists/ ----------------------------------------------------------- */
 
-static int lists_dir_stat(struct fs *fs, uint64_t index, struct fs_node *node)
-{
-	if (index)
-		return -ENOENT;
-	node->type = FS_DIR;
-	return 0;
-}
-
-static fuse_ino_t lists_dir_parent(struct fs *fs, uint64_t index)
-{
-	return FUSE_ROOT_ID;
-}
-
-static int lists_dir_lookup(struct fs *fs, uint64_t index, const char *name,
-			    fuse_ino_t *ino)
-{
-	size_t i;
-
-	for (i = 0; i < LISTS_NR_TOP; i++) {
-		if (!strcmp(lists_top[i].name, name)) {
-			*ino = lists_top_ino(i);
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-static int lists_dir_entry(struct fs *fs, uint64_t index, uint64_t *pos,
-			   struct fs_dirent *ent)
-{
-	if (*pos >= LISTS_NR_TOP)
-		return -ENOENT;
-	ent->name = lists_top[*pos].name;
-	ent->ino = lists_top_ino(*pos);
-	return 0;
-}
-
-const struct fs_ops lists_dir_ops = {
-	.stat = lists_dir_stat,
-	.parent = lists_dir_parent,
-	.lookup = lists_dir_lookup,
-	.entry = lists_dir_entry,
+const struct fs_kind lists_dir_kind = {
+	.type = FS_DIR,
+	.dir = FS_KIND_ROOT,
+	.rule = FS_INDEX_ONE,
+	FS_NAMES(lists_names),
 };
 
 /* ---- lists/nonfull/, lists/frag/ ------------------------------------------ */
 
 static int lists_group_stat(struct fs *fs, uint64_t index, struct fs_node *node)
 {
-	if (!lists_per_order((unsigned int)index))
-		return -ENOENT;
-	node->type = FS_DIR;
-	return 0;
+	return lists_top(FS_KIND_LIST_GROUP, (unsigned int)index) ? 0 : -ENOENT;
 }
 
-static fuse_ino_t lists_group_parent(struct fs *fs, uint64_t index)
+/* A group lists its orders: k names the list of order k. */
+static void lists_group_range(struct fs *fs, uint64_t index, uint64_t *first,
+			      uint64_t *end)
 {
-	return fs_ino(FS_KIND_LISTS_DIR, 0);
+	*end = fs->snap->dev.nr_orders;
 }
 
-static int lists_group_lookup(struct fs *fs, uint64_t index, const char *name,
-			      fuse_ino_t *ino)
+static uint64_t lists_group_child(uint64_t index, uint64_t k)
 {
-	uint64_t k;
-	int rc = fs_parse_index(name, fs->snap->dev.nr_orders, &k);
-
-	if (!rc)
-		*ino = fs_ino(FS_KIND_LIST, lists_id((unsigned int)index, k + 1));
-	return rc;
+	return lists_id((unsigned int)index, k + 1);
 }
 
-static int lists_group_entry(struct fs *fs, uint64_t index, uint64_t *pos,
-			     struct fs_dirent *ent)
-{
-	if (*pos >= fs->snap->dev.nr_orders)
-		return -ENOENT;
-	snprintf(ent->buf, sizeof(ent->buf), "%" PRIu64, *pos);
-	ent->name = ent->buf;
-	ent->ino = fs_ino(FS_KIND_LIST, lists_id((unsigned int)index, *pos + 1));
-	return 0;
-}
-
-const struct fs_ops lists_group_ops = {
+const struct fs_kind lists_group_kind = {
+	.type = FS_DIR,
+	.dir = FS_KIND_LISTS_DIR,
+	.rule = FS_INDEX_OWN,
+	.count = FS_COUNT_ANY,
+	.child = FS_KIND_LIST,
 	.stat = lists_group_stat,
-	.parent = lists_group_parent,
-	.lookup = lists_group_lookup,
-	.entry = lists_group_entry,
+	.range = lists_group_range,
+	.child_index = lists_group_child,
 };
 
 /* ---- a list ------------------------------------------------------------------ */
 
 static int lists_list_stat(struct fs *fs, uint64_t index, struct fs_node *node)
 {
-	if (!lists_valid(fs, index))
-		return -ENOENT;
-	node->type = FS_DIR;
-	return 0;
+	return lists_valid(fs, index) ? 0 : -ENOENT;
 }
 
 static fuse_ino_t lists_list_parent(struct fs *fs, uint64_t index)
 {
 	if (lists_korder1(index))
 		return fs_ino(FS_KIND_LIST_GROUP, lists_flag(index));
-	return fs_ino(FS_KIND_LISTS_DIR, 0);
+	return fs_ino_one(FS_KIND_LISTS_DIR);
 }
 
-static int lists_list_lookup(struct fs *fs, uint64_t index, const char *name,
-			     fuse_ino_t *ino)
-{
-	uint64_t ci;
-	int rc = fs_parse_index(name, fs->snap->dev.nr_clusters, &ci);
-
-	if (!rc)
-		*ino = fs_ino(FS_KIND_LIST_LINK, index << 32 | ci);
-	return rc;
-}
-
-/* Position = cluster index: the next cluster on the list from *@pos on. */
-static int lists_list_entry(struct fs *fs, uint64_t index, uint64_t *pos,
-			    struct fs_dirent *ent)
-{
-	for (; *pos < fs->snap->dev.nr_clusters; (*pos)++) {
-		if (!lists_has(fs, index, *pos))
-			continue;
-		snprintf(ent->buf, sizeof(ent->buf), "%" PRIu64, *pos);
-		ent->name = ent->buf;
-		ent->ino = fs_ino(FS_KIND_LIST_LINK, index << 32 | *pos);
-		return 0;
-	}
-	return -ENOENT;
-}
-
-const struct fs_ops lists_list_ops = {
+const struct fs_kind lists_list_kind = {
+	.type = FS_DIR,
+	.dir = FS_KIND_LISTS_DIR,	/* or a group: lists_list_parent() */
+	.rule = FS_INDEX_OWN,
+	.count = FS_COUNT_ANY,
+	.child = FS_KIND_LIST_LINK,
 	.stat = lists_list_stat,
 	.parent = lists_list_parent,
-	.lookup = lists_list_lookup,
-	.entry = lists_list_entry,
+	.has = lists_has,
 };
 
 /* ---- a list's entry ---------------------------------------------------------- */
 
 static int lists_link_stat(struct fs *fs, uint64_t index, struct fs_node *node)
 {
-	uint64_t id = index >> 32;
+	uint64_t id = fs_pair_dir(index);
 
-	if (!lists_valid(fs, id) || !lists_has(fs, id, index & UINT32_MAX))
+	if (!lists_valid(fs, id) || !lists_has(fs, id, fs_pair_n(index)))
 		return -ENOENT;
-	node->type = FS_LINK;
 	return 0;
 }
 
@@ -243,11 +151,16 @@ static int lists_link_stat(struct fs *fs, uint64_t index, struct fs_node *node)
 static int lists_link_content(struct fs *fs, uint64_t index, struct fs_buf *b)
 {
 	fs_buf_printf(b, "%s../../clusters/%" PRIu64,
-		      lists_korder1(index >> 32) ? "../" : "", index & UINT32_MAX);
+		      lists_korder1(fs_pair_dir(index)) ? "../" : "",
+		      fs_pair_n(index));
 	return 0;
 }
 
-const struct fs_ops lists_link_ops = {
+const struct fs_kind lists_link_kind = {
+	.type = FS_LINK,
+	.dir = FS_KIND_LIST,
+	.rule = FS_INDEX_PAIR,
+	.count = FS_COUNT_CLUSTERS,
 	.stat = lists_link_stat,
 	.content = lists_link_content,
 };

@@ -12,9 +12,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <string.h>
 
-#include "fs.h"
+#include "dirs.h"
 
 enum procs_file {
 	PROCS_COMM,
@@ -22,9 +21,9 @@ enum procs_file {
 	PROCS_NR_FILES,
 };
 
-static const char *const procs_names[PROCS_NR_FILES] = {
-	[PROCS_COMM] = "comm",
-	[PROCS_REFS] = "refs",
+static const struct fs_name procs_names[] = {
+	{ "comm", FS_KIND_PROC_FILE, PROCS_COMM },
+	{ "refs", FS_KIND_PROC_FILE, PROCS_REFS },
 };
 
 void procs_slot_owners(const struct snapshot *s, uint32_t slot, struct fs_buf *b)
@@ -41,21 +40,16 @@ void procs_slot_owners(const struct snapshot *s, uint32_t slot, struct fs_buf *b
 
 /* ---- procs/ ------------------------------------------------------------------ */
 
-static int procs_dir_stat(struct fs *fs, uint64_t index, struct fs_node *node)
+/* A process is named by its pid. */
+static void procs_dir_name(struct fs *fs, uint64_t index, uint64_t n,
+			   struct fs_dirent *ent)
 {
-	if (index)
-		return -ENOENT;
-	node->type = FS_DIR;
-	return 0;
-}
-
-static fuse_ino_t procs_dir_parent(struct fs *fs, uint64_t index)
-{
-	return FUSE_ROOT_ID;
+	snprintf(ent->buf, sizeof(ent->buf), "%" PRId32, fs->snap->procs[n].pid);
+	ent->name = ent->buf;
 }
 
 static int procs_dir_lookup(struct fs *fs, uint64_t index, const char *name,
-			    fuse_ino_t *ino)
+			    uint64_t *n)
 {
 	uint64_t pid;
 	long i;
@@ -66,84 +60,30 @@ static int procs_dir_lookup(struct fs *fs, uint64_t index, const char *name,
 	i = snapshot_proc_find(fs->snap, (int32_t)pid);
 	if (i < 0)
 		return -ENOENT;
-	*ino = fs_ino(FS_KIND_PROC, (uint64_t)i);
+	*n = (uint64_t)i;
 	return 0;
 }
 
-static int procs_dir_entry(struct fs *fs, uint64_t index, uint64_t *pos,
-			   struct fs_dirent *ent)
-{
-	if (*pos >= fs->snap->nr_procs)
-		return -ENOENT;
-	snprintf(ent->buf, sizeof(ent->buf), "%" PRId32, fs->snap->procs[*pos].pid);
-	ent->name = ent->buf;
-	ent->ino = fs_ino(FS_KIND_PROC, *pos);
-	return 0;
-}
-
-const struct fs_ops procs_dir_ops = {
-	.stat = procs_dir_stat,
-	.parent = procs_dir_parent,
+const struct fs_kind procs_dir_kind = {
+	.type = FS_DIR,
+	.dir = FS_KIND_ROOT,
+	.rule = FS_INDEX_ONE,
+	.child = FS_KIND_PROC,
+	.name = procs_dir_name,
 	.lookup = procs_dir_lookup,
-	.entry = procs_dir_entry,
 };
 
 /* ---- procs/<pid>/ -------------------------------------------------------------- */
 
-static int procs_proc_stat(struct fs *fs, uint64_t index, struct fs_node *node)
-{
-	if (index >= fs->snap->nr_procs)
-		return -ENOENT;
-	node->type = FS_DIR;
-	return 0;
-}
-
-static fuse_ino_t procs_proc_parent(struct fs *fs, uint64_t index)
-{
-	return fs_ino(FS_KIND_PROCS_DIR, 0);
-}
-
-static int procs_proc_lookup(struct fs *fs, uint64_t index, const char *name,
-			     fuse_ino_t *ino)
-{
-	unsigned int i;
-
-	for (i = 0; i < PROCS_NR_FILES; i++) {
-		if (!strcmp(procs_names[i], name)) {
-			*ino = fs_ino_sub(FS_KIND_PROC_FILE, index, i);
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-static int procs_proc_entry(struct fs *fs, uint64_t index, uint64_t *pos,
-			    struct fs_dirent *ent)
-{
-	if (*pos >= PROCS_NR_FILES)
-		return -ENOENT;
-	ent->name = procs_names[*pos];
-	ent->ino = fs_ino_sub(FS_KIND_PROC_FILE, index, (unsigned int)*pos);
-	return 0;
-}
-
-const struct fs_ops procs_proc_ops = {
-	.stat = procs_proc_stat,
-	.parent = procs_proc_parent,
-	.lookup = procs_proc_lookup,
-	.entry = procs_proc_entry,
+const struct fs_kind procs_proc_kind = {
+	.type = FS_DIR,
+	.dir = FS_KIND_PROCS_DIR,
+	.rule = FS_INDEX_OWN,
+	.count = FS_COUNT_PROCS,
+	FS_NAMES(procs_names),
 };
 
 /* ---- procs/<pid>/<file> ---------------------------------------------------------- */
-
-static int procs_file_stat(struct fs *fs, uint64_t index, struct fs_node *node)
-{
-	if ((index >> FS_FILE_BITS) >= fs->snap->nr_procs ||
-	    (index & ((1u << FS_FILE_BITS) - 1)) >= PROCS_NR_FILES)
-		return -ENOENT;
-	node->type = FS_FILE;
-	return 0;
-}
 
 /* refs: "vaddr slot order", one line per page-table reference, by address. */
 static void procs_refs(const struct snapshot *s, uint32_t proc, struct fs_buf *b)
@@ -168,9 +108,9 @@ static void procs_refs(const struct snapshot *s, uint32_t proc, struct fs_buf *b
 static int procs_file_content(struct fs *fs, uint64_t index, struct fs_buf *b)
 {
 	const struct snapshot *s = fs->snap;
-	uint32_t proc = (uint32_t)(index >> FS_FILE_BITS);
+	uint32_t proc = (uint32_t)fs_sub_dir(index);
 
-	switch (index & ((1u << FS_FILE_BITS) - 1)) {
+	switch (fs_sub_file(index)) {
 	case PROCS_COMM:
 		fs_buf_printf(b, "%s\n", s->procs[proc].comm);
 		return 0;
@@ -181,7 +121,11 @@ static int procs_file_content(struct fs *fs, uint64_t index, struct fs_buf *b)
 	return -ENOENT;
 }
 
-const struct fs_ops procs_file_ops = {
-	.stat = procs_file_stat,
+const struct fs_kind procs_file_kind = {
+	.type = FS_FILE,
+	.dir = FS_KIND_PROC,
+	.rule = FS_INDEX_SUB,
+	.count = FS_COUNT_PROCS,
+	.nr = PROCS_NR_FILES,
 	.content = procs_file_content,
 };

@@ -7,7 +7,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "fs.h"
+#include "dirs.h"
 
 enum root_file {
 	ROOT_README,
@@ -59,25 +59,8 @@ static const char root_readme[] =
 "(key=value assignments). Edits are saved when a written file is closed,\n"
 "on fsync and at unmount. See swapfs(8), MOUNT.\n";
 
-static int root_dir_stat(struct fs *fs, uint64_t index, struct fs_node *node)
-{
-	if (index != FUSE_ROOT_ID)
-		return -ENOENT;
-	node->type = FS_DIR;
-	return 0;
-}
-
-static fuse_ino_t root_dir_parent(struct fs *fs, uint64_t index)
-{
-	return FUSE_ROOT_ID;
-}
-
 /* The root's entries, in listing order. */
-static const struct {
-	const char *name;
-	enum fs_kind kind;
-	uint64_t index;
-} root_entries[] = {
+static const struct fs_name root_names[] = {
 	{ "README", FS_KIND_ROOT_FILE, ROOT_README },
 	{ "source", FS_KIND_ROOT_FILE, ROOT_SOURCE },
 	{ "edits", FS_KIND_ROOT_FILE, ROOT_EDITS },
@@ -92,55 +75,19 @@ static const struct {
 	{ "procs", FS_KIND_PROCS_DIR, 0 },
 };
 
-#define ROOT_NR_ENTRIES (sizeof(root_entries) / sizeof(root_entries[0]))
-
 /* header/ is there only with --header. */
-static bool root_has(const struct fs *fs, size_t i)
+static bool root_dir_has(struct fs *fs, uint64_t index, uint64_t n)
 {
-	return root_entries[i].kind != FS_KIND_HEADER_DIR || fs->header_path;
+	return root_names[n].kind != FS_KIND_HEADER_DIR || fs->header_path;
 }
 
-static int root_dir_lookup(struct fs *fs, uint64_t index, const char *name,
-			   fuse_ino_t *ino)
-{
-	size_t i;
-
-	for (i = 0; i < ROOT_NR_ENTRIES; i++) {
-		if (root_has(fs, i) && !strcmp(root_entries[i].name, name)) {
-			*ino = fs_ino(root_entries[i].kind, root_entries[i].index);
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-static int root_dir_entry(struct fs *fs, uint64_t index, uint64_t *pos,
-			  struct fs_dirent *ent)
-{
-	for (; *pos < ROOT_NR_ENTRIES; (*pos)++) {
-		if (!root_has(fs, *pos))
-			continue;
-		ent->name = root_entries[*pos].name;
-		ent->ino = fs_ino(root_entries[*pos].kind, root_entries[*pos].index);
-		return 0;
-	}
-	return -ENOENT;
-}
-
-const struct fs_ops root_dir_ops = {
-	.stat = root_dir_stat,
-	.parent = root_dir_parent,
-	.lookup = root_dir_lookup,
-	.entry = root_dir_entry,
+const struct fs_kind root_dir_kind = {
+	.type = FS_DIR,
+	.dir = FS_KIND_ROOT,
+	.rule = FS_INDEX_ONE,
+	FS_NAMES(root_names),
+	.has = root_dir_has,
 };
-
-static int root_file_stat(struct fs *fs, uint64_t index, struct fs_node *node)
-{
-	if (index >= ROOT_NR_FILES)
-		return -ENOENT;
-	node->type = FS_FILE;
-	return 0;
-}
 
 static void root_line(struct fs_buf *b, const char *key, const char *value)
 {
@@ -197,7 +144,10 @@ static int root_file_content(struct fs *fs, uint64_t index, struct fs_buf *b)
 	return -ENOENT;
 }
 
-const struct fs_ops root_file_ops = {
-	.stat = root_file_stat,
+const struct fs_kind root_file_kind = {
+	.type = FS_FILE,
+	.dir = FS_KIND_ROOT,
+	.rule = FS_INDEX_OWN,
+	.nr = ROOT_NR_FILES,
 	.content = root_file_content,
 };

@@ -7,9 +7,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
-#include <string.h>
 
-#include "fs.h"
+#include "dirs.h"
 
 /* A slot total: where it is in struct analysis_totals. */
 #define STATS_SLOTS(name)	{ #name, offsetof(struct analysis_totals, name), -1 }
@@ -40,57 +39,19 @@ static const struct {
 
 #define STATS_NR_FILES (sizeof(stats_files) / sizeof(stats_files[0]))
 
-static int stats_dir_stat(struct fs *fs, uint64_t index, struct fs_node *node)
-{
-	if (index)
-		return -ENOENT;
-	node->type = FS_DIR;
-	return 0;
-}
-
-static fuse_ino_t stats_dir_parent(struct fs *fs, uint64_t index)
-{
-	return FUSE_ROOT_ID;
-}
-
-static int stats_dir_lookup(struct fs *fs, uint64_t index, const char *name,
-			    fuse_ino_t *ino)
-{
-	size_t i;
-
-	for (i = 0; i < STATS_NR_FILES; i++) {
-		if (!strcmp(stats_files[i].name, name)) {
-			*ino = fs_ino(FS_KIND_STATS_FILE, i);
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-static int stats_dir_entry(struct fs *fs, uint64_t index, uint64_t *pos,
+static void stats_dir_name(struct fs *fs, uint64_t index, uint64_t n,
 			   struct fs_dirent *ent)
 {
-	if (*pos >= STATS_NR_FILES)
-		return -ENOENT;
-	ent->name = stats_files[*pos].name;
-	ent->ino = fs_ino(FS_KIND_STATS_FILE, *pos);
-	return 0;
+	ent->name = stats_files[n].name;
 }
 
-const struct fs_ops stats_dir_ops = {
-	.stat = stats_dir_stat,
-	.parent = stats_dir_parent,
-	.lookup = stats_dir_lookup,
-	.entry = stats_dir_entry,
+const struct fs_kind stats_dir_kind = {
+	.type = FS_DIR,
+	.dir = FS_KIND_ROOT,
+	.rule = FS_INDEX_ONE,
+	.child = FS_KIND_STATS_FILE,
+	.name = stats_dir_name,
 };
-
-static int stats_file_stat(struct fs *fs, uint64_t index, struct fs_node *node)
-{
-	if (index >= STATS_NR_FILES)
-		return -ENOENT;
-	node->type = FS_FILE;
-	return 0;
-}
 
 /* One row per order below nr_orders; clusters: owned by the order, any flag. */
 static void stats_orders(const struct fs *fs, struct fs_buf *b)
@@ -134,7 +95,10 @@ static int stats_file_content(struct fs *fs, uint64_t index, struct fs_buf *b)
 	return 0;
 }
 
-const struct fs_ops stats_file_ops = {
-	.stat = stats_file_stat,
+const struct fs_kind stats_file_kind = {
+	.type = FS_FILE,
+	.dir = FS_KIND_STATS_DIR,
+	.rule = FS_INDEX_OWN,
+	.nr = STATS_NR_FILES,
 	.content = stats_file_content,
 };

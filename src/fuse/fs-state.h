@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * fs-state.h - the daemon's state (struct fs): the model every request
+ * reads, the lock around it, how the tree is mounted; and the saving of
+ * its edits (fs-state.c). Its life, fs_init() to fs_destroy(), is fs.c's.
+ *
+ * Locking: the operations (fs-op.c) take fs->lock for reading around
+ * every request and for writing around edits; what serves a directory
+ * runs under it and takes no lock of its own (findings.c's cache has its
+ * own mutex, taken inside).
+ */
+#ifndef SWAPFS_FUSE_FS_STATE_H
+#define SWAPFS_FUSE_FS_STATE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <swapfs/analysis.h>
+#include <swapfs/swapheader.h>
+#include <swapfs/snapedit.h>
+#include <swapfs/snapshot.h>
+
+struct fs {
+	/* Set before the session starts, then only read. */
+	const char *src;		/* SRC as the user gave it */
+	const char *save_path;		/* rw: the snapshot file edits go to */
+	const char *header_path;	/* --header, absolute; NULL without */
+	bool rw;			/* -o rw */
+	bool foreground;
+	double timeout;			/* entry and attribute timeouts */
+	uid_t uid;
+	gid_t gid;
+	struct timespec time;		/* every node's times: the mount's */
+	bool no_open, no_opendir;	/* read-only: zero-message opens (fs-op.c) */
+
+	pthread_rwlock_t lock;		/* the model: read by requests, written by edits */
+	struct snapshot *snap;
+	struct analysis *an;		/* ANALYSIS_ALL_CHECKS, kept current by snapedit */
+	struct snapedit *edit;		/* rw mounts; NULL when edits are unavailable */
+	struct swapheader_info hdr;	/* with --header: as last read */
+	struct stat hdr_st;		/* the area then: device and inode */
+	uint8_t *hdr_bytes;		/* and its first bytes (hdr_len) */
+	size_t hdr_len;
+	uint64_t version;		/* bumped by every accepted edit */
+
+	pthread_mutex_t findings_lock;	/* findings.c's cache */
+	struct findings_index *findings;
+
+	/*
+	 * Open files (fs-file.c): after a lazy unmount the kernel may never
+	 * send their RELEASE, so what is left is freed at the end.
+	 */
+	pthread_mutex_t files_lock;
+	struct fs_file *files;
+};
+
+/*
+ * fs_state_save - save unsaved edits (snapedit_save()), taking the write
+ * lock. Logs a failure. Returns 0 or -errno.
+ */
+int fs_state_save(struct fs *fs);
+
+#endif /* SWAPFS_FUSE_FS_STATE_H */
