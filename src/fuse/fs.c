@@ -58,7 +58,8 @@ void fs_destroy(struct fs *fs)
 }
 
 /* Once daemonized, stderr is /dev/null: say what matters to syslog. */
-static void fs_syslog(enum fuse_log_level level, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 2, 0)))
+fs_syslog(enum fuse_log_level level, const char *fmt, va_list ap)
 {
 	vsyslog((int)level, fmt, ap);
 }

@@ -29,8 +29,9 @@ struct live_bpf {
 
 static char live_bpf_last[160];
 
-static int live_bpf_print(enum libbpf_print_level level, const char *fmt,
-			  va_list ap)
+/* libbpf hands its own format strings; the attribute tells the compiler so */
+static int __attribute__((format(printf, 2, 0)))
+live_bpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	char line[sizeof(live_bpf_last)];
 
