@@ -48,6 +48,7 @@ static int cmd_stat_human_device(const struct snapshot *s, const struct analysis
 	};
 	struct libscols_table *tb = output_table_new("stat", OUTPUT_HUMAN, true);
 	const struct analysis_totals *t = &a->totals;
+	const char *method = snapshot_info_get(s, "live_method");
 	uint64_t max = s->dev.max;
 	char size[32];
 	int rc = -ENOMEM;
@@ -80,7 +81,11 @@ static int cmd_stat_human_device(const struct snapshot *s, const struct analysis
 			t->clusters[SNAPSHOT_CLUSTER_DISCARD], t->clusters[SNAPSHOT_CLUSTER_NONE]) ||
 	    cmd_stat_kv(tb, "Findings:", "%" PRIu64 " errors, %" PRIu64 " warnings, %" PRIu64 " info",
 			t->by_severity[ANALYSIS_ERROR], t->by_severity[ANALYSIS_WARNING],
-			t->by_severity[ANALYSIS_INFO]))
+			t->by_severity[ANALYSIS_INFO]) ||
+	    (method && cmd_stat_kv(tb, "Live read:", "BPF, swap_info found by %s", method)) ||
+	    ((method || s->nr_moving) &&
+	     cmd_stat_kv(tb, "Moving:", "%zu clusters (changed while read: no findings in them)",
+			 s->nr_moving)))
 		goto out;
 	return output_print(tb);
 out:
@@ -351,6 +356,7 @@ static void cmd_stat_json(const struct snapshot *s, const struct analysis *a,
 	json_u64(&j, "slots_zero", t->slots_zero);
 	json_u64(&j, "slots_zswap", t->slots_zswap);
 	json_bool(&j, "vm_swap_full", t->vm_swap_full);
+	json_u64(&j, "clusters_moving", s->nr_moving);
 	json_object_close(&j);
 	cmd_stat_json_flags(&j, "clusters", t->clusters);
 
