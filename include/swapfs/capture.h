@@ -83,4 +83,23 @@ int capture_run(const struct capture_opts *o, struct snapshot **out,
  */
 uint32_t capture_mthp_orders(const char *thp_dir, unsigned int page_size);
 
+/* One counter of hugepages-<kb>kB/stats/<name>. */
+struct capture_mthp_stat {
+	unsigned int order;	/* log2(kb * 1024 / page size) */
+	uint64_t kb;		/* the size, as the directory names it */
+	char name[32];		/* the file: [a-z0-9_]+ */
+	uint64_t value;
+};
+
+/*
+ * capture_mthp_stats - every counter of every hugepages-<size>kB/stats
+ * directory under @thp_dir (NULL: the kernel's), for @page_size pages,
+ * sorted by name then order; *@out malloc'ed (free()), NULL and *@nr 0
+ * when there are none (an older kernel). These are the kernel's, for all
+ * swap areas at once; those named nr_* are current numbers, the others
+ * event counts since boot. Returns 0, -ENOMEM or -errno.
+ */
+int capture_mthp_stats(const char *thp_dir, unsigned int page_size,
+		       struct capture_mthp_stat **out, size_t *nr);
+
 #endif /* SWAPFS_CAPTURE_H */

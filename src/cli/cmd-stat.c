@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "json.h"
 #include "output.h"
+#include "prom.h"
 
 static double cmd_stat_pct(uint64_t part, uint64_t whole)
 {
@@ -388,6 +389,8 @@ static void cmd_stat_json(const struct snapshot *s, const struct analysis *a,
 
 struct cmd_stat_ctl {
 	bool json;			/* -J */
+	bool prometheus;		/* --format prometheus */
+	const char *src;
 	int64_t id;			/* -s */
 	struct snapshot *s;
 	struct snapfile_counter *counters;
@@ -418,7 +421,9 @@ static int cmd_stat_print(const struct cmd_stat_ctl *ctl)
 
 	rc = analysis_run(ctl->s, ANALYSIS_ALL_CHECKS, NULL, NULL, &a);
 	if (!rc) {
-		if (ctl->json)
+		if (ctl->prometheus)
+			rc = prom_print(stdout, ctl->src, ctl->s, a);
+		else if (ctl->json)
 			cmd_stat_json(ctl->s, a, &ctl->cs);
 		else
 			rc = cmd_stat_human_device(ctl->s, a) ?:
@@ -435,7 +440,7 @@ static int cmd_stat_exec(int argc, char **argv)
 	const char *src;
 	int rc;
 
-	src = argv[args_parse(&cmd_stat_entry, argc, argv, &ctl)];
+	src = ctl.src = argv[args_parse(&cmd_stat_entry, argc, argv, &ctl)];
 	rc = cmd_stat_load(&ctl, src);
 	if (rc)
 		return rc;
@@ -445,9 +450,24 @@ static int cmd_stat_exec(int argc, char **argv)
 	return rc ? cli_errno_error(rc) : SWAPFS_EXIT_OK;
 }
 
+/* --format human|json|prometheus */
+static void cmd_stat_set_format(void *p, const char *arg)
+{
+	struct cmd_stat_ctl *ctl = p;
+
+	ctl->json = !strcmp(arg, "json");
+	ctl->prometheus = !strcmp(arg, "prometheus");
+	if (!ctl->json && !ctl->prometheus && strcmp(arg, "human"))
+		args_bad_value(&cmd_stat_entry, "invalid format", arg,
+			       "expected human, json or prometheus");
+}
+
 static const struct args_opt cmd_stat_opts[] = {
 	{ 'J', "json", NULL, "use JSON output format",
 	  .flag = ARGS_FIELD(struct cmd_stat_ctl, json) },
+	{ 0, "format", "<format>", "human, json (as -J) or prometheus (node_exporter's\n"
+	  "                          textfile collector)",
+	  .set = cmd_stat_set_format },
 	ARGS_OPT_SNAPSHOT(struct cmd_stat_ctl, id),
 	{ 0 },
 };

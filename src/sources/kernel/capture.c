@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "swapfs/capture.h"
+#include "capture-internal.h"
 #include "swapfs/swapheader.h"
 #include "swapfs/info.h"
 #include "swapfs/swaps.h"
@@ -58,7 +59,6 @@ struct pm_scan_arg {
 #define CAPTURE_CHUNK		4096	/* pagemap entries read at once */
 #define CAPTURE_REGIONS		512	/* PAGEMAP_SCAN regions at once */
 #define CAPTURE_SCAN_MIN	(256ull << 20)	/* smaller VMAs are read whole */
-#define CAPTURE_THP		"/sys/kernel/mm/transparent_hugepage"
 #define CAPTURE_CAP_SYS_ADMIN	21
 
 struct capture {
@@ -94,68 +94,6 @@ static bool capture_sys_admin(void)
 		}
 	fclose(f);
 	return found && (eff >> CAPTURE_CAP_SYS_ADMIN & 1);
-}
-
-/* The first line of a small file, without its newline. */
-static int capture_read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	int rc = 0;
-
-	if (!f)
-		return -errno;
-	if (!fgets(buf, (int)len, f))
-		rc = ferror(f) ? -EIO : -ENODATA;
-	fclose(f);
-	if (!rc)
-		buf[strcspn(buf, "\n")] = '\0';
-	return rc;
-}
-
-/* "always [madvise] never" -> "madvise" */
-static bool capture_thp_is(const char *v, const char *word)
-{
-	char want[32];
-
-	snprintf(want, sizeof(want), "[%s]", word);
-	return strstr(v, want) != NULL;
-}
-
-uint32_t capture_mthp_orders(const char *thp_dir, unsigned int page_size)
-{
-	char path[PATH_MAX], v[128], top[128];
-	unsigned int order;
-	unsigned long kb;
-	struct dirent *de;
-	uint32_t mask = 0;
-	bool top_on;
-	DIR *dir;
-
-	if (!thp_dir)
-		thp_dir = CAPTURE_THP;
-	snprintf(path, sizeof(path), "%s/enabled", thp_dir);
-	top_on = !capture_read_line(path, top, sizeof(top)) &&
-		 !capture_thp_is(top, "never");
-	dir = opendir(thp_dir);
-	if (!dir)
-		return 0;
-	while ((de = readdir(dir))) {
-		if (sscanf(de->d_name, "hugepages-%lukB", &kb) != 1 ||
-		    kb * 1024 <= page_size)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/enabled", thp_dir, de->d_name);
-		if (capture_read_line(path, v, sizeof(v)))
-			continue;
-		if (!capture_thp_is(v, "always") && !capture_thp_is(v, "madvise") &&
-		    !(capture_thp_is(v, "inherit") && top_on))
-			continue;
-		for (order = 0; ((unsigned long)page_size << order) < kb * 1024; order++)
-			;
-		if (order <= SNAPSHOT_MAX_ORDER)
-			mask |= 1u << order;
-	}
-	closedir(dir);
-	return mask;
 }
 
 /* ---- the area --------------------------------------------------------- */
