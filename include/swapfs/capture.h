@@ -37,7 +37,15 @@
 #include "swapfs/diag.h"
 #include "swapfs/snapshot.h"
 
+/* Where the allocation state comes from (--method). */
+enum capture_method {
+	CAPTURE_AUTO,		/* the live reader when it works here, else pagemap */
+	CAPTURE_BPF,		/* the live reader (live.h): exact */
+	CAPTURE_PAGEMAP,	/* the page tables: counts observed, the rest inferred */
+};
+
 struct capture_opts {
+	enum capture_method method;
 	const char *device;	/* the area: any name of it; NULL: see type */
 	int type;		/* swap type (bits 0-4 of a pagemap swap entry),
 				 * -1: the area of @device, or the only one */
@@ -62,6 +70,10 @@ struct capture_stats {
 	uint32_t orders;	/* mTHP orders enabled (bit k: order k) */
 	unsigned int max_order;	/* the largest of them (0: none) */
 	int type;		/* the area's swap type */
+	enum capture_method state;	/* what gave the allocation state */
+	uint64_t refs_dropped;	/* BPF: references beyond a slot's exact count
+				 * (the slot changed between the two reads) */
+	char why_not_bpf[512];	/* AUTO that fell back to pagemap: why */
 };
 
 /*
