@@ -1,10 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * capture.h - a snapshot of a swap area of the running kernel, without
- * kernel patches: every process's page tables, read through
- * /proc/PID/pagemap, give the swap entries that point into the area.
+ * kernel patches, and who maps each of its slots.
  *
- * What is observed and what is inferred (provenance says the same):
+ * The allocation state comes from one of two methods (enum
+ * capture_method; the info key capture_method and capture_stats.state
+ * say which):
+ *
+ *  bpf      the live reader (live.h): every slot, count, cluster, the swap
+ *           cache, the zeromap, read exactly. The default wherever it works.
+ *  pagemap  every process's page tables, read through /proc/PID/pagemap.
+ *
+ * Either way the page tables give what only they know: which process maps
+ * each slot at which virtual page (the back-references). With bpf, a
+ * reference beyond its slot's exact count (the slot changed between the
+ * two reads) is dropped and counted (refs_dropped). With pagemap, what is
+ * observed and what is inferred (provenance says the same):
  *
  *  observed   per slot, the page-table references (processes, virtual
  *             pages): the slot's count is their number; the header and bad
@@ -78,10 +89,13 @@ struct capture_stats {
 
 /*
  * capture_run - capture the area @o names into a new snapshot (source
- * kind "capture", back-references filled, runs and cluster state
- * inferred as above). Returns 0, -EPERM without CAP_SYS_ADMIN, -ENOENT
- * when no (or no such) area is active, -EINVAL when the area cannot be
- * chosen or its header does not describe it (@d says which), or -errno.
+ * kind "capture", back-references filled; the state by @o->method: with
+ * CAPTURE_AUTO the live reader, or the page tables when the reader
+ * cannot work here, @st->why_not_bpf saying why). Returns 0, -EPERM
+ * without CAP_SYS_ADMIN, -ENOENT when no (or no such) area is active,
+ * -EINVAL when the area cannot be chosen or its header does not describe
+ * it (@d says which), the live reader's errors with CAPTURE_BPF (live.h),
+ * or -errno.
  */
 int capture_run(const struct capture_opts *o, struct snapshot **out,
 		struct capture_stats *st, struct diag *d);

@@ -31,25 +31,31 @@ static const char *capture_live_area(const struct capture_opts *o, char *buf,
 	return buf;
 }
 
-/* Mark, by slot, the references of slots that have more than their count. */
-static uint64_t capture_live_excess(const struct snapshot *s, bool *drop)
+/*
+ * Mark, by slot, the references of slots that have more than their count;
+ * count the slots whose references are kept into st->slots.
+ */
+static void capture_live_excess(const struct snapshot *s, bool *drop,
+				struct capture_stats *st)
 {
-	uint64_t dropped = 0;
 	size_t i, j, n;
 	uint32_t slot;
 
+	st->refs_dropped = 0;
+	st->slots = 0;
 	for (i = 0; i < s->nr_refs; i = j) {
 		slot = s->refs[s->refs_by_slot[i]].slot;
 		for (j = i; j < s->nr_refs && s->refs[s->refs_by_slot[j]].slot == slot; j++)
 			;
 		n = j - i;
-		if (n <= snapshot_count(s, slot))
+		if (n <= snapshot_count(s, slot)) {
+			st->slots++;
 			continue;
+		}
 		for (; i < j; i++)
 			drop[s->refs_by_slot[i]] = true;
-		dropped += n;
+		st->refs_dropped += n;
 	}
-	return dropped;
 }
 
 /*
@@ -67,7 +73,7 @@ static int capture_live_owners(struct snapshot *s, struct capture_stats *st)
 		free(drop);
 		return rc;
 	}
-	st->refs_dropped = capture_live_excess(s, drop);
+	capture_live_excess(s, drop, st);
 	st->procs_mapping = 0;
 	for (i = 0; i < s->nr_refs; i++) {
 		if (drop[i])
@@ -84,27 +90,17 @@ static int capture_live_owners(struct snapshot *s, struct capture_stats *st)
 	return 0;
 }
 
-/* Slots in use, and those among them no process maps. */
+/* Slots in use, and those among them no process maps (st->slots do). */
 static void capture_live_usage(const struct snapshot *s, struct capture_stats *st)
 {
-	uint64_t used = 0, seen = 0;
+	uint64_t used = 0;
 	uint32_t slot;
-	size_t i;
-	bool *mark;
 
 	for (slot = 0; slot < s->dev.max; slot++)
 		used += !snapshot_slot_free(s->slots[slot]) &&
 			!(s->slots[slot] & SNAPSHOT_SLOT_BAD);
-	mark = calloc(s->dev.max, sizeof(*mark));
-	for (i = 0; mark && i < s->nr_refs; i++)
-		if (!mark[s->refs[i].slot]) {
-			mark[s->refs[i].slot] = true;
-			seen++;
-		}
-	free(mark);
 	st->used_pages = used;
-	st->slots = seen;
-	st->unattributed = used - seen;
+	st->unattributed = used > st->slots ? used - st->slots : 0;
 }
 
 static int capture_live_key(struct snapshot *s, const char *key, uint64_t v)
