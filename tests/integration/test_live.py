@@ -16,13 +16,18 @@ live snapshot (exported as a dump, as swapfs-dump(5) says):
 - the cached slots are exactly the swap table's folio entries, and the
   read-back folios are among them;
 - the zero slots are exactly the zero region's slots (pagemap);
-- every slot `swapfs capture` attributes has a count >= its references;
+- every slot `swapfs capture --method pagemap` attributes has a count >=
+  its references; `swapfs capture` (BPF) stores exactly the live state,
+  with the same references on top;
 - `check live:` reports no error; two reads give byte-identical dumps,
   which check and import accept;
-- no output (stat, check --json, the dump, the mount) holds a value that
-  looks like a kernel pointer;
-- without privilege, and for live:/nonexistent, the error is clear and
-  the exit status 3.
+- no output (stat, its prometheus format, check -v and --json, capture
+  and its snapshot, the dumps, the mount) holds a value that looks like a
+  kernel pointer;
+- without privilege (nobody; root without CAP_SYS_ADMIN, CAP_BPF and
+  CAP_PERFMON; CAP_BPF and CAP_PERFMON where kallsyms hides its addresses),
+  and for live:/nonexistent, in every command, the error is clear and the
+  exit status 3; nobody with CAP_BPF, CAP_PERFMON and CAP_SYSLOG reads.
 
 Everything (THP sizes, zswap, the zram device) is put back. Root, zram and
 a swapfs built with the BPF reader are needed, else every test skips (77).
@@ -194,6 +199,24 @@ def export_quiet(node, tmp_path, name, tries=20):
     raise AssertionError("the area never stood still for a read")
 
 
+STATE_FILES = ("swap_map", "clusters", "cache", "zeromap", "zswap", "continued", "next")
+
+
+def capture_quiet(node, tmp_path, live, tries=20):
+    """A default capture exported whose state files are the live dump's."""
+    want = {n: v for n, v in files_of(live.path).items() if n in STATE_FILES}
+    for i in range(tries):
+        snap, out = tmp_path / f"bpf{i}.db", tmp_path / f"bpf{i}"
+        p = run("capture", "-o", snap, "--device", node, check=0)
+        assert "read exactly through BPF" in p.stderr, p.stderr
+        run("export", snap, "-o", out, check=0)
+        got = {n: v for n, v in files_of(out).items() if n in STATE_FILES}
+        if got == want:
+            return out
+        time.sleep(0.2)
+    raise AssertionError("capture never read the state export live: read")
+
+
 @pytest.fixture
 def workload(host, tmp_path):
     """The layout process, running on our zram area: (layout, node, swpout delta)."""
@@ -264,12 +287,18 @@ def test_live_exact(workload, tmp_path):
 
     # every slot the page-table capture attributes has its references
     snap = tmp_path / "cap.db"
-    run("capture", "-o", snap, "--device", node, check=0)
+    run("capture", "--method", "pagemap", "-o", snap, "--device", node, check=0)
     run("export", snap, "-o", tmp_path / "cap", check=0)
     cap = Dump(tmp_path / "cap")
     for s, b in enumerate(cap.map):
         if b and b != 0x3f:
             assert d.count(s) >= cap.count(s), (s, d.map[s], b)
+
+    # capture by default takes this very state (BPF), the owners on top
+    bpf = Dump(capture_quiet(node, tmp_path, d))
+    assert bpf.info["capture_method"] == "bpf"
+    assert int(bpf.info["capture_refs"]) == sum(
+        cap.count(s) for s, b in enumerate(cap.map) if b and b != 0x3f)
 
     assert no_errors(f"live:{node}")
 
@@ -301,15 +330,21 @@ def grep_pointers(name, data):
 def test_live_leaks_no_address(workload, tmp_path):
     lay, node, _ = workload
     src = f"live:{node}"
+    snap = tmp_path / "leak.db"
     for args in (["stat", src], ["stat", "--json", src], ["check", src],
-                 ["check", "--json", src]):
+                 ["check", "--json", src], ["check", "-v", src],
+                 ["stat", "--format", "prometheus", src],
+                 ["capture", "-o", snap, "--device", node],
+                 ["stat", "--json", snap], ["check", "-v", "--json", snap]):
         p = run(*args)
-        grep_pointers(" ".join(args), (p.stdout + p.stderr).encode())
-    d = export_quiet(node, tmp_path, "leak")
-    for name, data in files_of(d).items():
-        if name in ("swap_map", "zeromap", "zswap"):
-            continue            # one byte (bit) a slot: no room for an address
-        grep_pointers(name, data)
+        assert p.returncode in (0, 1), (args, p.stderr)
+        grep_pointers(" ".join(map(str, args)), (p.stdout + p.stderr).encode())
+    run("export", snap, "-o", tmp_path / "leak-cap", check=0)
+    for d in (export_quiet(node, tmp_path, "leak"), tmp_path / "leak-cap"):
+        for name, data in files_of(d).items():
+            if name in ("swap_map", "zeromap", "zswap"):
+                continue        # one byte (bit) a slot: no room for an address
+            grep_pointers(name, data)
     if not kr or not shutil.which("fusermount3") or not os.path.exists("/dev/fuse"):
         return
     mnt = tmp_path / "mnt"
@@ -382,9 +417,33 @@ def test_live_errors(host, tmp_path):
                        capture_output=True, text=True)
     assert p.returncode == 3, p.stderr
     assert "CAP_BPF" in p.stderr and "--method pagemap" in p.stderr, p.stderr
-    p = run("stat", "live:/nonexistent")
-    assert p.returncode == 3
-    assert "live:/nonexistent" in p.stderr and "active:" in p.stderr, p.stderr
+    # every command that takes a source, and root without the capabilities
+    drop = ["setpriv", "--inh-caps=-all", "--bounding-set=-sys_admin,-bpf,-perfmon"]
+    for argv in (["runuser", "-u", "nobody", "--", SWAPFS, "check", "live:"],
+                 ["runuser", "-u", "nobody", "--", SWAPFS, "export", "live:", "-o",
+                  str(tmp_path / "never")],
+                 drop + [SWAPFS, "stat", "live:"],
+                 drop + [SWAPFS, "import", "live:", "-o", str(tmp_path / "never.db")]):
+        p = subprocess.run(argv, capture_output=True, text=True)
+        assert p.returncode == 3, (argv, p.stderr)
+        assert "CAP_BPF" in p.stderr and "--method pagemap" in p.stderr, (argv, p.stderr)
+    assert not os.path.exists(tmp_path / "never") and not os.path.exists(tmp_path / "never.db")
+    # CAP_BPF and CAP_PERFMON without root: kallsyms' addresses need CAP_SYSLOG here
+    caps = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    if open("/proc/sys/kernel/kptr_restrict").read().strip() != "0" or \
+            int(open("/proc/sys/kernel/perf_event_paranoid").read()) > 1:
+        p = subprocess.run(caps + ["--inh-caps=+bpf,+perfmon", "--ambient-caps=+bpf,+perfmon",
+                                   SWAPFS, "stat", "live:"], capture_output=True, text=True)
+        assert p.returncode == 3, p.stderr
+        assert "CAP_SYSLOG" in p.stderr and "--method pagemap" in p.stderr, p.stderr
+    p = subprocess.run(caps + ["--inh-caps=+bpf,+perfmon,+syslog",
+                               "--ambient-caps=+bpf,+perfmon,+syslog", SWAPFS, "stat", "live:"],
+                       capture_output=True, text=True)
+    assert p.returncode == 0 and "Live read:" in p.stdout, p.stderr
+    for cmd in (["stat"], ["check"], ["export", "-o", tmp_path / "never"]):
+        p = run(*cmd[:1], "live:/nonexistent", *cmd[1:])
+        assert p.returncode == 3, (cmd, p.stderr)
+        assert "live:/nonexistent" in p.stderr and "active:" in p.stderr, p.stderr
     p = run("stat", "live:/dev/null")
     assert p.returncode == 3 and "not an active swap area" in p.stderr, p.stderr
     p = run("stat", "--snapshot", "2", "live:")

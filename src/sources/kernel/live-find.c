@@ -295,7 +295,8 @@ static int live_find_none(struct diag *d, const struct live_ksyms *k, int fentry
 		  "infer the state from page tables instead: swapfs capture --method pagemap",
 		  fentry,
 #if defined(__x86_64__)
-		  k->hidden ? "kallsyms hides its addresses (kptr_restrict; run as root)" :
+		  k->hidden ? "kallsyms hides its addresses from this user (kptr_restrict, "
+			      "perf_event_paranoid: run as root, or add CAP_SYSLOG)" :
 		  k->swap_start ? "the code of swap_start did not decode to a valid swap_info"
 				: "swap_start is not in kallsyms"
 #else
