@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * cmd-check.c - swapfs check: the findings of the analysis, one per line
- * (or JSON), with an exit code scripts can branch on.
+ * cmd-check.c - swapfs check: the problems the analysis finds, one per
+ * line, as fsck reports problems (warnings and errors; --severity info
+ * shows all), then a summary line of counts by check, with an exit code
+ * scripts can branch on. With -o, --raw, --noheadings or --bytes the
+ * findings are a table; --json is the complete document.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,21 +16,56 @@
 
 #include "args.h"
 #include "cli.h"
-#include "json.h"
+#include "jsonout.h"
+#include "output.h"
+
+/* Table rows are printed this many at a time: findings can be millions. */
+#define CMD_CHECK_CHUNK		4096
+
+enum { CC_CHECK, CC_SEVERITY, CC_CLUSTER, CC_OFFSET, CC_NR, CC_SIZE, CC_ORDER,
+       CC_DETAIL, CC_COUNT };
+
+/* Widths are fixed (STRICTWIDTH) so that chunks printed apart line up. */
+static const struct output_colinfo cmd_check_cols[CC_COUNT] = {
+	[CC_CHECK] = { "CHECK", 14, SCOLS_FL_STRICTWIDTH, SCOLS_JSON_STRING, "the check" },
+	[CC_SEVERITY] = { "SEVERITY", 8, SCOLS_FL_STRICTWIDTH, SCOLS_JSON_STRING,
+			  "error, warning or info" },
+	[CC_CLUSTER] = { "CLUSTER", 7, SCOLS_FL_RIGHT | SCOLS_FL_STRICTWIDTH,
+			 SCOLS_JSON_NUMBER, "the cluster" },
+	[CC_OFFSET] = { "OFFSET", 10, SCOLS_FL_RIGHT | SCOLS_FL_STRICTWIDTH,
+			SCOLS_JSON_NUMBER, "its first slot" },
+	[CC_NR] = { "NR", 5, SCOLS_FL_RIGHT | SCOLS_FL_STRICTWIDTH, SCOLS_JSON_NUMBER,
+		    "slots" },
+	[CC_SIZE] = { "SIZE", 5, SCOLS_FL_RIGHT | SCOLS_FL_STRICTWIDTH | OUTPUT_FL_SIZE,
+		      SCOLS_JSON_NUMBER, "slots in bytes" },
+	[CC_ORDER] = { "ORDER", 5, SCOLS_FL_RIGHT | SCOLS_FL_STRICTWIDTH, SCOLS_JSON_NUMBER,
+		       "folio order, if any" },
+	[CC_DETAIL] = { "DETAIL", 0, 0, SCOLS_JSON_STRING, "what was found" },
+};
 
 struct cmd_check_ctl {
 	unsigned int only;		/* --only: a mask of checks */
-	int min_severity;		/* --severity */
+	int min_severity;		/* --severity; -1: not given */
 	int64_t id;			/* -s */
 	bool json;			/* -J */
-	unsigned int mask;		/* checks shown: --only at --severity */
+	bool raw;			/* -r */
+	bool noheadings;		/* -n */
+	bool bytes;			/* -b */
+	struct output_columns cols;	/* -o */
 	const char *src;		/* SRC as given */
-	struct json j;
-	uint64_t shown[ANALYSIS_NR_CHECKS];
-	uint64_t by_severity[3];
+	const struct snapshot *s;
+	struct jsonout j;
+	struct libscols_table *tb;	/* the table, when findings are one */
+	struct libscols_line *first;	/* the first row not printed yet */
+	struct libscols_line *last;	/* the last row added */
+	size_t pending;			/* rows not printed yet */
+	int rc;				/* the first output error */
+	uint64_t found[ANALYSIS_NR_CHECKS];	/* every finding of the checks run */
+	uint64_t shown_by_severity[3];
+	uint64_t hidden;		/* below --severity */
 };
 
-/* The end of the usage: every check with its severity, and the exit status. */
+/* The end of the usage: every check with its severity, the columns, the exit status. */
 static void cmd_check_help_checks(void)
 {
 	int c;
@@ -35,6 +74,7 @@ static void cmd_check_help_checks(void)
 	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
 		printf(" %-16s %s\n", analysis_check_name(c),
 		       analysis_severity_name(analysis_check_severity(c)));
+	output_columns_help(cmd_check_cols, CC_COUNT);
 	puts("\nExit status: 0 no error or warning, 1 findings, 2 usage, 3 input unreadable or invalid.");
 }
 
@@ -72,114 +112,259 @@ static void cmd_check_set_severity(void *p, const char *arg)
 			       "expected info, warning or error");
 }
 
-static void cmd_check_json_finding(struct json *j, const struct analysis_finding *f)
+static void cmd_check_set_columns(void *p, const char *arg)
 {
-	json_object_open(j, NULL);
-	json_string(j, "check", analysis_check_name(f->check));
-	json_string(j, "severity",
-		    analysis_severity_name(analysis_check_severity(f->check)));
-	json_u64(j, "cluster", f->cluster);
-	json_u64(j, "offset", f->offset);
-	json_u64(j, "nr", f->nr);
-	if (f->order >= 0)
-		json_i64(j, "order", f->order);
-	else
-		json_null(j, "order");
-	json_string(j, "detail", f->detail[0] ? f->detail : NULL);
-	json_object_close(j);
+	struct cmd_check_ctl *ctl = p;
+	char why[128];
+
+	if (output_columns_parse(&ctl->cols, cmd_check_cols, CC_COUNT, arg, why, sizeof(why)))
+		args_usage_error(&cmd_check_entry, "%s", why);
+}
+
+/* A column's value as text (NULL: none), for a table cell. */
+static const char *cmd_check_cell(const struct cmd_check_ctl *ctl, int col,
+				  const struct analysis_finding *f, char *buf, size_t sz)
+{
+	switch (col) {
+	case CC_CHECK:
+		return analysis_check_name(f->check);
+	case CC_SEVERITY:
+		return analysis_severity_name(analysis_check_severity(f->check));
+	case CC_CLUSTER:
+		snprintf(buf, sz, "%" PRIu32, f->cluster);
+		return buf;
+	case CC_OFFSET:
+		snprintf(buf, sz, "%" PRIu32, f->offset);
+		return buf;
+	case CC_NR:
+		snprintf(buf, sz, "%" PRIu32, f->nr);
+		return buf;
+	case CC_SIZE:
+		output_size((uint64_t)f->nr * ctl->s->dev.page_size, ctl->bytes, buf, sz);
+		return buf;
+	case CC_ORDER:
+		if (f->order < 0)
+			return NULL;
+		snprintf(buf, sz, "%d", f->order);
+		return buf;
+	default:
+		return f->detail[0] ? f->detail : NULL;
+	}
+}
+
+/* A finding in JSON: the chosen columns, typed; "order"/"detail" null when none. */
+static void cmd_check_json_finding(struct cmd_check_ctl *ctl,
+				   const struct analysis_finding *f)
+{
+	static const char *const keys[CC_COUNT] = {
+		"check", "severity", "cluster", "offset", "nr", "size", "order", "detail",
+	};
+	const char *key;
+	char buf[64];
+	size_t i;
+	int col;
+
+	jsonout_object_open(&ctl->j, NULL);
+	for (i = 0; i < ctl->cols.n; i++) {
+		col = ctl->cols.id[i];
+		key = keys[col];
+		if (col == CC_SIZE)
+			jsonout_u64(&ctl->j, key, (uint64_t)f->nr * ctl->s->dev.page_size);
+		else if (cmd_check_cols[col].json_type == SCOLS_JSON_NUMBER &&
+			 cmd_check_cell(ctl, col, f, buf, sizeof(buf)))
+			jsonout_u64(&ctl->j, key, strtoull(buf, NULL, 10));
+		else
+			jsonout_string(&ctl->j, key, cmd_check_cell(ctl, col, f, buf, sizeof(buf)));
+	}
+	jsonout_object_close(&ctl->j);
+}
+
+/* Print the rows added since the last chunk, and drop them. */
+static void cmd_check_flush_rows(struct cmd_check_ctl *ctl, struct libscols_line *last)
+{
+	if (!ctl->pending)
+		return;
+	if (scols_table_print_range(ctl->tb, ctl->first, last) && !ctl->rc)
+		ctl->rc = -EIO;
+	putchar('\n');	/* a range ends without one */
+	scols_table_remove_lines(ctl->tb);
+	ctl->first = NULL;
+	ctl->pending = 0;
+}
+
+static void cmd_check_row(struct cmd_check_ctl *ctl, const struct analysis_finding *f)
+{
+	struct libscols_line *ln = scols_table_new_line(ctl->tb, NULL);
+	const char *val;
+	char buf[64];
+	size_t i;
+
+	if (!ln) {
+		ctl->rc = -ENOMEM;
+		return;
+	}
+	for (i = 0; i < ctl->cols.n; i++) {
+		val = cmd_check_cell(ctl, ctl->cols.id[i], f, buf, sizeof(buf));
+		if (val && scols_line_set_data(ln, i, val))
+			ctl->rc = -ENOMEM;
+	}
+	if (!ctl->first)
+		ctl->first = ln;
+	ctl->last = ln;
+	if (++ctl->pending == CMD_CHECK_CHUNK)
+		cmd_check_flush_rows(ctl, ln);
 }
 
 static int cmd_check_print(const struct analysis_finding *f, void *arg)
 {
 	struct cmd_check_ctl *ctl = arg;
+	enum analysis_severity sev = analysis_check_severity(f->check);
 	char line[256];
 
-	ctl->shown[f->check]++;
-	ctl->by_severity[analysis_check_severity(f->check)]++;
+	ctl->found[f->check]++;
+	if ((int)sev < ctl->min_severity) {
+		ctl->hidden++;
+		return 0;
+	}
+	ctl->shown_by_severity[sev]++;
 	if (ctl->json) {
-		cmd_check_json_finding(&ctl->j, f);
+		cmd_check_json_finding(ctl, f);
+	} else if (ctl->tb) {
+		cmd_check_row(ctl, f);
 	} else {
 		analysis_finding_format(f, line, sizeof(line));
 		fputs(line, stdout);
 		fputc('\n', stdout);
 	}
-	return 0;
+	return ctl->rc;
 }
 
-static void cmd_check_json_summary(struct cmd_check_ctl *ctl,
-				   const struct snapshot *s)
+/* Found, by severity, over the checks run. */
+static void cmd_check_found_by_severity(const struct cmd_check_ctl *ctl, uint64_t by[3])
 {
 	int c;
 
-	json_object_open(&ctl->j, "summary");
-	json_string(&ctl->j, "source", ctl->src);
-	json_string(&ctl->j, "origin", s->prov.source_path);
-	json_u64(&ctl->j, "slots", s->dev.max);
-	json_u64(&ctl->j, "clusters", s->dev.nr_clusters);
-	json_u64(&ctl->j, "errors", ctl->by_severity[ANALYSIS_ERROR]);
-	json_u64(&ctl->j, "warnings", ctl->by_severity[ANALYSIS_WARNING]);
-	json_u64(&ctl->j, "info", ctl->by_severity[ANALYSIS_INFO]);
-	json_object_open(&ctl->j, "checks");
+	by[ANALYSIS_INFO] = by[ANALYSIS_WARNING] = by[ANALYSIS_ERROR] = 0;
 	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
-		if (ctl->mask & (1u << c))
-			json_u64(&ctl->j, analysis_check_name(c), ctl->shown[c]);
-	json_object_close(&ctl->j);
-	json_object_close(&ctl->j);
+		by[analysis_check_severity(c)] += ctl->found[c];
 }
 
-static int cmd_check_run(struct cmd_check_ctl *ctl, const struct snapshot *s)
+/*
+ * "summary errors=E warnings=W info=I hidden=H <check>=<n>...": a last
+ * line in the grammar of a finding's, over every check run, hidden ones
+ * included, so a default run still says what --severity info would add.
+ */
+static void cmd_check_summary_line(const struct cmd_check_ctl *ctl)
+{
+	uint64_t by[3];
+	int c;
+
+	cmd_check_found_by_severity(ctl, by);
+	printf("summary errors=%" PRIu64 " warnings=%" PRIu64 " info=%" PRIu64
+	       " hidden=%" PRIu64, by[ANALYSIS_ERROR], by[ANALYSIS_WARNING],
+	       by[ANALYSIS_INFO], ctl->hidden);
+	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
+		if (ctl->only & (1u << c))
+			printf(" %s=%" PRIu64, analysis_check_name(c), ctl->found[c]);
+	putchar('\n');
+}
+
+static void cmd_check_json_summary(struct cmd_check_ctl *ctl)
+{
+	const struct snapshot *s = ctl->s;
+	uint64_t by[3];
+	int c;
+
+	cmd_check_found_by_severity(ctl, by);
+	jsonout_object_open(&ctl->j, "summary");
+	jsonout_string(&ctl->j, "source", ctl->src);
+	jsonout_string(&ctl->j, "origin", s->prov.source_path);
+	jsonout_u64(&ctl->j, "slots", s->dev.max);
+	jsonout_u64(&ctl->j, "clusters", s->dev.nr_clusters);
+	jsonout_u64(&ctl->j, "errors", by[ANALYSIS_ERROR]);
+	jsonout_u64(&ctl->j, "warnings", by[ANALYSIS_WARNING]);
+	jsonout_u64(&ctl->j, "info", by[ANALYSIS_INFO]);
+	jsonout_u64(&ctl->j, "hidden", ctl->hidden);
+	jsonout_object_open(&ctl->j, "checks");
+	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
+		if (ctl->only & (1u << c))
+			jsonout_u64(&ctl->j, analysis_check_name(c), ctl->found[c]);
+	jsonout_object_close(&ctl->j);
+	jsonout_object_close(&ctl->j);
+}
+
+/* The table of findings, when asked for one, its columns sized for this device. */
+static int cmd_check_table(struct cmd_check_ctl *ctl)
+{
+	static const int defaults[] = {
+		CC_CHECK, CC_SEVERITY, CC_CLUSTER, CC_OFFSET, CC_NR, CC_ORDER, CC_DETAIL,
+	};
+
+	if (!ctl->cols.given)
+		output_columns_default(&ctl->cols, defaults, sizeof(defaults) / sizeof(defaults[0]));
+	if (ctl->json || !(ctl->cols.given || ctl->raw || ctl->noheadings || ctl->bytes))
+		return 0;
+	ctl->tb = output_table_new("findings", ctl->raw ? OUTPUT_RAW : OUTPUT_HUMAN,
+				   ctl->noheadings);
+	if (!ctl->tb || output_columns_add(ctl->tb, &ctl->cols, cmd_check_cols, ctl->bytes))
+		return -ENOMEM;
+	return 0;
+}
+
+static int cmd_check_run(struct cmd_check_ctl *ctl)
 {
 	struct analysis *a = NULL;
 	int rc;
 
 	if (ctl->json) {
-		json_begin(&ctl->j, stdout);
-		json_array_open(&ctl->j, "findings");
+		jsonout_begin(&ctl->j, stdout);
+		jsonout_array_open_stream(&ctl->j, "findings");
 	}
-	rc = analysis_run(s, ctl->mask, cmd_check_print, ctl, &a);
-	if (rc)
-		return cli_diag_error("analysis", rc, NULL);
-	if (ctl->json) {
-		json_array_close(&ctl->j);
-		cmd_check_json_summary(ctl, s);
-		json_end(&ctl->j);
-	}
+	rc = analysis_run(ctl->s, ctl->only, cmd_check_print, ctl, &a);
 	analysis_free(a);
-	return ctl->by_severity[ANALYSIS_ERROR] || ctl->by_severity[ANALYSIS_WARNING] ?
-		1 : SWAPFS_EXIT_OK;
-}
-
-/* The checks shown: those of --only at least as severe as --severity. */
-static void cmd_check_mask(struct cmd_check_ctl *ctl)
-{
-	int c;
-
-	ctl->mask = 0;
-	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
-		if ((ctl->only & (1u << c)) &&
-		    (int)analysis_check_severity(c) >= ctl->min_severity)
-			ctl->mask |= 1u << c;
+	if (rc && rc != ctl->rc)
+		return cli_diag_error("analysis", rc, NULL);
+	if (ctl->tb)
+		cmd_check_flush_rows(ctl, ctl->last);
+	if (ctl->json) {
+		jsonout_array_close(&ctl->j);
+		cmd_check_json_summary(ctl);
+		rc = jsonout_end(&ctl->j);
+	} else if (!ctl->raw) {
+		cmd_check_summary_line(ctl);
+	}
+	if (rc || ctl->rc)
+		return cli_errno_error(rc ? rc : ctl->rc);
+	return ctl->shown_by_severity[ANALYSIS_ERROR] ||
+	       ctl->shown_by_severity[ANALYSIS_WARNING] ? 1 : SWAPFS_EXIT_OK;
 }
 
 static int cmd_check_exec(int argc, char **argv)
 {
-	struct cmd_check_ctl ctl = {
-		.only = ANALYSIS_ALL_CHECKS, .min_severity = ANALYSIS_INFO,
-	};
+	struct cmd_check_ctl ctl = { .only = ANALYSIS_ALL_CHECKS, .min_severity = -1 };
 	static char outbuf[1 << 20];
 	struct snapshot *s;
 	int rc;
 
 	ctl.src = argv[args_parse(&cmd_check_entry, argc, argv, &ctl)];
-	cmd_check_mask(&ctl);
+	args_check_exclusive(&cmd_check_entry, &ctl);
+	/* problems first, as fsck; JSON is for programs: complete unless told */
+	if (ctl.min_severity < 0)
+		ctl.min_severity = ctl.json ? ANALYSIS_INFO : ANALYSIS_WARNING;
+	if (cmd_check_table(&ctl)) {
+		scols_unref_table(ctl.tb);
+		return cli_errno_error(-ENOMEM);
+	}
 	rc = cli_load_source(ctl.src, ctl.id, &s);
-	if (rc)
-		return rc;
-	/* millions of findings: write them in large blocks */
-	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	rc = cmd_check_run(&ctl, s);
-	fflush(stdout);
-	snapshot_free(s);
+	if (!rc) {
+		ctl.s = s;
+		/* millions of findings: write them in large blocks */
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+		rc = cmd_check_run(&ctl);
+		fflush(stdout);
+		snapshot_free(s);
+	}
+	scols_unref_table(ctl.tb);
 	return rc;
 }
 
@@ -188,18 +373,31 @@ static const struct args_opt cmd_check_opts[] = {
 	  .flag = ARGS_FIELD(struct cmd_check_ctl, json) },
 	{ 0, "only", "<list>", "only these checks (comma-separated)",
 	  .set = cmd_check_set_only },
-	{ 0, "severity", "<level>", "only findings at least this severe: info, warning, error",
+	{ 0, "severity", "<level>", "show findings at least this severe: info, warning, error\n"
+	  "                         (default: warning; with --json, info)",
 	  .set = cmd_check_set_severity },
+	{ 'o', "output", "<list>", "a table of these columns (+<list> adds to the default)",
+	  .set = cmd_check_set_columns },
+	{ 'r', "raw", NULL, "use the raw table format (no summary line)",
+	  .flag = ARGS_FIELD(struct cmd_check_ctl, raw) },
+	{ 'n', "noheadings", NULL, "don't print table headings",
+	  .flag = ARGS_FIELD(struct cmd_check_ctl, noheadings) },
+	{ 'b', "bytes", NULL, "print SIZE in bytes",
+	  .flag = ARGS_FIELD(struct cmd_check_ctl, bytes) },
 	ARGS_OPT_SNAPSHOT(struct cmd_check_ctl, id),
 	{ 0 },
 };
+
+static const char *const cmd_check_exclusive[] = { "json", "raw", NULL };
 
 const struct cli_cmd cmd_check_entry = {
 	.name = "check",
 	.synopsis = "[options] <source>",
 	.summary = "Report misaligned, mixed-order and inconsistent swap state.",
 	.opts = cmd_check_opts,
+	.help_width = 24,
 	.more_help = cmd_check_help_checks,
 	.operands = &args_one_source,
+	.exclusive = cmd_check_exclusive,
 	.exec = cmd_check_exec,
 };

@@ -15,7 +15,7 @@
 
 #include "args.h"
 #include "cli.h"
-#include "json.h"
+#include "jsonout.h"
 #include "output.h"
 
 static double cmd_stat_pct(uint64_t part, uint64_t whole)
@@ -259,20 +259,20 @@ enomem:
 }
 
 /* "counters": one object per order the source counted; [] when none. */
-static void cmd_stat_json_counters(struct json *j, const struct snapshot *s,
+static void cmd_stat_json_counters(struct jsonout *j, const struct snapshot *s,
 				   const struct cmd_stat_counters *cs)
 {
 	unsigned int k, i;
 	size_t n;
 
-	json_array_open(j, "counters");
+	jsonout_array_open(j, "counters");
 	for (k = 1; k < s->dev.nr_orders; k++) {
 		if (!cmd_stat_order_counted(cs, k))
 			continue;
-		json_object_open(j, NULL);
-		json_u64(j, "order", k);
+		jsonout_object_open(j, NULL);
+		jsonout_u64(j, "order", k);
 		for (i = 0; i < CMD_STAT_NR_COUNTERS; i++)
-			json_u64(j, cmd_stat_counter_names[i],
+			jsonout_u64(j, cmd_stat_counter_names[i],
 				 cmd_stat_counter(cs, k, cmd_stat_counter_names[i]));
 		for (n = 0; n < cs->nr; n++) {	/* any other a source stored */
 			bool known = false;
@@ -280,104 +280,104 @@ static void cmd_stat_json_counters(struct json *j, const struct snapshot *s,
 			for (i = 0; i < CMD_STAT_NR_COUNTERS; i++)
 				known |= !strcmp(cs->c[n].name, cmd_stat_counter_names[i]);
 			if (cs->c[n].order == k && !known)
-				json_u64(j, cs->c[n].name, cs->c[n].value);
+				jsonout_u64(j, cs->c[n].name, cs->c[n].value);
 		}
-		json_object_close(j);
+		jsonout_object_close(j);
 	}
-	json_array_close(j);
+	jsonout_array_close(j);
 }
 
-static void cmd_stat_json_flags(struct json *j, const char *key, const uint64_t *by_flag)
+static void cmd_stat_json_flags(struct jsonout *j, const char *key, const uint64_t *by_flag)
 {
 	unsigned int f;
 
-	json_object_open(j, key);
+	jsonout_object_open(j, key);
 	for (f = 0; f < SNAPSHOT_CLUSTER_NR_FLAGS; f++)
-		json_u64(j, snapshot_cluster_flag_name(f), by_flag[f]);
-	json_object_close(j);
+		jsonout_u64(j, snapshot_cluster_flag_name(f), by_flag[f]);
+	jsonout_object_close(j);
 }
 
-static void cmd_stat_json_source(struct json *j, const struct snapshot *s)
+static void cmd_stat_json_source(struct jsonout *j, const struct snapshot *s)
 {
 	char era[2] = { s->dev.era, '\0' };
 	size_t i;
 
-	json_object_open(j, "source");
-	json_string(j, "path", s->prov.source_path);
-	json_string(j, "kind", s->prov.source_kind);
-	json_string(j, "kernel", s->dev.kernel);
-	json_string(j, "era", era);
-	json_string(j, "created", s->prov.created);
+	jsonout_object_open(j, "source");
+	jsonout_string(j, "path", s->prov.source_path);
+	jsonout_string(j, "kind", s->prov.source_kind);
+	jsonout_string(j, "kernel", s->dev.kernel);
+	jsonout_string(j, "era", era);
+	jsonout_string(j, "created", s->prov.created);
 	if (s->prov.id)
-		json_i64(j, "snapshot", s->prov.id);
+		jsonout_i64(j, "snapshot", s->prov.id);
 	else
-		json_null(j, "snapshot");
+		jsonout_null(j, "snapshot");
 	if (s->prov.step >= 0)
-		json_i64(j, "step", s->prov.step);
+		jsonout_i64(j, "step", s->prov.step);
 	else
-		json_null(j, "step");
-	json_string(j, "note", s->prov.note);
-	json_object_close(j);
+		jsonout_null(j, "step");
+	jsonout_string(j, "note", s->prov.note);
+	jsonout_object_close(j);
 
-	json_object_open(j, "info");
+	jsonout_object_open(j, "info");
 	for (i = 0; i < s->nr_info; i++)
-		json_string(j, s->info[i].key, s->info[i].value);
-	json_object_close(j);
+		jsonout_string(j, s->info[i].key, s->info[i].value);
+	jsonout_object_close(j);
 }
 
 static void cmd_stat_json(const struct snapshot *s, const struct analysis *a,
 			  const struct cmd_stat_counters *cs)
 {
 	const struct analysis_totals *t = &a->totals;
-	struct json j;
+	struct jsonout j;
 	unsigned int k, c;
 
-	json_begin(&j, stdout);
+	jsonout_begin(&j, stdout);
 	cmd_stat_json_source(&j, s);
-	json_object_open(&j, "device");
-	json_u64(&j, "slots", s->dev.max);
-	json_u64(&j, "page_size", s->dev.page_size);
-	json_u64(&j, "cluster_size", s->dev.cluster_size);
-	json_u64(&j, "clusters", s->dev.nr_clusters);
-	json_u64(&j, "nr_orders", s->dev.nr_orders);
-	json_object_close(&j);
+	jsonout_object_open(&j, "device");
+	jsonout_u64(&j, "slots", s->dev.max);
+	jsonout_u64(&j, "page_size", s->dev.page_size);
+	jsonout_u64(&j, "cluster_size", s->dev.cluster_size);
+	jsonout_u64(&j, "clusters", s->dev.nr_clusters);
+	jsonout_u64(&j, "nr_orders", s->dev.nr_orders);
+	jsonout_object_close(&j);
 
-	json_object_open(&j, "totals");
-	json_u64(&j, "slots_used", t->slots_used);
-	json_u64(&j, "slots_free", t->slots_free);
-	json_u64(&j, "slots_cached", t->slots_cached);
-	json_u64(&j, "slots_cache_only", t->slots_cache_only);
-	json_u64(&j, "slots_bad", t->slots_bad);
-	json_u64(&j, "slots_zero", t->slots_zero);
-	json_u64(&j, "slots_zswap", t->slots_zswap);
-	json_bool(&j, "vm_swap_full", t->vm_swap_full);
-	json_object_close(&j);
+	jsonout_object_open(&j, "totals");
+	jsonout_u64(&j, "slots_used", t->slots_used);
+	jsonout_u64(&j, "slots_free", t->slots_free);
+	jsonout_u64(&j, "slots_cached", t->slots_cached);
+	jsonout_u64(&j, "slots_cache_only", t->slots_cache_only);
+	jsonout_u64(&j, "slots_bad", t->slots_bad);
+	jsonout_u64(&j, "slots_zero", t->slots_zero);
+	jsonout_u64(&j, "slots_zswap", t->slots_zswap);
+	jsonout_bool(&j, "vm_swap_full", t->vm_swap_full);
+	jsonout_object_close(&j);
 	cmd_stat_json_flags(&j, "clusters", t->clusters);
 
-	json_object_open(&j, "findings");
-	json_u64(&j, "errors", t->by_severity[ANALYSIS_ERROR]);
-	json_u64(&j, "warnings", t->by_severity[ANALYSIS_WARNING]);
-	json_u64(&j, "info", t->by_severity[ANALYSIS_INFO]);
+	jsonout_object_open(&j, "findings");
+	jsonout_u64(&j, "errors", t->by_severity[ANALYSIS_ERROR]);
+	jsonout_u64(&j, "warnings", t->by_severity[ANALYSIS_WARNING]);
+	jsonout_u64(&j, "info", t->by_severity[ANALYSIS_INFO]);
 	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
-		json_u64(&j, analysis_check_name(c), t->findings[c]);
-	json_object_close(&j);
+		jsonout_u64(&j, analysis_check_name(c), t->findings[c]);
+	jsonout_object_close(&j);
 
-	json_array_open(&j, "orders");
+	jsonout_array_open(&j, "orders");
 	for (k = 0; k < s->dev.nr_orders; k++) {
 		const struct analysis_order *o = &a->orders[k];
 
-		json_object_open(&j, NULL);
-		json_u64(&j, "order", k);
-		json_u64(&j, "size", (uint64_t)s->dev.page_size << k);
+		jsonout_object_open(&j, NULL);
+		jsonout_u64(&j, "order", k);
+		jsonout_u64(&j, "size", (uint64_t)s->dev.page_size << k);
 		cmd_stat_json_flags(&j, "clusters", o->clusters);
-		json_u64(&j, "runs", o->runs);
-		json_u64(&j, "folios", o->folios);
-		json_u64(&j, "allocatable", o->allocatable);
-		json_object_close(&j);
+		jsonout_u64(&j, "runs", o->runs);
+		jsonout_u64(&j, "folios", o->folios);
+		jsonout_u64(&j, "allocatable", o->allocatable);
+		jsonout_object_close(&j);
 	}
-	json_array_close(&j);
+	jsonout_array_close(&j);
 	cmd_stat_json_counters(&j, s, cs);
-	json_end(&j);
+	jsonout_end(&j);
 }
 
 struct cmd_stat_ctl {
