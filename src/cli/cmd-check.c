@@ -25,21 +25,20 @@
 enum { CC_CHECK, CC_SEVERITY, CC_CLUSTER, CC_OFFSET, CC_NR, CC_SIZE, CC_ORDER,
        CC_DETAIL, CC_COUNT };
 
-/* Widths are fixed (STRICTWIDTH) so that chunks printed apart line up. */
+/*
+ * A table is printed a chunk at a time, and libsmartcols sizes each chunk
+ * on its own; so a human table pads every cell but DETAIL to its column's
+ * width (@width: the longest value), and the chunks line up.
+ */
 static const struct output_colinfo cmd_check_cols[CC_COUNT] = {
-	[CC_CHECK] = { "CHECK", 14, SCOLS_FL_STRICTWIDTH, SCOLS_JSON_STRING, "the check" },
-	[CC_SEVERITY] = { "SEVERITY", 8, SCOLS_FL_STRICTWIDTH, SCOLS_JSON_STRING,
-			  "error, warning or info" },
-	[CC_CLUSTER] = { "CLUSTER", 7, SCOLS_FL_RIGHT | SCOLS_FL_STRICTWIDTH,
-			 SCOLS_JSON_NUMBER, "the cluster" },
-	[CC_OFFSET] = { "OFFSET", 10, SCOLS_FL_RIGHT | SCOLS_FL_STRICTWIDTH,
-			SCOLS_JSON_NUMBER, "its first slot" },
-	[CC_NR] = { "NR", 5, SCOLS_FL_RIGHT | SCOLS_FL_STRICTWIDTH, SCOLS_JSON_NUMBER,
-		    "slots" },
-	[CC_SIZE] = { "SIZE", 5, SCOLS_FL_RIGHT | SCOLS_FL_STRICTWIDTH | OUTPUT_FL_SIZE,
-		      SCOLS_JSON_NUMBER, "slots in bytes" },
-	[CC_ORDER] = { "ORDER", 5, SCOLS_FL_RIGHT | SCOLS_FL_STRICTWIDTH, SCOLS_JSON_NUMBER,
-		       "folio order, if any" },
+	[CC_CHECK] = { "CHECK", 14, 0, SCOLS_JSON_STRING, "the check" },
+	[CC_SEVERITY] = { "SEVERITY", 8, 0, SCOLS_JSON_STRING, "error, warning or info" },
+	[CC_CLUSTER] = { "CLUSTER", 7, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "the cluster" },
+	[CC_OFFSET] = { "OFFSET", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "its first slot" },
+	[CC_NR] = { "NR", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "slots" },
+	[CC_SIZE] = { "SIZE", 6, SCOLS_FL_RIGHT | OUTPUT_FL_SIZE, SCOLS_JSON_NUMBER,
+		      "slots in bytes" },
+	[CC_ORDER] = { "ORDER", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "folio order, if any" },
 	[CC_DETAIL] = { "DETAIL", 0, 0, SCOLS_JSON_STRING, "what was found" },
 };
 
@@ -56,6 +55,7 @@ struct cmd_check_ctl {
 	const struct snapshot *s;
 	struct jsonout j;
 	struct libscols_table *tb;	/* the table, when findings are one */
+	int width[CC_COUNT];		/* a human table's cells are padded to these */
 	struct libscols_line *first;	/* the first row not printed yet */
 	struct libscols_line *last;	/* the last row added */
 	size_t pending;			/* rows not printed yet */
@@ -195,8 +195,8 @@ static void cmd_check_flush_rows(struct cmd_check_ctl *ctl, struct libscols_line
 static void cmd_check_row(struct cmd_check_ctl *ctl, const struct analysis_finding *f)
 {
 	struct libscols_line *ln = scols_table_new_line(ctl->tb, NULL);
+	char buf[64], cell[64];
 	const char *val;
-	char buf[64];
 	size_t i;
 
 	if (!ln) {
@@ -204,7 +204,17 @@ static void cmd_check_row(struct cmd_check_ctl *ctl, const struct analysis_findi
 		return;
 	}
 	for (i = 0; i < ctl->cols.n; i++) {
-		val = cmd_check_cell(ctl, ctl->cols.id[i], f, buf, sizeof(buf));
+		int col = ctl->cols.id[i], w = ctl->width[col];
+
+		val = cmd_check_cell(ctl, col, f, buf, sizeof(buf));
+		/* no padding at the end of a line */
+		if (i == ctl->cols.n - 1 && !(cmd_check_cols[col].flags & SCOLS_FL_RIGHT))
+			w = 0;
+		if (w && !ctl->raw) {
+			snprintf(cell, sizeof(cell), "%*s", cmd_check_cols[col].flags &
+				 SCOLS_FL_RIGHT ? w : -w, val ? val : "");
+			val = cell;
+		}
 		if (val && scols_line_set_data(ln, i, val))
 			ctl->rc = -ENOMEM;
 	}
@@ -293,17 +303,41 @@ static void cmd_check_json_summary(struct cmd_check_ctl *ctl)
 	jsonout_object_close(&ctl->j);
 }
 
-/* The table of findings, when asked for one, its columns sized for this device. */
+/* Decimal digits of @v. */
+static int cmd_check_digits(uint64_t v)
+{
+	int n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The table of findings, when asked for one, and the widths of its cells:
+ * the longest check name and severity, the device's largest numbers.
+ */
 static int cmd_check_table(struct cmd_check_ctl *ctl)
 {
 	static const int defaults[] = {
 		CC_CHECK, CC_SEVERITY, CC_CLUSTER, CC_OFFSET, CC_NR, CC_ORDER, CC_DETAIL,
 	};
+	int c;
 
 	if (!ctl->cols.given)
 		output_columns_default(&ctl->cols, defaults, sizeof(defaults) / sizeof(defaults[0]));
 	if (ctl->json || !(ctl->cols.given || ctl->raw || ctl->noheadings || ctl->bytes))
 		return 0;
+	for (c = 0; c < CC_COUNT; c++)
+		ctl->width[c] = (int)cmd_check_cols[c].width;
+	ctl->width[CC_CLUSTER] = cmd_check_digits(ctl->s->dev.nr_clusters);
+	ctl->width[CC_OFFSET] = cmd_check_digits(ctl->s->dev.max);
+	ctl->width[CC_NR] = cmd_check_digits(ctl->s->dev.max);
+	for (c = 0; c < CC_COUNT; c++)
+		if (ctl->width[c] && ctl->width[c] < (int)strlen(cmd_check_cols[c].name))
+			ctl->width[c] = (int)strlen(cmd_check_cols[c].name);
 	ctl->tb = output_table_new("findings", ctl->raw ? OUTPUT_RAW : OUTPUT_HUMAN,
 				   ctl->noheadings);
 	if (!ctl->tb || output_columns_add(ctl->tb, &ctl->cols, cmd_check_cols, ctl->bytes))
@@ -351,20 +385,20 @@ static int cmd_check_exec(int argc, char **argv)
 	/* problems first, as fsck; JSON is for programs: complete unless told */
 	if (ctl.min_severity < 0)
 		ctl.min_severity = ctl.json ? ANALYSIS_INFO : ANALYSIS_WARNING;
-	if (cmd_check_table(&ctl)) {
-		scols_unref_table(ctl.tb);
-		return cli_errno_error(-ENOMEM);
-	}
 	rc = cli_load_source(ctl.src, ctl.id, &s);
-	if (!rc) {
-		ctl.s = s;
+	if (rc)
+		return rc;
+	ctl.s = s;
+	if (cmd_check_table(&ctl)) {
+		rc = cli_errno_error(-ENOMEM);
+	} else {
 		/* millions of findings: write them in large blocks */
 		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 		rc = cmd_check_run(&ctl);
 		fflush(stdout);
-		snapshot_free(s);
 	}
 	scols_unref_table(ctl.tb);
+	snapshot_free(s);
 	return rc;
 }
 

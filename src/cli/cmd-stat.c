@@ -40,13 +40,21 @@ static int cmd_stat_kv(struct libscols_table *tb, const char *key, const char *f
 	return 0;
 }
 
-static int cmd_stat_human_device(const struct snapshot *s, const struct analysis *a)
+/* How the tables are printed: --raw, --noheadings, --bytes. */
+struct cmd_stat_fmt {
+	enum output_mode mode;		/* OUTPUT_HUMAN, or OUTPUT_RAW with -r */
+	bool noheadings;		/* -n */
+	bool bytes;			/* -b */
+};
+
+static int cmd_stat_human_device(const struct snapshot *s, const struct analysis *a,
+				 const struct cmd_stat_fmt *fmt)
 {
 	static const struct output_column cols[] = {
 		{ "FIELD", SCOLS_JSON_STRING, 0, 0 },
 		{ "VALUE", SCOLS_JSON_STRING, 0, SCOLS_FL_WRAP },
 	};
-	struct libscols_table *tb = output_table_new("stat", OUTPUT_HUMAN, true);
+	struct libscols_table *tb = output_table_new("stat", fmt->mode, true);
 	const struct analysis_totals *t = &a->totals;
 	uint64_t max = s->dev.max;
 	char size[32];
@@ -54,7 +62,10 @@ static int cmd_stat_human_device(const struct snapshot *s, const struct analysis
 
 	if (!tb || output_add_column(tb, &cols[0]) || output_add_column(tb, &cols[1]))
 		goto out;
-	snapshot_size_name((uint64_t)s->dev.page_size * max, size, sizeof(size));
+	if (fmt->bytes)
+		output_size((uint64_t)s->dev.page_size * max, true, size, sizeof(size));
+	else
+		snapshot_size_name((uint64_t)s->dev.page_size * max, size, sizeof(size));
 	if (cmd_stat_kv(tb, "Source:", "%s (%s)",
 			s->prov.source_path ? s->prov.source_path : "-",
 			s->prov.source_kind ? s->prov.source_kind : "?") ||
@@ -86,80 +97,6 @@ static int cmd_stat_human_device(const struct snapshot *s, const struct analysis
 out:
 	scols_unref_table(tb);
 	return rc;
-}
-
-/* A human table with the columns @cols; NULL on ENOMEM. */
-static struct libscols_table *cmd_stat_table(const char *name,
-					     const struct output_column *cols,
-					     unsigned int n)
-{
-	struct libscols_table *tb = output_table_new(name, OUTPUT_HUMAN, false);
-	unsigned int i;
-
-	for (i = 0; tb && i < n; i++) {
-		if (output_add_column(tb, &cols[i])) {
-			scols_unref_table(tb);
-			tb = NULL;
-		}
-	}
-	return tb;
-}
-
-enum { ORD_ORDER, ORD_SIZE, ORD_CLUSTERS, ORD_NONFULL, ORD_FRAG, ORD_FULL,
-       ORD_NONE, ORD_RUNS, ORD_FOLIOS, ORD_ALLOCATABLE, ORD_NR };
-
-static int cmd_stat_human_orders(const struct snapshot *s, const struct analysis *a)
-{
-	static const struct output_column cols[ORD_NR] = {
-		[ORD_ORDER] = { "ORDER", SCOLS_JSON_NUMBER, 5, SCOLS_FL_RIGHT },
-		[ORD_SIZE] = { "SIZE", SCOLS_JSON_STRING, 5, SCOLS_FL_RIGHT },
-		[ORD_CLUSTERS] = { "CLUSTERS", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
-		[ORD_NONFULL] = { "NONFULL", SCOLS_JSON_NUMBER, 7, SCOLS_FL_RIGHT },
-		[ORD_FRAG] = { "FRAG", SCOLS_JSON_NUMBER, 7, SCOLS_FL_RIGHT },
-		[ORD_FULL] = { "FULL", SCOLS_JSON_NUMBER, 7, SCOLS_FL_RIGHT },
-		[ORD_NONE] = { "NONE", SCOLS_JSON_NUMBER, 5, SCOLS_FL_RIGHT },
-		[ORD_RUNS] = { "RUNS", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
-		[ORD_FOLIOS] = { "FOLIOS", SCOLS_JSON_NUMBER, 6, SCOLS_FL_RIGHT },
-		[ORD_ALLOCATABLE] = { "ALLOCATABLE", SCOLS_JSON_NUMBER, 11, SCOLS_FL_RIGHT },
-	};
-	struct libscols_table *tb = cmd_stat_table("orders", cols, ORD_NR);
-	unsigned int k, i;
-
-	if (!tb)
-		return -ENOMEM;
-	for (k = 0; k < s->dev.nr_orders; k++) {
-		const struct analysis_order *o = &a->orders[k];
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
-		uint64_t owned = 0, vals[ORD_NR];
-		char buf[32];
-
-		if (!ln)
-			goto enomem;
-		for (i = 0; i < SNAPSHOT_CLUSTER_NR_FLAGS; i++)
-			owned += o->clusters[i];
-		vals[ORD_ORDER] = k;
-		vals[ORD_CLUSTERS] = owned;
-		vals[ORD_NONFULL] = o->clusters[SNAPSHOT_CLUSTER_NONFULL];
-		vals[ORD_FRAG] = o->clusters[SNAPSHOT_CLUSTER_FRAG];
-		vals[ORD_FULL] = o->clusters[SNAPSHOT_CLUSTER_FULL];
-		vals[ORD_NONE] = o->clusters[SNAPSHOT_CLUSTER_NONE];
-		vals[ORD_RUNS] = o->runs;
-		vals[ORD_FOLIOS] = o->folios;
-		vals[ORD_ALLOCATABLE] = o->allocatable;
-		for (i = 0; i < ORD_NR; i++) {
-			if (i == ORD_SIZE)
-				snapshot_size_name((uint64_t)s->dev.page_size << k, buf, sizeof(buf));
-			else
-				snprintf(buf, sizeof(buf), "%" PRIu64, vals[i]);
-			if (scols_line_set_data(ln, i, buf))
-				goto enomem;
-		}
-	}
-	putchar('\n');
-	return output_print(tb);
-enomem:
-	scols_unref_table(tb);
-	return -ENOMEM;
 }
 
 /* The counters hugepages-<size>kB/stats has for swap, in its order. */
@@ -196,66 +133,182 @@ static bool cmd_stat_order_counted(const struct cmd_stat_counters *cs,
 	return false;
 }
 
-enum { CNT_ORDER, CNT_SIZE, CNT_SWPOUT, CNT_SWPOUT_FALLBACK, CNT_SWPIN,
-       CNT_SWPIN_FALLBACK, CNT_SHARE, CNT_NR };
+/* The per-order table's columns: the orders' own, then their swap counters. */
+enum { ORD_ORDER, ORD_SIZE, ORD_CLUSTERS, ORD_NONFULL, ORD_FRAG, ORD_FULL,
+       ORD_NONE, ORD_RUNS, ORD_FOLIOS, ORD_ALLOCATABLE, ORD_SWPOUT,
+       ORD_SWPOUT_FALLBACK, ORD_SWPIN, ORD_SWPIN_FALLBACK, ORD_SHARE, ORD_NR };
 
-/* The per-order swap counters, as hugepages-<size>kB/stats has them. */
-static int cmd_stat_human_counters(const struct snapshot *s,
-				   const struct cmd_stat_counters *cs)
+#define ORD_COL(name, width, json, help) \
+	{ name, width, SCOLS_FL_RIGHT, SCOLS_JSON_##json, help }
+
+static const struct output_colinfo cmd_stat_order_cols[ORD_NR] = {
+	[ORD_ORDER] = ORD_COL("ORDER", 5, NUMBER, "the folio order"),
+	[ORD_SIZE] = { "SIZE", 5, SCOLS_FL_RIGHT | OUTPUT_FL_SIZE, SCOLS_JSON_NUMBER,
+		       "its folio size" },
+	[ORD_CLUSTERS] = ORD_COL("CLUSTERS", 8, NUMBER, "clusters it owns"),
+	[ORD_NONFULL] = ORD_COL("NONFULL", 7, NUMBER, "of them on the nonfull list"),
+	[ORD_FRAG] = ORD_COL("FRAG", 7, NUMBER, "on the frag list"),
+	[ORD_FULL] = ORD_COL("FULL", 7, NUMBER, "on the full list"),
+	[ORD_NONE] = ORD_COL("NONE", 5, NUMBER, "on no list"),
+	[ORD_RUNS] = ORD_COL("RUNS", 8, NUMBER, "known runs of this order"),
+	[ORD_FOLIOS] = ORD_COL("FOLIOS", 6, NUMBER, "swap-cache folios of this order"),
+	[ORD_ALLOCATABLE] = ORD_COL("ALLOCATABLE", 11, NUMBER,
+				    "allocations of this order that would succeed now"),
+	[ORD_SWPOUT] = ORD_COL("SWPOUT", 8, NUMBER, "swpout (hugepages-*/stats)"),
+	[ORD_SWPOUT_FALLBACK] = ORD_COL("SWPOUT_FALLBACK", 8, NUMBER, "swpout_fallback"),
+	[ORD_SWPIN] = ORD_COL("SWPIN", 8, NUMBER, "swpin"),
+	[ORD_SWPIN_FALLBACK] = ORD_COL("SWPIN_FALLBACK", 8, NUMBER, "swpin_fallback"),
+	[ORD_SHARE] = ORD_COL("FALLBACK%", 6, STRING,
+			      "the share of large swap-outs that fell back"),
+};
+
+/* What one row of the per-order table needs. */
+struct cmd_stat_rows {
+	const struct snapshot *s;
+	const struct analysis *a;
+	const struct cmd_stat_counters *cs;
+	const struct cmd_stat_fmt *fmt;
+};
+
+/* A counter column of order @k (none below order 1: sysfs has no such stats). */
+static const char *cmd_stat_counter_cell(const struct cmd_stat_rows *r, unsigned int k,
+					 int col, char *buf, size_t sz)
 {
-	static const struct output_column cols[CNT_NR] = {
-		[CNT_ORDER] = { "ORDER", SCOLS_JSON_NUMBER, 5, SCOLS_FL_RIGHT },
-		[CNT_SIZE] = { "SIZE", SCOLS_JSON_STRING, 5, SCOLS_FL_RIGHT },
-		[CNT_SWPOUT] = { "SWPOUT", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
-		[CNT_SWPOUT_FALLBACK] = { "SWPOUT_FALLBACK", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
-		[CNT_SWPIN] = { "SWPIN", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
-		[CNT_SWPIN_FALLBACK] = { "SWPIN_FALLBACK", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
-		[CNT_SHARE] = { "FALLBACK%", SCOLS_JSON_STRING, 6, SCOLS_FL_RIGHT },
-	};
-	struct libscols_table *tb;
+	uint64_t out, fb;
+
+	if (!k || !cmd_stat_order_counted(r->cs, k))
+		return NULL;
+	if (col != ORD_SHARE) {
+		snprintf(buf, sz, "%" PRIu64, cmd_stat_counter(r->cs, k,
+			 cmd_stat_counter_names[col - ORD_SWPOUT]));
+		return buf;
+	}
+	out = cmd_stat_counter(r->cs, k, "swpout");
+	fb = cmd_stat_counter(r->cs, k, "swpout_fallback");
+	snprintf(buf, sz, out + fb ? "%.2f" : "-",
+		 100.0 * (double)fb / (double)(out + fb ? out + fb : 1));
+	return buf;
+}
+
+static const char *cmd_stat_order_cell(const struct cmd_stat_rows *r, unsigned int k,
+				       int col, char *buf, size_t sz)
+{
+	const struct analysis_order *o = &r->a->orders[k];
+	uint64_t v = 0;
+	unsigned int i;
+
+	switch (col) {
+	case ORD_ORDER:
+		v = k;
+		break;
+	case ORD_SIZE:	/* JSON: a number, so bytes */
+		if (r->fmt->bytes || r->fmt->mode == OUTPUT_JSON)
+			output_size((uint64_t)r->s->dev.page_size << k, true, buf, sz);
+		else
+			snapshot_size_name((uint64_t)r->s->dev.page_size << k, buf, sz);
+		return buf;
+	case ORD_CLUSTERS:
+		for (i = 0; i < SNAPSHOT_CLUSTER_NR_FLAGS; i++)
+			v += o->clusters[i];
+		break;
+	case ORD_NONFULL:
+	case ORD_FRAG:
+	case ORD_FULL:
+	case ORD_NONE:
+		v = o->clusters[col == ORD_NONFULL ? SNAPSHOT_CLUSTER_NONFULL :
+				col == ORD_FRAG ? SNAPSHOT_CLUSTER_FRAG :
+				col == ORD_FULL ? SNAPSHOT_CLUSTER_FULL : SNAPSHOT_CLUSTER_NONE];
+		break;
+	case ORD_RUNS:
+		v = o->runs;
+		break;
+	case ORD_FOLIOS:
+		v = o->folios;
+		break;
+	case ORD_ALLOCATABLE:
+		v = o->allocatable;
+		break;
+	default:
+		return cmd_stat_counter_cell(r, k, col, buf, sz);
+	}
+	snprintf(buf, sz, "%" PRIu64, v);
+	return buf;
+}
+
+/* Did anything happen to order @k's counters (the counters table skips the rest)? */
+static bool cmd_stat_order_counts(const struct cmd_stat_counters *cs, unsigned int k)
+{
+	unsigned int i;
+
+	for (i = 0; i < CMD_STAT_NR_COUNTERS; i++)
+		if (cmd_stat_counter(cs, k, cmd_stat_counter_names[i]))
+			return true;
+	return false;
+}
+
+/*
+ * The per-order table named @name with the columns @cols: every order, or
+ * with @counted only those whose counters say something happened.
+ */
+static int cmd_stat_order_table(const struct cmd_stat_rows *r, const char *name,
+				const struct output_columns *cols, bool counted)
+{
+	struct libscols_table *tb = output_table_new(name, r->fmt->mode, r->fmt->noheadings);
+	const char *val;
 	unsigned int k;
+	char buf[32];
 	size_t i;
 
-	for (i = 0; i < cs->nr && !cs->c[i].value; i++)
-		;
-	if (i == cs->nr)	/* nothing counted: no table */
-		return 0;
-	tb = cmd_stat_table("counters", cols, CNT_NR);
-	if (!tb)
-		return -ENOMEM;
-	for (k = 1; k < s->dev.nr_orders; k++) {
+	if (!tb || output_columns_add(tb, cols, cmd_stat_order_cols,
+				      r->fmt->bytes || r->fmt->mode == OUTPUT_JSON))
+		goto enomem;
+	for (k = counted ? 1 : 0; k < r->s->dev.nr_orders; k++) {
 		struct libscols_line *ln;
-		uint64_t v[CMD_STAT_NR_COUNTERS];
-		char buf[32];
 
-		uint64_t any = 0;
-
-		for (i = 0; i < CMD_STAT_NR_COUNTERS; i++)
-			any |= v[i] = cmd_stat_counter(cs, k, cmd_stat_counter_names[i]);
-		if (!any)	/* sizes nothing happened to, as sysfs readers skip them */
-			continue;
+		if (counted && !cmd_stat_order_counts(r->cs, k))
+			continue;	/* sizes nothing happened to, as sysfs readers skip them */
 		ln = scols_table_new_line(tb, NULL);
 		if (!ln)
 			goto enomem;
-		for (i = 0; i < CNT_NR; i++) {
-			if (i == CNT_ORDER)
-				snprintf(buf, sizeof(buf), "%u", k);
-			else if (i == CNT_SIZE)
-				snapshot_size_name((uint64_t)s->dev.page_size << k, buf, sizeof(buf));
-			else if (i == CNT_SHARE)
-				snprintf(buf, sizeof(buf), v[0] + v[1] ? "%.2f" : "-",
-					 100.0 * (double)v[1] / (double)(v[0] + v[1] ? v[0] + v[1] : 1));
-			else
-				snprintf(buf, sizeof(buf), "%" PRIu64, v[i - CNT_SWPOUT]);
-			if (scols_line_set_data(ln, i, buf))
+		for (i = 0; i < cols->n; i++) {
+			val = cmd_stat_order_cell(r, k, cols->id[i], buf, sizeof(buf));
+			if (val && scols_line_set_data(ln, i, val))
 				goto enomem;
 		}
 	}
-	putchar('\n');
 	return output_print(tb);
 enomem:
 	scols_unref_table(tb);
 	return -ENOMEM;
+}
+
+static int cmd_stat_human_orders(const struct cmd_stat_rows *r)
+{
+	static const int ids[] = { ORD_ORDER, ORD_SIZE, ORD_CLUSTERS, ORD_NONFULL,
+				   ORD_FRAG, ORD_FULL, ORD_NONE, ORD_RUNS, ORD_FOLIOS,
+				   ORD_ALLOCATABLE };
+	struct output_columns cols;
+
+	output_columns_default(&cols, ids, sizeof(ids) / sizeof(ids[0]));
+	putchar('\n');
+	return cmd_stat_order_table(r, "orders", &cols, false);
+}
+
+/* The per-order swap counters, as hugepages-<size>kB/stats has them. */
+static int cmd_stat_human_counters(const struct cmd_stat_rows *r)
+{
+	static const int ids[] = { ORD_ORDER, ORD_SIZE, ORD_SWPOUT, ORD_SWPOUT_FALLBACK,
+				   ORD_SWPIN, ORD_SWPIN_FALLBACK, ORD_SHARE };
+	struct output_columns cols;
+	size_t i;
+
+	for (i = 0; i < r->cs->nr && !r->cs->c[i].value; i++)
+		;
+	if (i == r->cs->nr)	/* nothing counted: no table */
+		return 0;
+	output_columns_default(&cols, ids, sizeof(ids) / sizeof(ids[0]));
+	putchar('\n');
+	return cmd_stat_order_table(r, "counters", &cols, true);
 }
 
 /* "counters": one object per order the source counted; [] when none. */
@@ -325,8 +378,8 @@ static void cmd_stat_json_source(struct jsonout *j, const struct snapshot *s)
 	jsonout_object_close(j);
 }
 
-static void cmd_stat_json(const struct snapshot *s, const struct analysis *a,
-			  const struct cmd_stat_counters *cs)
+static int cmd_stat_json(const struct snapshot *s, const struct analysis *a,
+			 const struct cmd_stat_counters *cs)
 {
 	const struct analysis_totals *t = &a->totals;
 	struct jsonout j;
@@ -377,12 +430,15 @@ static void cmd_stat_json(const struct snapshot *s, const struct analysis *a,
 	}
 	jsonout_array_close(&j);
 	cmd_stat_json_counters(&j, s, cs);
-	jsonout_end(&j);
+	return jsonout_end(&j);
 }
 
 struct cmd_stat_ctl {
 	bool json;			/* -J */
+	bool raw;			/* -r */
 	int64_t id;			/* -s */
+	struct cmd_stat_fmt fmt;	/* -n, -b (and the mode -J or -r sets) */
+	struct output_columns cols;	/* -o: the per-order table only */
 	struct snapshot *s;
 	struct snapfile_counter *counters;
 	struct cmd_stat_counters cs;
@@ -410,17 +466,40 @@ static int cmd_stat_print(const struct cmd_stat_ctl *ctl)
 	struct analysis *a = NULL;
 	int rc;
 
+	struct cmd_stat_fmt fmt = ctl->fmt;
+	struct cmd_stat_rows r = { .s = ctl->s, .cs = &ctl->cs, .fmt = &fmt };
+
+	fmt.mode = ctl->json ? OUTPUT_JSON : ctl->raw ? OUTPUT_RAW : OUTPUT_HUMAN;
 	rc = analysis_run(ctl->s, ANALYSIS_ALL_CHECKS, NULL, NULL, &a);
-	if (!rc) {
-		if (ctl->json)
-			cmd_stat_json(ctl->s, a, &ctl->cs);
-		else
-			rc = cmd_stat_human_device(ctl->s, a) ?:
-			     cmd_stat_human_orders(ctl->s, a) ?:
-			     cmd_stat_human_counters(ctl->s, &ctl->cs);
-	}
+	r.a = a;
+	if (rc)
+		;
+	else if (ctl->cols.given)	/* -o: the per-order table, in any format */
+		rc = cmd_stat_order_table(&r, "orders", &ctl->cols, false);
+	else if (ctl->json)
+		rc = cmd_stat_json(ctl->s, a, &ctl->cs);
+	else
+		rc = cmd_stat_human_device(ctl->s, a, &fmt) ?:
+		     cmd_stat_human_orders(&r) ?:
+		     cmd_stat_human_counters(&r);
 	analysis_free(a);
 	return rc;
+}
+
+static void cmd_stat_set_columns(void *p, const char *arg)
+{
+	struct cmd_stat_ctl *ctl = p;
+	char why[128];
+
+	if (output_columns_parse(&ctl->cols, cmd_stat_order_cols, ORD_NR, arg, why,
+				 sizeof(why)))
+		args_usage_error(&cmd_stat_entry, "%s", why);
+}
+
+/* The end of the usage: the columns -o takes. */
+static void cmd_stat_help_columns(void)
+{
+	output_columns_help(cmd_stat_order_cols, ORD_NR);
 }
 
 static int cmd_stat_exec(int argc, char **argv)
@@ -430,6 +509,7 @@ static int cmd_stat_exec(int argc, char **argv)
 	int rc;
 
 	src = argv[args_parse(&cmd_stat_entry, argc, argv, &ctl)];
+	args_check_exclusive(&cmd_stat_entry, &ctl);
 	rc = cmd_stat_load(&ctl, src);
 	if (rc)
 		return rc;
@@ -443,14 +523,28 @@ static const struct args_opt cmd_stat_opts[] = {
 	{ 'J', "json", NULL, "use JSON output format",
 	  .flag = ARGS_FIELD(struct cmd_stat_ctl, json) },
 	ARGS_OPT_SNAPSHOT(struct cmd_stat_ctl, id),
+	{ 'o', "output", "<list>", "only the per-order table, these columns\n"
+	  "                         (+<list> adds to the default)",
+	  .set = cmd_stat_set_columns },
+	{ 'r', "raw", NULL, "use the raw output format",
+	  .flag = ARGS_FIELD(struct cmd_stat_ctl, raw) },
+	{ 'n', "noheadings", NULL, "don't print table headings",
+	  .flag = ARGS_FIELD(struct cmd_stat_ctl, fmt.noheadings) },
+	{ 'b', "bytes", NULL, "print sizes in bytes",
+	  .flag = ARGS_FIELD(struct cmd_stat_ctl, fmt.bytes) },
 	{ 0 },
 };
+
+static const char *const cmd_stat_exclusive[] = { "json", "raw", NULL };
 
 const struct cli_cmd cmd_stat_entry = {
 	.name = "stat",
 	.synopsis = "[options] <source>",
 	.summary = "Show a snapshot's totals, clusters and per-order allocatable space.",
 	.opts = cmd_stat_opts,
+	.help_width = 24,
+	.more_help = cmd_stat_help_columns,
+	.exclusive = cmd_stat_exclusive,
 	.operands = &args_one_source,
 	.exec = cmd_stat_exec,
 };
