@@ -579,6 +579,9 @@ static int cmd_header_table(struct cmd_header_ctl *ctl)
 	if (!ctl->cols.given)
 		output_columns_default(&ctl->cols, ids, n);
 	ctl->tb = output_table_new("headers", ctl->mode, ctl->noheadings);
+	/* the label is escaped already (\xNN): a human table keeps it so */
+	if (ctl->tb && ctl->mode == OUTPUT_HUMAN)
+		scols_table_enable_noencoding(ctl->tb, 1);
 	if (!ctl->tb || output_columns_add(ctl->tb, &ctl->cols, cmd_header_columns_info(),
 					   ctl->bytes || json))
 		return -ENOMEM;
