@@ -42,6 +42,11 @@ static const struct output_colinfo cmd_check_cols[CC_COUNT] = {
 	[CC_DETAIL] = { "DETAIL", 0, 0, SCOLS_JSON_STRING, "what was found" },
 };
 
+/* The columns of a table (and the keys of a JSON finding) unless -o says otherwise. */
+static const int cmd_check_defaults[] = {
+	CC_CHECK, CC_SEVERITY, CC_CLUSTER, CC_OFFSET, CC_NR, CC_ORDER, CC_DETAIL,
+};
+
 struct cmd_check_ctl {
 	unsigned int only;		/* --only: a mask of checks */
 	int min_severity;		/* --severity; -1: not given */
@@ -321,13 +326,8 @@ static int cmd_check_digits(uint64_t v)
  */
 static int cmd_check_table(struct cmd_check_ctl *ctl)
 {
-	static const int defaults[] = {
-		CC_CHECK, CC_SEVERITY, CC_CLUSTER, CC_OFFSET, CC_NR, CC_ORDER, CC_DETAIL,
-	};
 	int c;
 
-	if (!ctl->cols.given)
-		output_columns_default(&ctl->cols, defaults, sizeof(defaults) / sizeof(defaults[0]));
 	if (ctl->json || !(ctl->cols.given || ctl->raw || ctl->noheadings || ctl->bytes))
 		return 0;
 	for (c = 0; c < CC_COUNT; c++)
@@ -380,6 +380,9 @@ static int cmd_check_exec(int argc, char **argv)
 	struct snapshot *s;
 	int rc;
 
+	/* before -o, so that -o +LIST adds to them */
+	output_columns_default(&ctl.cols, cmd_check_defaults,
+			       sizeof(cmd_check_defaults) / sizeof(cmd_check_defaults[0]));
 	ctl.src = argv[args_parse(&cmd_check_entry, argc, argv, &ctl)];
 	args_check_exclusive(&cmd_check_entry, &ctl);
 	/* problems first, as fsck; JSON is for programs: complete unless told */

@@ -562,22 +562,32 @@ static void cmd_header_page_size(struct cmd_header_ctl *ctl)
 		ctl->page_size = (unsigned int)sysconf(_SC_PAGESIZE);
 }
 
-/* The table every target goes in: JSON (every field, or -o's), or -o/-r/-n. */
-static int cmd_header_table(struct cmd_header_ctl *ctl)
+/*
+ * The columns: a table's defaults (before -o, so that -o +LIST adds to
+ * them), or with @all every field (JSON without -o).
+ */
+static void cmd_header_default_columns(struct output_columns *cols, bool all)
 {
 	int ids[CMD_HEADER_NR_FIELDS];
 	size_t i, n = 0;
+
+	for (i = 0; i < CMD_HEADER_NR_FIELDS; i++)
+		if (all || (cmd_header_fields[i].flags & CMD_HEADER_COLUMN))
+			ids[n++] = (int)i;
+	output_columns_default(cols, ids, n);
+}
+
+/* The table every target goes in: JSON (every field, or -o's), or -o/-r/-n. */
+static int cmd_header_table(struct cmd_header_ctl *ctl)
+{
 	bool json = ctl->mode == OUTPUT_JSON;
 
 	if (!json && !ctl->cols.given && ctl->mode != OUTPUT_RAW && !ctl->noheadings)
 		return 0;
 	if (ctl->mode == OUTPUT_EXPORT)
 		args_usage_error(&cmd_header_entry, "--export takes no columns (-o, -n)");
-	for (i = 0; i < CMD_HEADER_NR_FIELDS; i++)
-		if (json || (cmd_header_fields[i].flags & CMD_HEADER_COLUMN))
-			ids[n++] = (int)i;
-	if (!ctl->cols.given)
-		output_columns_default(&ctl->cols, ids, n);
+	if (json && !ctl->cols.given)
+		cmd_header_default_columns(&ctl->cols, true);
 	ctl->tb = output_table_new("headers", ctl->mode, ctl->noheadings);
 	/* the label is escaped already (\xNN): a human table keeps it so */
 	if (ctl->tb && ctl->mode == OUTPUT_HUMAN)
@@ -594,6 +604,7 @@ static int cmd_header_exec(int argc, char **argv)
 	int first, i, rc;
 
 	cmd_header_running_kernel(&ctl);
+	cmd_header_default_columns(&ctl.cols, false);
 	first = args_parse(&cmd_header_entry, argc, argv, &ctl);
 	cmd_header_page_size(&ctl);
 	ctl.buf = malloc(CMD_HEADER_VALUE_MAX);

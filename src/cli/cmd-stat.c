@@ -282,14 +282,21 @@ enomem:
 	return -ENOMEM;
 }
 
-static int cmd_stat_human_orders(const struct cmd_stat_rows *r)
+/* The per-order table's columns unless -o says otherwise (+LIST adds to them). */
+static void cmd_stat_order_defaults(struct output_columns *cols)
 {
 	static const int ids[] = { ORD_ORDER, ORD_SIZE, ORD_CLUSTERS, ORD_NONFULL,
 				   ORD_FRAG, ORD_FULL, ORD_NONE, ORD_RUNS, ORD_FOLIOS,
 				   ORD_ALLOCATABLE };
+
+	output_columns_default(cols, ids, sizeof(ids) / sizeof(ids[0]));
+}
+
+static int cmd_stat_human_orders(const struct cmd_stat_rows *r)
+{
 	struct output_columns cols;
 
-	output_columns_default(&cols, ids, sizeof(ids) / sizeof(ids[0]));
+	cmd_stat_order_defaults(&cols);
 	putchar('\n');
 	return cmd_stat_order_table(r, "orders", &cols, false);
 }
@@ -508,6 +515,7 @@ static int cmd_stat_exec(int argc, char **argv)
 	const char *src;
 	int rc;
 
+	cmd_stat_order_defaults(&ctl.cols);
 	src = argv[args_parse(&cmd_stat_entry, argc, argv, &ctl)];
 	args_check_exclusive(&cmd_stat_entry, &ctl);
 	rc = cmd_stat_load(&ctl, src);

@@ -125,8 +125,10 @@ def test_check_table_options():
     assert SUMMARY.match(lines[3])
     p = run("check", "-r", "-n", "-b", "-o", "check,size", src, check=1)
     assert p.stdout == "mixed-order 4096\nmixed-order 8192\n"
+    # +LIST adds to the default columns, as lsblk -o +LIST
     p = run("check", "-o", "+size", "-n", src, check=1)
-    assert p.stdout.splitlines()[0].split()[-1] == "4K"
+    assert p.stdout.splitlines()[0].split() == ["mixed-order", "warning", "1", "21",
+                                                "1", "0", "cluster-order=2", "4K"]
     assert "unknown column 'NOPE'" in run("check", "-o", "NOPE", src, check=2).stderr
 
 
@@ -143,6 +145,9 @@ def test_stat_table_options():
     # without -o: the whole report, sizes in bytes with --bytes
     p = run("stat", "--bytes", src, check=0)
     assert "1048576" in p.stdout and re.search(r"^\s+2\s+16384\s", p.stdout, re.M)
+    assert run("stat", "-o", "+swpout", src, check=0).stdout.split()[:11] == [
+        "ORDER", "SIZE", "CLUSTERS", "NONFULL", "FRAG", "FULL", "NONE", "RUNS",
+        "FOLIOS", "ALLOCATABLE", "SWPOUT"]
     assert "unknown column 'NOPE'" in run("stat", "-o", "NOPE", src, check=2).stderr
 
 
@@ -153,6 +158,10 @@ def test_header_table_options(tmp_path):
     assert p.stdout.splitlines()[1].split() == [img, "10M", "swap\\xff"]
     p = run("header", "-r", "-n", "-b", "-o", "size,pagesize,kernel_pagesize", img, check=0)
     assert p.stdout == "10485760 4096 4096\n"
+    p = run("header", "-o", "+kernel_pagesize", img, check=0)
+    assert p.stdout.split()[:10] == ["DEVNAME", "TYPE", "VERSION", "PAGESIZE", "SIZE",
+                                     "UUID", "LABEL", "KERNEL_OK", "KERNEL_ERROR",
+                                     "KERNEL_PAGESIZE"]
 
 
 # ---- 6. JSON: valid UTF-8, one escaping, [] for an empty list ----
