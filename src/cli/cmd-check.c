@@ -411,7 +411,7 @@ static const struct args_opt cmd_check_opts[] = {
 	{ 0, "only", "<list>", "only these checks (comma-separated)",
 	  .set = cmd_check_set_only },
 	{ 0, "severity", "<level>", "show findings at least this severe: info, warning, error\n"
-	  "                         (default: warning; with --json, info)",
+	  "                          (default: warning; with --json, info)",
 	  .set = cmd_check_set_severity },
 	{ 'o', "output", "<list>", "a table of these columns (+<list> adds to the default)",
 	  .set = cmd_check_set_columns },

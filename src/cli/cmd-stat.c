@@ -532,7 +532,7 @@ static const struct args_opt cmd_stat_opts[] = {
 	  .flag = ARGS_FIELD(struct cmd_stat_ctl, json) },
 	ARGS_OPT_SNAPSHOT(struct cmd_stat_ctl, id),
 	{ 'o', "output", "<list>", "only the per-order table, these columns\n"
-	  "                         (+<list> adds to the default)",
+	  "                          (+<list> adds to the default)",
 	  .set = cmd_stat_set_columns },
 	{ 'r', "raw", NULL, "use the raw output format",
 	  .flag = ARGS_FIELD(struct cmd_stat_ctl, raw) },
