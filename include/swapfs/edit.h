@@ -30,6 +30,8 @@ enum edit_refusal {
 	EDIT_REFUSE_INVALID,		/* not a swap v1 header */
 	EDIT_REFUSE_CHANGED,		/* changed between reading and writing */
 	EDIT_REFUSE_NOT_UNDONE,		/* undo: not the area the record is of */
+	EDIT_REFUSE_UNDONE,		/* undo: the area holds the old bytes already */
+	EDIT_REFUSE_UNDO_EXISTS,	/* the undo file exists (detail: its path) */
 };
 
 /* The fields to set; unset ones keep their bytes. */
@@ -38,6 +40,7 @@ struct edit_ids {
 	bool set_label;
 	uint8_t uuid[SWAPHEADER_UUID_LEN];
 	uint8_t label[SWAPHEADER_LABEL_LEN];
+	bool replace_undo;		/* an existing undo file may be replaced */
 };
 
 struct edit_report {
@@ -66,7 +69,8 @@ int edit_parse_uuid(const char *s, uint8_t uuid[SWAPHEADER_UUID_LEN]);
 /*
  * edit_ids - set the UUID and/or label of the area @spec names.
  * @undo_path: if not NULL, the original bytes are saved there (atomically,
- *             before the area is touched)
+ *             before the area is touched); an existing file there is
+ *             refused (EDIT_REFUSE_UNDO_EXISTS) unless @ids->replace_undo
  * Returns 0 with @rep->refusal telling whether it was written, or -errno
  * (I/O, resolution, or a failed read-back: -EIO).
  */
@@ -77,8 +81,9 @@ int edit_ids(const char *spec, const struct edit_ids *ids,
  * edit_undo - put back the bytes an undo file recorded.
  * @spec: the area; NULL for the one the record names
  * @why:  a malformed undo file's line and rule (then -EINVAL is returned)
- * Returns like edit_ids(); EDIT_REFUSE_NOT_UNDONE when the area does not
- * hold what the edit wrote.
+ * Returns like edit_ids(); EDIT_REFUSE_UNDONE when the area holds the
+ * bytes the record restores (undone already), EDIT_REFUSE_NOT_UNDONE when
+ * it holds neither those nor what the edit wrote.
  */
 int edit_undo(const char *undo_path, const char *spec, struct edit_report *rep,
 	      char *why, size_t whysz);

@@ -109,12 +109,19 @@ enum swapheader_err {
 	SWAPHEADER_ERR_COUNT,
 };
 
-/* What the decoder needs to know about where the header came from. */
+/*
+ * What the decoder needs to know about where the header came from, and
+ * the kernel it judges for. A kernel reads one page of its own size and
+ * looks for the magic at its end only, so a header made for 16 KiB pages
+ * has no signature for a 4 KiB kernel (swapon: "Unable to find swap-space
+ * signature"): the verdict is always for a page size.
+ */
 struct swapheader_env {
 	uint64_t size;		/* i_size: file length or block device size */
 	bool regular;		/* regular file: bad pages refused, holes checked */
 	bool holes;		/* the file has holes in [0, size) */
 	uint32_t kernel;	/* SWAPHEADER_KERNEL(x, y, z) judged for; 0: newest */
+	unsigned int page_size;	/* the judged kernel's page size; 0: the header's own */
 };
 
 /* A kernel release as a comparable number, like KERNEL_VERSION(). */
@@ -135,6 +142,18 @@ int swapheader_parse_kernel(const char *release, uint32_t *kernel);
 /* swapheader_running_kernel - this machine's release as a number (0 if unknown). */
 uint32_t swapheader_running_kernel(void);
 
+/*
+ * swapheader_kernel_page_size - the page size a kernel release names, as
+ * the arm64 and ppc64 kernels of distributions do: a last part "16k" or
+ * "64k" ("6.8.5-301.fc40.aarch64+16k", "6.12.12-arm64-16k",
+ * "6.8.0-1009-nvidia-64k"), any power of two from 4k to 256k, any case.
+ * Returns it in bytes, or 0 when the release names none.
+ */
+unsigned int swapheader_kernel_page_size(const char *release);
+
+/* swapheader_page_size_ok - a page size a kernel can have: 4 KiB .. 256 KiB, a power of two. */
+bool swapheader_page_size_ok(uint64_t page_size);
+
 /* A decoded header, every field in host byte order. */
 struct swapheader_info {
 	enum swapheader_sig sig;
@@ -147,13 +166,15 @@ struct swapheader_info {
 	uint32_t last_page;
 	uint32_t nr_badpages;		/* as stored, possibly huge */
 	uint32_t *badpages;		/* first nr_badpages_read entries */
-	uint32_t nr_badpages_read;	/* min(nr_badpages, MAX_SWAP_BADPAGES) */
+	uint32_t nr_badpages_read;	/* min(nr_badpages, MAX_SWAP_BADPAGES) of the
+					 * larger of page_size and kernel_page_size */
 	uint8_t uuid[SWAPHEADER_UUID_LEN];
 	uint8_t label[SWAPHEADER_LABEL_LEN];
 	bool ids_trusted;		/* padding[32] == padding[33] == 0 */
 	uint64_t area_size;		/* (last_page + 1) * page_size */
 
-	/* The kernel's verdict on a kernel with this page size. */
+	/* The kernel's verdict, for a kernel with pages of kernel_page_size. */
+	unsigned int kernel_page_size;	/* swapheader_env.page_size, or page_size */
 	enum swapheader_err err;
 	int64_t err_arg;		/* the version, bad page, ... it names */
 };
@@ -211,13 +232,10 @@ bool swapheader_sig_is_hibernation(enum swapheader_sig sig);
 char *swapheader_label_escape(const uint8_t label[SWAPHEADER_LABEL_LEN], char *buf);
 
 /*
- * swapheader_blkid_label - the label as libblkid reports it: cut at the first
- * NUL, trailing whitespace trimmed. Empty when blkid would report none
- * (untrusted padding, empty, or all blanks). @buf holds 17 bytes.
+ * swapheader_has_uuid - true when the UUID is set: not all zero, and
+ * padding[32..33] zero (blkid's rule). swapview's info view uses it; every
+ * command that reports a UUID as blkid does asks blkid (blkprobe.h).
  */
-char *swapheader_blkid_label(const struct swapheader_info *hi, char *buf);
-
-/* true when blkid would report a UUID: trusted padding, not all zero. */
 bool swapheader_has_uuid(const struct swapheader_info *hi);
 
 #endif /* SWAPFS_SWAPHEADER_H */

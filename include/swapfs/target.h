@@ -31,8 +31,10 @@ struct target {
  *         the kernel refuses it while it is swapped on or mounted
  *
  * Returns 0, -ENOENT when a tag matches no device, -ESTALE when the device
- * blkid names for it no longer carries that label or UUID, -EINVAL when @spec is
- * neither a regular file nor a block device, or -errno from open/fstat.
+ * blkid names for it no longer carries that label or UUID (blkid's probe
+ * of it says so), -EINVAL when @spec is neither a regular file nor a block
+ * device (found without blocking: a FIFO does not hang), or -errno from
+ * open/fstat.
  * @t->path is set as soon as the tag is resolved, even on error.
  */
 int target_open(struct target *t, const char *spec, int flags);
@@ -42,7 +44,8 @@ void target_close(struct target *t);
 
 /*
  * target_read_header - read up to SWAPHEADER_PAGE_MAX bytes from offset 0 and
- * decode them (O(1) pages whatever the area's size).
+ * decode them (O(1) pages whatever the area's size), judged for @kernel
+ * running with this machine's page size.
  * @kernel: the release to judge for (swapheader_env.kernel; 0: newest)
  * @buf: if not NULL, receives the bytes read (malloc'ed, caller frees)
  * @len: if not NULL, receives how many bytes were read
@@ -50,6 +53,13 @@ void target_close(struct target *t);
  */
 int target_read_header(struct target *t, uint32_t kernel,
 		       struct swapheader_info *hi, uint8_t **buf, size_t *len);
+
+/*
+ * target_read_header_for - target_read_header() judged for a kernel with
+ * pages of @page_size bytes (0: this machine's).
+ */
+int target_read_header_for(struct target *t, uint32_t kernel, unsigned int page_size,
+			   struct swapheader_info *hi, uint8_t **buf, size_t *len);
 
 /*
  * target_same_object - true when @a and @b are the same file (device and

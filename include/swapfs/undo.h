@@ -25,6 +25,7 @@
 #endif
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,11 +43,21 @@ struct undo_record {
 uint64_t undo_header_hash(const uint8_t *page, size_t len);
 
 /*
- * undo_save - write @u to @path atomically (mode 0600).
- * Returns 0, -EINVAL when a path holds a newline (the format is one record
- * per line), or -errno.
+ * undo_check_new - may an undo file be written at @path? Yes when nothing
+ * is there, or a regular file is and @replace says to replace it: an undo
+ * file may be the only way back to an earlier state.
+ * Returns 0, -EEXIST, -EISDIR, -EINVAL (not a regular file), or -errno.
  */
-int undo_save(const char *path, const struct undo_record *u);
+int undo_check_new(const char *path, bool replace);
+
+/*
+ * undo_save - write @u to @path atomically (mode 0600). Without @replace
+ * @path must not exist, at the check (undo_check_new()) or at the rename
+ * (RENAME_NOREPLACE): an existing file is never lost.
+ * Returns 0, -EINVAL when a path holds a newline (the format is one record
+ * per line) or @path is not a regular file, -EEXIST, or -errno.
+ */
+int undo_save(const char *path, const struct undo_record *u, bool replace);
 
 /*
  * undo_load - parse @path into @u.

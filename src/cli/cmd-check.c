@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * cmd-check.c - swapfs check: the findings of the analysis, one per line
- * (or JSON), with an exit code scripts can branch on.
+ * cmd-check.c - swapfs check: the problems the analysis finds, one per
+ * line, as fsck reports problems (warnings and errors; --severity info
+ * shows all), then a summary line of counts by check, with an exit code
+ * scripts can branch on. With -o, --raw, --noheadings or --bytes the
+ * findings are a table; --json is the complete document.
  */
 #include <err.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,22 +17,62 @@
 
 #include "args.h"
 #include "cli.h"
-#include "json.h"
+#include "jsonout.h"
+#include "output.h"
+
+/* Table rows are printed this many at a time: findings can be millions. */
+#define CMD_CHECK_CHUNK		4096
+
+enum { CC_CHECK, CC_SEVERITY, CC_CLUSTER, CC_OFFSET, CC_NR, CC_SIZE, CC_ORDER,
+       CC_DETAIL, CC_COUNT };
+
+/*
+ * A table is printed a chunk at a time, and libsmartcols sizes each chunk
+ * on its own; so a human table pads every cell but DETAIL to its column's
+ * width (@width: the longest value), and the chunks line up.
+ */
+static const struct output_colinfo cmd_check_cols[CC_COUNT] = {
+	[CC_CHECK] = { "CHECK", 14, 0, SCOLS_JSON_STRING, "the check" },
+	[CC_SEVERITY] = { "SEVERITY", 8, 0, SCOLS_JSON_STRING, "error, warning or info" },
+	[CC_CLUSTER] = { "CLUSTER", 7, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "the cluster" },
+	[CC_OFFSET] = { "OFFSET", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "its first slot" },
+	[CC_NR] = { "NR", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "slots" },
+	[CC_SIZE] = { "SIZE", 6, SCOLS_FL_RIGHT | OUTPUT_FL_SIZE, SCOLS_JSON_NUMBER,
+		      "slots in bytes" },
+	[CC_ORDER] = { "ORDER", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "folio order, if any" },
+	[CC_DETAIL] = { "DETAIL", 0, 0, SCOLS_JSON_STRING, "what was found" },
+};
+
+/* The columns of a table (and the keys of a JSON finding) unless -o says otherwise. */
+static const int cmd_check_defaults[] = {
+	CC_CHECK, CC_SEVERITY, CC_CLUSTER, CC_OFFSET, CC_NR, CC_ORDER, CC_DETAIL,
+};
 
 struct cmd_check_ctl {
 	unsigned int only;		/* --only: a mask of checks */
-	int min_severity;		/* --severity */
+	int min_severity;		/* --severity; -1: not given */
 	int64_t id;			/* -s */
 	bool json;			/* -J */
 	bool verbose;			/* -v */
-	unsigned int mask;		/* checks shown: --only at --severity */
+	bool raw;			/* -r */
+	bool noheadings;		/* -n */
+	bool bytes;			/* -b */
+	struct output_columns cols;	/* -o */
 	const char *src;		/* SRC as given */
-	struct json j;
-	uint64_t shown[ANALYSIS_NR_CHECKS];
-	uint64_t by_severity[3];
+	const struct snapshot *s;
+	struct jsonout j;
+	struct libscols_table *tb;	/* the table, when findings are one */
+	int width[CC_COUNT];		/* a human table's cells are padded to these */
+	struct libscols_line *first;	/* the first row not printed yet */
+	struct libscols_line *last;	/* the last row added */
+	size_t pending;			/* rows not printed yet */
+	int rc;				/* the first output error */
+	uint64_t found[ANALYSIS_NR_CHECKS];	/* every finding of the checks run */
+	uint64_t shown_by_severity[3];
+	uint64_t hidden;		/* below --severity */
 };
 
-/* The end of the usage: every check with its severity, and the exit status. */
+/* The end of the usage: every check with its severity, the columns, the exit status. */
 static void cmd_check_help_checks(void)
 {
 	int c;
@@ -37,6 +81,7 @@ static void cmd_check_help_checks(void)
 	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
 		printf(" %-16s %s\n", analysis_check_name(c),
 		       analysis_severity_name(analysis_check_severity(c)));
+	output_columns_help(cmd_check_cols, CC_COUNT);
 	puts("\nExit status: 0 no error or warning, 1 findings, 2 usage, 3 input unreadable or invalid.");
 }
 
@@ -74,94 +119,261 @@ static void cmd_check_set_severity(void *p, const char *arg)
 			       "expected info, warning or error");
 }
 
-static void cmd_check_json_finding(struct json *j, const struct analysis_finding *f)
+static void cmd_check_set_columns(void *p, const char *arg)
 {
-	json_object_open(j, NULL);
-	json_string(j, "check", analysis_check_name(f->check));
-	json_string(j, "severity",
-		    analysis_severity_name(analysis_check_severity(f->check)));
-	json_u64(j, "cluster", f->cluster);
-	json_u64(j, "offset", f->offset);
-	json_u64(j, "nr", f->nr);
-	if (f->order >= 0)
-		json_i64(j, "order", f->order);
-	else
-		json_null(j, "order");
-	json_string(j, "detail", f->detail[0] ? f->detail : NULL);
-	json_object_close(j);
+	struct cmd_check_ctl *ctl = p;
+	char why[128];
+
+	if (output_columns_parse(&ctl->cols, cmd_check_cols, CC_COUNT, arg, why, sizeof(why)))
+		args_usage_error(&cmd_check_entry, "%s", why);
+}
+
+/* A column's value as text (NULL: none), for a table cell. */
+static const char *cmd_check_cell(const struct cmd_check_ctl *ctl, int col,
+				  const struct analysis_finding *f, char *buf, size_t sz)
+{
+	switch (col) {
+	case CC_CHECK:
+		return analysis_check_name(f->check);
+	case CC_SEVERITY:
+		return analysis_severity_name(analysis_check_severity(f->check));
+	case CC_CLUSTER:
+		snprintf(buf, sz, "%" PRIu32, f->cluster);
+		return buf;
+	case CC_OFFSET:
+		snprintf(buf, sz, "%" PRIu32, f->offset);
+		return buf;
+	case CC_NR:
+		snprintf(buf, sz, "%" PRIu32, f->nr);
+		return buf;
+	case CC_SIZE:
+		output_size((uint64_t)f->nr * ctl->s->dev.page_size, ctl->bytes, buf, sz);
+		return buf;
+	case CC_ORDER:
+		if (f->order < 0)
+			return NULL;
+		snprintf(buf, sz, "%d", f->order);
+		return buf;
+	default:
+		return f->detail[0] ? f->detail : NULL;
+	}
+}
+
+/* A finding in JSON: the chosen columns, typed; "order"/"detail" null when none. */
+static void cmd_check_json_finding(struct cmd_check_ctl *ctl,
+				   const struct analysis_finding *f)
+{
+	static const char *const keys[CC_COUNT] = {
+		"check", "severity", "cluster", "offset", "nr", "size", "order", "detail",
+	};
+	const char *key;
+	char buf[64];
+	size_t i;
+	int col;
+
+	jsonout_object_open(&ctl->j, NULL);
+	for (i = 0; i < ctl->cols.n; i++) {
+		col = ctl->cols.id[i];
+		key = keys[col];
+		if (col == CC_SIZE)
+			jsonout_u64(&ctl->j, key, (uint64_t)f->nr * ctl->s->dev.page_size);
+		else if (cmd_check_cols[col].json_type == SCOLS_JSON_NUMBER &&
+			 cmd_check_cell(ctl, col, f, buf, sizeof(buf)))
+			jsonout_u64(&ctl->j, key, strtoull(buf, NULL, 10));
+		else
+			jsonout_string(&ctl->j, key, cmd_check_cell(ctl, col, f, buf, sizeof(buf)));
+	}
+	jsonout_object_close(&ctl->j);
+}
+
+/* Print the rows added since the last chunk, and drop them. */
+static void cmd_check_flush_rows(struct cmd_check_ctl *ctl, struct libscols_line *last)
+{
+	if (!ctl->pending)
+		return;
+	if (scols_table_print_range(ctl->tb, ctl->first, last) && !ctl->rc)
+		ctl->rc = -EIO;
+	putchar('\n');	/* a range ends without one */
+	scols_table_remove_lines(ctl->tb);
+	ctl->first = NULL;
+	ctl->pending = 0;
+}
+
+static void cmd_check_row(struct cmd_check_ctl *ctl, const struct analysis_finding *f)
+{
+	struct libscols_line *ln = scols_table_new_line(ctl->tb, NULL);
+	char buf[64], cell[64];
+	const char *val;
+	size_t i;
+
+	if (!ln) {
+		ctl->rc = -ENOMEM;
+		return;
+	}
+	for (i = 0; i < ctl->cols.n; i++) {
+		int col = ctl->cols.id[i], w = ctl->width[col];
+
+		val = cmd_check_cell(ctl, col, f, buf, sizeof(buf));
+		/* no padding at the end of a line */
+		if (i == ctl->cols.n - 1 && !(cmd_check_cols[col].flags & SCOLS_FL_RIGHT))
+			w = 0;
+		if (w && !ctl->raw) {
+			snprintf(cell, sizeof(cell), "%*s", cmd_check_cols[col].flags &
+				 SCOLS_FL_RIGHT ? w : -w, val ? val : "");
+			val = cell;
+		}
+		if (val && scols_line_set_data(ln, i, val))
+			ctl->rc = -ENOMEM;
+	}
+	if (!ctl->first)
+		ctl->first = ln;
+	ctl->last = ln;
+	if (++ctl->pending == CMD_CHECK_CHUNK)
+		cmd_check_flush_rows(ctl, ln);
 }
 
 static int cmd_check_print(const struct analysis_finding *f, void *arg)
 {
 	struct cmd_check_ctl *ctl = arg;
+	enum analysis_severity sev = analysis_check_severity(f->check);
 	char line[256];
 
-	ctl->shown[f->check]++;
-	ctl->by_severity[analysis_check_severity(f->check)]++;
+	ctl->found[f->check]++;
+	if ((int)sev < ctl->min_severity) {
+		ctl->hidden++;
+		return 0;
+	}
+	ctl->shown_by_severity[sev]++;
 	if (ctl->json) {
-		cmd_check_json_finding(&ctl->j, f);
+		cmd_check_json_finding(ctl, f);
+	} else if (ctl->tb) {
+		cmd_check_row(ctl, f);
 	} else {
 		analysis_finding_format(f, line, sizeof(line));
 		fputs(line, stdout);
 		fputc('\n', stdout);
 	}
-	return 0;
+	return ctl->rc;
 }
 
-static void cmd_check_json_summary(struct cmd_check_ctl *ctl,
-				   const struct snapshot *s)
+/* Found, by severity, over the checks run. */
+static void cmd_check_found_by_severity(const struct cmd_check_ctl *ctl, uint64_t by[3])
 {
 	int c;
 
-	json_object_open(&ctl->j, "summary");
-	json_string(&ctl->j, "source", ctl->src);
-	json_string(&ctl->j, "origin", s->prov.source_path);
-	json_u64(&ctl->j, "slots", s->dev.max);
-	json_u64(&ctl->j, "clusters", s->dev.nr_clusters);
-	json_u64(&ctl->j, "errors", ctl->by_severity[ANALYSIS_ERROR]);
-	json_u64(&ctl->j, "warnings", ctl->by_severity[ANALYSIS_WARNING]);
-	json_u64(&ctl->j, "info", ctl->by_severity[ANALYSIS_INFO]);
-	json_u64(&ctl->j, "clusters_moving", s->nr_moving);
-	json_object_open(&ctl->j, "checks");
+	by[ANALYSIS_INFO] = by[ANALYSIS_WARNING] = by[ANALYSIS_ERROR] = 0;
 	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
-		if (ctl->mask & (1u << c))
-			json_u64(&ctl->j, analysis_check_name(c), ctl->shown[c]);
-	json_object_close(&ctl->j);
-	json_object_close(&ctl->j);
+		by[analysis_check_severity(c)] += ctl->found[c];
 }
 
-static int cmd_check_run(struct cmd_check_ctl *ctl, const struct snapshot *s)
+/*
+ * "summary errors=E warnings=W info=I hidden=H <check>=<n>...": a last
+ * line in the grammar of a finding's, over every check run, hidden ones
+ * included, so a default run still says what --severity info would add.
+ */
+static void cmd_check_summary_line(const struct cmd_check_ctl *ctl)
+{
+	uint64_t by[3];
+	int c;
+
+	cmd_check_found_by_severity(ctl, by);
+	printf("summary errors=%" PRIu64 " warnings=%" PRIu64 " info=%" PRIu64
+	       " hidden=%" PRIu64, by[ANALYSIS_ERROR], by[ANALYSIS_WARNING],
+	       by[ANALYSIS_INFO], ctl->hidden);
+	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
+		if (ctl->only & (1u << c))
+			printf(" %s=%" PRIu64, analysis_check_name(c), ctl->found[c]);
+	putchar('\n');
+}
+
+static void cmd_check_json_summary(struct cmd_check_ctl *ctl)
+{
+	const struct snapshot *s = ctl->s;
+	uint64_t by[3];
+	int c;
+
+	cmd_check_found_by_severity(ctl, by);
+	jsonout_object_open(&ctl->j, "summary");
+	jsonout_string(&ctl->j, "source", ctl->src);
+	jsonout_string(&ctl->j, "origin", s->prov.source_path);
+	jsonout_u64(&ctl->j, "slots", s->dev.max);
+	jsonout_u64(&ctl->j, "clusters", s->dev.nr_clusters);
+	jsonout_u64(&ctl->j, "errors", by[ANALYSIS_ERROR]);
+	jsonout_u64(&ctl->j, "warnings", by[ANALYSIS_WARNING]);
+	jsonout_u64(&ctl->j, "info", by[ANALYSIS_INFO]);
+	jsonout_u64(&ctl->j, "hidden", ctl->hidden);
+	jsonout_u64(&ctl->j, "clusters_moving", s->nr_moving);
+	jsonout_object_open(&ctl->j, "checks");
+	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
+		if (ctl->only & (1u << c))
+			jsonout_u64(&ctl->j, analysis_check_name(c), ctl->found[c]);
+	jsonout_object_close(&ctl->j);
+	jsonout_object_close(&ctl->j);
+}
+
+/* Decimal digits of @v. */
+static int cmd_check_digits(uint64_t v)
+{
+	int n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The table of findings, when asked for one, and the widths of its cells:
+ * the longest check name and severity, the device's largest numbers.
+ */
+static int cmd_check_table(struct cmd_check_ctl *ctl)
+{
+	int c;
+
+	if (ctl->json || !(ctl->cols.given || ctl->raw || ctl->noheadings || ctl->bytes))
+		return 0;
+	for (c = 0; c < CC_COUNT; c++)
+		ctl->width[c] = (int)cmd_check_cols[c].width;
+	ctl->width[CC_CLUSTER] = cmd_check_digits(ctl->s->dev.nr_clusters);
+	ctl->width[CC_OFFSET] = cmd_check_digits(ctl->s->dev.max);
+	ctl->width[CC_NR] = cmd_check_digits(ctl->s->dev.max);
+	for (c = 0; c < CC_COUNT; c++)
+		if (ctl->width[c] && ctl->width[c] < (int)strlen(cmd_check_cols[c].name))
+			ctl->width[c] = (int)strlen(cmd_check_cols[c].name);
+	ctl->tb = output_table_new("findings", ctl->raw ? OUTPUT_RAW : OUTPUT_HUMAN,
+				   ctl->noheadings);
+	if (!ctl->tb || output_columns_add(ctl->tb, &ctl->cols, cmd_check_cols, ctl->bytes))
+		return -ENOMEM;
+	return 0;
+}
+
+static int cmd_check_run(struct cmd_check_ctl *ctl)
 {
 	struct analysis *a = NULL;
 	int rc;
 
 	if (ctl->json) {
-		json_begin(&ctl->j, stdout);
-		json_array_open(&ctl->j, "findings");
+		jsonout_begin(&ctl->j, stdout);
+		jsonout_array_open_stream(&ctl->j, "findings");
 	}
-	rc = analysis_run(s, ctl->mask, cmd_check_print, ctl, &a);
-	if (rc)
-		return cli_diag_error("analysis", rc, NULL);
-	if (ctl->json) {
-		json_array_close(&ctl->j);
-		cmd_check_json_summary(ctl, s);
-		json_end(&ctl->j);
-	}
+	rc = analysis_run(ctl->s, ctl->only, cmd_check_print, ctl, &a);
 	analysis_free(a);
-	return ctl->by_severity[ANALYSIS_ERROR] || ctl->by_severity[ANALYSIS_WARNING] ?
-		1 : SWAPFS_EXIT_OK;
-}
-
-/* The checks shown: those of --only at least as severe as --severity. */
-static void cmd_check_mask(struct cmd_check_ctl *ctl)
-{
-	int c;
-
-	ctl->mask = 0;
-	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
-		if ((ctl->only & (1u << c)) &&
-		    (int)analysis_check_severity(c) >= ctl->min_severity)
-			ctl->mask |= 1u << c;
+	if (rc && rc != ctl->rc)
+		return cli_diag_error("analysis", rc, NULL);
+	if (ctl->tb)
+		cmd_check_flush_rows(ctl, ctl->last);
+	if (ctl->json) {
+		jsonout_array_close(&ctl->j);
+		cmd_check_json_summary(ctl);
+		rc = jsonout_end(&ctl->j);
+	} else if (!ctl->raw) {
+		cmd_check_summary_line(ctl);
+	}
+	if (rc || ctl->rc)
+		return cli_errno_error(rc ? rc : ctl->rc);
+	return ctl->shown_by_severity[ANALYSIS_ERROR] ||
+	       ctl->shown_by_severity[ANALYSIS_WARNING] ? 1 : SWAPFS_EXIT_OK;
 }
 
 /*
@@ -184,23 +396,33 @@ static void cmd_check_say_read(const struct cmd_check_ctl *ctl,
 
 static int cmd_check_exec(int argc, char **argv)
 {
-	struct cmd_check_ctl ctl = {
-		.only = ANALYSIS_ALL_CHECKS, .min_severity = ANALYSIS_INFO,
-	};
+	struct cmd_check_ctl ctl = { .only = ANALYSIS_ALL_CHECKS, .min_severity = -1 };
 	static char outbuf[1 << 20];
 	struct snapshot *s;
 	int rc;
 
+	/* before -o, so that -o +LIST adds to them */
+	output_columns_default(&ctl.cols, cmd_check_defaults,
+			       sizeof(cmd_check_defaults) / sizeof(cmd_check_defaults[0]));
 	ctl.src = argv[args_parse(&cmd_check_entry, argc, argv, &ctl)];
-	cmd_check_mask(&ctl);
+	args_check_exclusive(&cmd_check_entry, &ctl);
+	/* problems first, as fsck; JSON is for programs: complete unless told */
+	if (ctl.min_severity < 0)
+		ctl.min_severity = ctl.json ? ANALYSIS_INFO : ANALYSIS_WARNING;
 	rc = cli_load_source(ctl.src, ctl.id, &s);
 	if (rc)
 		return rc;
-	/* millions of findings: write them in large blocks */
-	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	rc = cmd_check_run(&ctl, s);
-	fflush(stdout);
-	cmd_check_say_read(&ctl, s);
+	ctl.s = s;
+	if (cmd_check_table(&ctl)) {
+		rc = cli_errno_error(-ENOMEM);
+	} else {
+		/* millions of findings: write them in large blocks */
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+		rc = cmd_check_run(&ctl);
+		fflush(stdout);
+		cmd_check_say_read(&ctl, s);
+	}
+	scols_unref_table(ctl.tb);
 	snapshot_free(s);
 	return rc;
 }
@@ -210,20 +432,33 @@ static const struct args_opt cmd_check_opts[] = {
 	  .flag = ARGS_FIELD(struct cmd_check_ctl, json) },
 	{ 0, "only", "<list>", "only these checks (comma-separated)",
 	  .set = cmd_check_set_only },
-	{ 0, "severity", "<level>", "only findings at least this severe: info, warning, error",
+	{ 0, "severity", "<level>", "show findings at least this severe: info, warning, error\n"
+	  "                          (default: warning; with --json, info)",
 	  .set = cmd_check_set_severity },
 	{ 'v', "verbose", NULL, "say how a live source was read (stderr)",
 	  .flag = ARGS_FIELD(struct cmd_check_ctl, verbose) },
+	{ 'o', "output", "<list>", "a table of these columns (+<list> adds to the default)",
+	  .set = cmd_check_set_columns },
+	{ 'r', "raw", NULL, "use the raw table format (no summary line)",
+	  .flag = ARGS_FIELD(struct cmd_check_ctl, raw) },
+	{ 'n', "noheadings", NULL, "don't print table headings",
+	  .flag = ARGS_FIELD(struct cmd_check_ctl, noheadings) },
+	{ 'b', "bytes", NULL, "print SIZE in bytes",
+	  .flag = ARGS_FIELD(struct cmd_check_ctl, bytes) },
 	ARGS_OPT_SNAPSHOT(struct cmd_check_ctl, id),
 	{ 0 },
 };
+
+static const char *const cmd_check_exclusive[] = { "json", "raw", NULL };
 
 const struct cli_cmd cmd_check_entry = {
 	.name = "check",
 	.synopsis = "[options] <source>",
 	.summary = "Report misaligned, mixed-order and inconsistent swap state.",
 	.opts = cmd_check_opts,
+	.help_width = 24,
 	.more_help = cmd_check_help_checks,
 	.operands = &args_one_source,
+	.exclusive = cmd_check_exclusive,
 	.exec = cmd_check_exec,
 };

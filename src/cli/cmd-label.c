@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uuid/uuid.h>
-
+#include <swapfs/blkprobe.h>
 #include <swapfs/edit.h>
 #include <swapfs/swapheader.h>
 #include <swapfs/target.h>
@@ -23,13 +22,16 @@
 static int cmd_label_show(const char *spec)
 {
 	struct swapheader_info hi = { 0 };
-	char label[SWAPHEADER_LABEL_LEN + 1], uuid[37];
+	struct blkprobe p = { 0 };
+	const char *label, *uuid;
 	struct target t;
 	int rc;
 
 	rc = target_open(&t, spec, O_RDONLY);
 	if (!rc)
 		rc = target_read_header(&t, swapheader_running_kernel(), &hi, NULL, NULL);
+	if (!rc)
+		rc = blkprobe_fd(t.fd, &p);
 	if (rc) {
 		rc = cli_target_error(t.path ? t.path : spec, rc, t.path);
 		target_close(&t);
@@ -37,19 +39,21 @@ static int cmd_label_show(const char *spec)
 	}
 	if (!hi.has_fields) {
 		warnx("%s: not a valid swap area (%s)", t.path, swapheader_sig_name(hi.sig));
-		target_close(&t);
-		return SWAPFS_EXIT_INVALID;
+		rc = SWAPFS_EXIT_INVALID;
+		goto out;
 	}
-	/* swaplabel prints what blkid reports, and only that */
-	if (*swapheader_blkid_label(&hi, label))
+	/* swaplabel prints what blkid's probe reports, and only that */
+	label = blkprobe_get(&p, "LABEL");
+	uuid = blkprobe_get(&p, "UUID");
+	if (label)
 		printf("LABEL: %s\n", label);
-	if (swapheader_has_uuid(&hi)) {
-		uuid_unparse_lower(hi.uuid, uuid);
+	if (uuid)
 		printf("UUID:  %s\n", uuid);
-	}
+out:
+	blkprobe_free(&p);
 	swapheader_info_free(&hi);
 	target_close(&t);
-	return SWAPFS_EXIT_OK;
+	return rc;
 }
 
 int cmd_label_report(const char *spec, int rc, const struct edit_report *rep)
@@ -59,8 +63,9 @@ int cmd_label_report(const char *spec, int rc, const struct edit_report *rep)
 
 	if (rc && rep->undo_failed) {
 		warnx("%s: cannot write the undo file: %s; nothing written to %s",
-		      rep->detail, strerror(-rc), name);
-		return SWAPFS_EXIT_SYSTEM;
+		      rep->detail, rc == -EINVAL ? "not a regular file" : strerror(-rc),
+		      name);
+		return rc == -EINVAL ? SWAPFS_EXIT_INVALID : SWAPFS_EXIT_SYSTEM;
 	}
 	if (rc == -EIO && rep->refusal == EDIT_DONE && *rep->path) {
 		warnx("%s: I/O error, or the read-back after the write does not match", name);
@@ -84,7 +89,12 @@ int cmd_label_report(const char *spec, int rc, const struct edit_report *rep)
 		return SWAPFS_EXIT_INVALID;
 	case EDIT_REFUSE_CHANGED:
 	case EDIT_REFUSE_NOT_UNDONE:
+	case EDIT_REFUSE_UNDONE:
 		warnx("%s: %s; nothing written", name, rep->detail);
+		return SWAPFS_EXIT_INVALID;
+	case EDIT_REFUSE_UNDO_EXISTS:
+		warnx("%s: exists; use --force to replace it (it may be the only way "
+		      "back to an earlier state); nothing written to %s", rep->detail, name);
 		return SWAPFS_EXIT_INVALID;
 	}
 	if (rep->hi.err != SWAPHEADER_OK)
@@ -130,6 +140,8 @@ static int cmd_label_exec(int argc, char **argv)
 	int rc;
 
 	target = argv[args_parse(&cmd_label_entry, argc, argv, &ctl)];
+	if (ctl.ids.replace_undo && !ctl.undo)
+		args_usage_error(&cmd_label_entry, "--force needs --undo");
 	if (!ctl.ids.set_label && !ctl.ids.set_uuid) {
 		if (ctl.undo)
 			args_usage_error(&cmd_label_entry, "--undo needs -L or -U");
@@ -146,12 +158,14 @@ static const struct args_opt cmd_label_opts[] = {
 	  .set = cmd_label_set_uuid },
 	{ 0, "undo", "<file>", "save the original bytes to <file> first",
 	  .text = ARGS_FIELD(struct cmd_label_ctl, undo) },
+	{ 'f', "force", NULL, "replace an existing undo file",
+	  .flag = ARGS_FIELD(struct cmd_label_ctl, ids.replace_undo) },
 	{ 0 },
 };
 
 const struct cli_cmd cmd_label_entry = {
 	.name = "label",
-	.synopsis = "[-L <label>] [-U <uuid>] [--undo <file>] <target>",
+	.synopsis = "[-L <label>] [-U <uuid>] [--undo <file> [--force]] <target>",
 	.summary = "Show or change a swap area's label and UUID in place.",
 	.intro = "Without -L or -U, print the label and UUID.",
 	.opts = cmd_label_opts,

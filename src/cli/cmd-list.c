@@ -11,8 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uuid/uuid.h>
-
+#include <swapfs/blkprobe.h>
 #include <swapfs/swapheader.h>
 #include <swapfs/swaps.h>
 #include <swapfs/target.h>
@@ -34,19 +33,13 @@ enum cmd_list_col {
 	COL_COUNT,
 };
 
-struct cmd_list_colinfo {
-	const char *name;
-	double width;
-	int flags;
-	int json_type;		/* with --bytes; sizes are strings otherwise */
-	const char *help;
-};
-
-static const struct cmd_list_colinfo cmd_list_cols[COL_COUNT] = {
+static const struct output_colinfo cmd_list_cols[COL_COUNT] = {
 	[COL_NAME] = { "NAME", 0.30, 0, SCOLS_JSON_STRING, "device file or partition path" },
 	[COL_TYPE] = { "TYPE", 4, 0, SCOLS_JSON_STRING, "type of the device" },
-	[COL_SIZE] = { "SIZE", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "size of the swap area" },
-	[COL_USED] = { "USED", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "bytes in use" },
+	[COL_SIZE] = { "SIZE", 5, SCOLS_FL_RIGHT | OUTPUT_FL_SIZE, SCOLS_JSON_NUMBER,
+		       "size of the swap area" },
+	[COL_USED] = { "USED", 5, SCOLS_FL_RIGHT | OUTPUT_FL_SIZE, SCOLS_JSON_NUMBER,
+		       "bytes in use" },
 	[COL_PRIO] = { "PRIO", 4, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "swap priority" },
 	[COL_UUID] = { "UUID", 36, 0, SCOLS_JSON_STRING, "swap uuid" },
 	[COL_LABEL] = { "LABEL", 0.2, 0, SCOLS_JSON_STRING, "swap label" },
@@ -54,69 +47,43 @@ static const struct cmd_list_colinfo cmd_list_cols[COL_COUNT] = {
 	[COL_KERNEL_OK] = { "KERNEL_OK", 9, 0, SCOLS_JSON_BOOLEAN, "would the kernel accept the header now" },
 };
 
-/* Columns may repeat (as in lsblk); this bounds how many are asked for. */
-#define CMD_LIST_MAX_COLS	(4 * COL_COUNT)
-
 struct cmd_list_ctl {
 	enum output_mode mode;		/* -J, -r */
 	bool bytes;			/* -b */
 	bool noheadings;		/* -n */
-	int cols[CMD_LIST_MAX_COLS];	/* -o */
-	size_t ncols;
+	struct output_columns cols;	/* -o */
 };
 
-/* util-linux's size_to_human_string(SIZE_SUFFIX_1LETTER): 8M, 1.5G. */
-static void cmd_list_human_size(uint64_t bytes, char *buf, size_t sz)
-{
-	static const char suffix[] = "BKMGTPE";
-	unsigned int exp = 0;
-	double v = bytes;
-	char *dot;
+/* What is read from the area itself: its header, and blkid's probe of it. */
+struct cmd_list_area {
+	struct swapheader_info hi;
+	struct blkprobe bp;
+};
 
-	while (v >= 1024 && exp < sizeof(suffix) - 2) {
-		v /= 1024;
-		exp++;
-	}
-	snprintf(buf, sz, "%.1f", v);
-	dot = strchr(buf, '.');
-	if (dot && dot[1] == '0')
-		*dot = '\0';
-	snprintf(buf + strlen(buf), sz - strlen(buf), "%c", suffix[exp]);
-}
-
-static void cmd_list_size(const struct cmd_list_ctl *ctl, uint64_t kib,
-			  char *buf, size_t sz)
-{
-	if (ctl->bytes)
-		snprintf(buf, sz, "%" PRIu64, kib * 1024);
-	else
-		cmd_list_human_size(kib * 1024, buf, sz);
-}
-
-/* UUID, LABEL, PAGESIZE and KERNEL_OK come from reading the header. */
-static void cmd_list_header_cell(int col, const struct swapheader_info *hi,
+/* UUID and LABEL are blkid's; PAGESIZE and KERNEL_OK the header's. */
+static void cmd_list_header_cell(int col, const struct cmd_list_area *a,
 				 char *buf, size_t sz)
 {
+	const char *v;
+
 	switch (col) {
 	case COL_UUID:
-		if (swapheader_has_uuid(hi))
-			uuid_unparse_lower(hi->uuid, buf);
-		break;
 	case COL_LABEL:
-		swapheader_blkid_label(hi, buf);
+		v = blkprobe_get(&a->bp, col == COL_UUID ? "UUID" : "LABEL");
+		snprintf(buf, sz, "%s", v ? v : "");
 		break;
 	case COL_PAGESIZE:
-		if (hi->page_size)
-			snprintf(buf, sz, "%u", hi->page_size);
+		if (a->hi.page_size)
+			snprintf(buf, sz, "%u", a->hi.page_size);
 		break;
 	case COL_KERNEL_OK:
-		snprintf(buf, sz, "%s", hi->err == SWAPHEADER_OK ? "yes" : "no");
+		snprintf(buf, sz, "%s", a->hi.err == SWAPHEADER_OK ? "yes" : "no");
 		break;
 	}
 }
 
 static void cmd_list_cell(const struct cmd_list_ctl *ctl, int col,
-			  const struct swaps_entry *e, const struct swapheader_info *hi,
+			  const struct swaps_entry *e, const struct cmd_list_area *a,
 			  char *buf, size_t sz)
 {
 	*buf = '\0';
@@ -128,29 +95,30 @@ static void cmd_list_cell(const struct cmd_list_ctl *ctl, int col,
 		snprintf(buf, sz, "%s", e->type);
 		break;
 	case COL_SIZE:
-		cmd_list_size(ctl, e->size_kib, buf, sz);
+		output_size(e->size_kib * 1024, ctl->bytes, buf, sz);
 		break;
 	case COL_USED:
-		cmd_list_size(ctl, e->used_kib, buf, sz);
+		output_size(e->used_kib * 1024, ctl->bytes, buf, sz);
 		break;
 	case COL_PRIO:
 		snprintf(buf, sz, "%d", e->prio);
 		break;
 	default:
-		if (hi)
-			cmd_list_header_cell(col, hi, buf, sz);
+		if (a)
+			cmd_list_header_cell(col, a, buf, sz);
 		break;
 	}
 }
 
 /* Like swapon: header fields only when the area can be read. */
-static bool cmd_list_read_header(const char *path, struct swapheader_info *hi)
+static bool cmd_list_read_area(const char *path, struct cmd_list_area *a)
 {
 	struct target t;
 	bool ok;
 
 	ok = !target_open(&t, path, O_RDONLY) &&
-	     !target_read_header(&t, swapheader_running_kernel(), hi, NULL, NULL);
+	     !target_read_header(&t, swapheader_running_kernel(), &a->hi, NULL, NULL) &&
+	     !blkprobe_fd(t.fd, &a->bp);
 	target_close(&t);
 	return ok;
 }
@@ -159,20 +127,21 @@ static int cmd_list_add_line(struct libscols_table *tb, const struct cmd_list_ct
 			     const struct swaps_entry *e)
 {
 	struct libscols_line *ln = scols_table_new_line(tb, NULL);
-	struct swapheader_info hi = { 0 };
-	bool have = cmd_list_read_header(e->path, &hi);
+	struct cmd_list_area a = { 0 };
+	bool have = cmd_list_read_area(e->path, &a);
 	char buf[PATH_MAX];
 	size_t i;
 	int rc = 0;
 
 	if (!ln)
 		rc = -ENOMEM;
-	for (i = 0; !rc && i < ctl->ncols; i++) {
-		cmd_list_cell(ctl, ctl->cols[i], e, have ? &hi : NULL, buf, sizeof(buf));
+	for (i = 0; !rc && i < ctl->cols.n; i++) {
+		cmd_list_cell(ctl, ctl->cols.id[i], e, have ? &a : NULL, buf, sizeof(buf));
 		if (*buf && scols_line_set_data(ln, i, buf))
 			rc = -ENOMEM;
 	}
-	swapheader_info_free(&hi);
+	swapheader_info_free(&a.hi);
+	blkprobe_free(&a.bp);
 	return rc;
 }
 
@@ -182,14 +151,8 @@ static int cmd_list_print(const struct cmd_list_ctl *ctl, const struct swaps *sw
 	size_t i;
 	int rc = tb ? 0 : -ENOMEM;
 
-	for (i = 0; !rc && i < ctl->ncols; i++) {
-		const struct cmd_list_colinfo *ci = &cmd_list_cols[ctl->cols[i]];
-		struct output_column col = { ci->name, ci->json_type, ci->width, ci->flags };
-
-		if ((ctl->cols[i] == COL_SIZE || ctl->cols[i] == COL_USED) && !ctl->bytes)
-			col.json_type = SCOLS_JSON_STRING;
-		rc = output_add_column(tb, &col);
-	}
+	if (!rc)
+		rc = output_columns_add(tb, &ctl->cols, cmd_list_cols, ctl->bytes);
 	for (i = 0; !rc && i < sw->n; i++)
 		rc = cmd_list_add_line(tb, ctl, &sw->v[i]);
 	if (rc) {
@@ -199,42 +162,14 @@ static int cmd_list_print(const struct cmd_list_ctl *ctl, const struct swaps *sw
 	return output_print(tb);
 }
 
-static int cmd_list_column_id(const char *name, size_t len)
-{
-	int i;
-
-	for (i = 0; i < COL_COUNT; i++)
-		if (strlen(cmd_list_cols[i].name) == len &&
-		    !strncasecmp(cmd_list_cols[i].name, name, len))
-			return i;
-	return -1;
-}
-
 /* "-o NAME,SIZE" replaces the columns; "-o +UUID" adds to them. */
 static void cmd_list_set_columns(void *p, const char *arg)
 {
 	struct cmd_list_ctl *ctl = p;
-	const char *s = arg, *end;
-	int id;
+	char why[128];
 
-	if (*s == '+')
-		s++;
-	else
-		ctl->ncols = 0;
-	if (!*s)
-		args_usage_error(&cmd_list_entry, "no columns in '%s'", arg);
-	while (*s) {
-		end = strchrnul(s, ',');
-		id = cmd_list_column_id(s, end - s);
-		if (id < 0)
-			args_usage_error(&cmd_list_entry, "unknown column '%.*s'",
-					 (int)(end - s), s);
-		if (ctl->ncols >= CMD_LIST_MAX_COLS)
-			args_usage_error(&cmd_list_entry, "more than %d columns in '%s'",
-					 CMD_LIST_MAX_COLS, arg);
-		ctl->cols[ctl->ncols++] = id;
-		s = *end ? end + 1 : end;
-	}
+	if (output_columns_parse(&ctl->cols, cmd_list_cols, COL_COUNT, arg, why, sizeof(why)))
+		args_usage_error(&cmd_list_entry, "%s", why);
 }
 
 static void cmd_list_set_json(void *ctl, const char *arg)
@@ -250,21 +185,20 @@ static void cmd_list_set_raw(void *ctl, const char *arg)
 /* The end of the usage: the columns -o takes. */
 static void cmd_list_help_columns(void)
 {
-	int i;
-
-	puts("\nAvailable columns:");
-	for (i = 0; i < COL_COUNT; i++)
-		printf(" %10s  %s\n", cmd_list_cols[i].name, cmd_list_cols[i].help);
+	output_columns_help(cmd_list_cols, COL_COUNT);
 }
 
 static int cmd_list_exec(int argc, char **argv)
 {
-	struct cmd_list_ctl ctl = { .mode = OUTPUT_HUMAN, .ncols = COL_COUNT };
+	static const int defaults[COL_COUNT] = {
+		COL_NAME, COL_TYPE, COL_SIZE, COL_USED, COL_PRIO, COL_UUID, COL_LABEL,
+		COL_PAGESIZE, COL_KERNEL_OK,
+	};
+	struct cmd_list_ctl ctl = { .mode = OUTPUT_HUMAN };
 	struct swaps sw;
-	int i, rc;
+	int rc;
 
-	for (i = 0; i < COL_COUNT; i++)
-		ctl.cols[i] = i;
+	output_columns_default(&ctl.cols, defaults, COL_COUNT);
 	args_parse(&cmd_list_entry, argc, argv, &ctl);
 	rc = swaps_load(&sw, NULL);
 	if (rc)

@@ -301,11 +301,7 @@ static void cmd_sim_set_kernel(void *p, const char *arg)
 		args_bad_value(&cmd_sim_entry, "--kernel", arg, "not newest or 6.12");
 }
 
-/*
- * What the options cannot say each on its own. The power-of-two errors
- * quote an empty value (--cluster-size ''): a known bug, kept as it is
- * until the issue that fixes it.
- */
+/* What the options cannot say each on its own; errors echo the value given. */
 static void cmd_sim_check(const struct cmd_sim_ctl *ctl)
 {
 	const struct sim_config *cfg = &ctl->cfg;
@@ -316,9 +312,11 @@ static void cmd_sim_check(const struct cmd_sim_ctl *ctl)
 		args_usage_error(&cmd_sim_entry, "no output file specified (-o)");
 	args_check_exclusive(&cmd_sim_entry, ctl);
 	if (cfg->cluster_size & (cfg->cluster_size - 1))
-		args_bad_value(&cmd_sim_entry, "--cluster-size", "", "not a power of two");
+		args_bad_value(&cmd_sim_entry, "--cluster-size", ctl->cluster_arg,
+			       "not a power of two");
 	if (cfg->page_size & (cfg->page_size - 1))
-		args_bad_value(&cmd_sim_entry, "--page-size", "", "not a power of two");
+		args_bad_value(&cmd_sim_entry, "--page-size", ctl->page_arg,
+			       "not a power of two");
 }
 
 static int cmd_sim_load_workload(struct cmd_sim_ctl *ctl)

@@ -15,7 +15,7 @@
 
 #include "args.h"
 #include "cli.h"
-#include "json.h"
+#include "jsonout.h"
 #include "output.h"
 #include "prom.h"
 
@@ -41,13 +41,21 @@ static int cmd_stat_kv(struct libscols_table *tb, const char *key, const char *f
 	return 0;
 }
 
-static int cmd_stat_human_device(const struct snapshot *s, const struct analysis *a)
+/* How the tables are printed: --raw, --noheadings, --bytes. */
+struct cmd_stat_fmt {
+	enum output_mode mode;		/* OUTPUT_HUMAN, or OUTPUT_RAW with -r */
+	bool noheadings;		/* -n */
+	bool bytes;			/* -b */
+};
+
+static int cmd_stat_human_device(const struct snapshot *s, const struct analysis *a,
+				 const struct cmd_stat_fmt *fmt)
 {
 	static const struct output_column cols[] = {
 		{ "FIELD", SCOLS_JSON_STRING, 0, 0 },
 		{ "VALUE", SCOLS_JSON_STRING, 0, SCOLS_FL_WRAP },
 	};
-	struct libscols_table *tb = output_table_new("stat", OUTPUT_HUMAN, true);
+	struct libscols_table *tb = output_table_new("stat", fmt->mode, true);
 	const struct analysis_totals *t = &a->totals;
 	const char *method = snapshot_info_get(s, "live_method");
 	uint64_t max = s->dev.max;
@@ -56,7 +64,10 @@ static int cmd_stat_human_device(const struct snapshot *s, const struct analysis
 
 	if (!tb || output_add_column(tb, &cols[0]) || output_add_column(tb, &cols[1]))
 		goto out;
-	snapshot_size_name((uint64_t)s->dev.page_size * max, size, sizeof(size));
+	if (fmt->bytes)
+		output_size((uint64_t)s->dev.page_size * max, true, size, sizeof(size));
+	else
+		snapshot_size_name((uint64_t)s->dev.page_size * max, size, sizeof(size));
 	if (cmd_stat_kv(tb, "Source:", "%s (%s)",
 			s->prov.source_path ? s->prov.source_path : "-",
 			s->prov.source_kind ? s->prov.source_kind : "?") ||
@@ -94,80 +105,6 @@ out:
 	return rc;
 }
 
-/* A human table with the columns @cols; NULL on ENOMEM. */
-static struct libscols_table *cmd_stat_table(const char *name,
-					     const struct output_column *cols,
-					     unsigned int n)
-{
-	struct libscols_table *tb = output_table_new(name, OUTPUT_HUMAN, false);
-	unsigned int i;
-
-	for (i = 0; tb && i < n; i++) {
-		if (output_add_column(tb, &cols[i])) {
-			scols_unref_table(tb);
-			tb = NULL;
-		}
-	}
-	return tb;
-}
-
-enum { ORD_ORDER, ORD_SIZE, ORD_CLUSTERS, ORD_NONFULL, ORD_FRAG, ORD_FULL,
-       ORD_NONE, ORD_RUNS, ORD_FOLIOS, ORD_ALLOCATABLE, ORD_NR };
-
-static int cmd_stat_human_orders(const struct snapshot *s, const struct analysis *a)
-{
-	static const struct output_column cols[ORD_NR] = {
-		[ORD_ORDER] = { "ORDER", SCOLS_JSON_NUMBER, 5, SCOLS_FL_RIGHT },
-		[ORD_SIZE] = { "SIZE", SCOLS_JSON_STRING, 5, SCOLS_FL_RIGHT },
-		[ORD_CLUSTERS] = { "CLUSTERS", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
-		[ORD_NONFULL] = { "NONFULL", SCOLS_JSON_NUMBER, 7, SCOLS_FL_RIGHT },
-		[ORD_FRAG] = { "FRAG", SCOLS_JSON_NUMBER, 7, SCOLS_FL_RIGHT },
-		[ORD_FULL] = { "FULL", SCOLS_JSON_NUMBER, 7, SCOLS_FL_RIGHT },
-		[ORD_NONE] = { "NONE", SCOLS_JSON_NUMBER, 5, SCOLS_FL_RIGHT },
-		[ORD_RUNS] = { "RUNS", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
-		[ORD_FOLIOS] = { "FOLIOS", SCOLS_JSON_NUMBER, 6, SCOLS_FL_RIGHT },
-		[ORD_ALLOCATABLE] = { "ALLOCATABLE", SCOLS_JSON_NUMBER, 11, SCOLS_FL_RIGHT },
-	};
-	struct libscols_table *tb = cmd_stat_table("orders", cols, ORD_NR);
-	unsigned int k, i;
-
-	if (!tb)
-		return -ENOMEM;
-	for (k = 0; k < s->dev.nr_orders; k++) {
-		const struct analysis_order *o = &a->orders[k];
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
-		uint64_t owned = 0, vals[ORD_NR];
-		char buf[32];
-
-		if (!ln)
-			goto enomem;
-		for (i = 0; i < SNAPSHOT_CLUSTER_NR_FLAGS; i++)
-			owned += o->clusters[i];
-		vals[ORD_ORDER] = k;
-		vals[ORD_CLUSTERS] = owned;
-		vals[ORD_NONFULL] = o->clusters[SNAPSHOT_CLUSTER_NONFULL];
-		vals[ORD_FRAG] = o->clusters[SNAPSHOT_CLUSTER_FRAG];
-		vals[ORD_FULL] = o->clusters[SNAPSHOT_CLUSTER_FULL];
-		vals[ORD_NONE] = o->clusters[SNAPSHOT_CLUSTER_NONE];
-		vals[ORD_RUNS] = o->runs;
-		vals[ORD_FOLIOS] = o->folios;
-		vals[ORD_ALLOCATABLE] = o->allocatable;
-		for (i = 0; i < ORD_NR; i++) {
-			if (i == ORD_SIZE)
-				snapshot_size_name((uint64_t)s->dev.page_size << k, buf, sizeof(buf));
-			else
-				snprintf(buf, sizeof(buf), "%" PRIu64, vals[i]);
-			if (scols_line_set_data(ln, i, buf))
-				goto enomem;
-		}
-	}
-	putchar('\n');
-	return output_print(tb);
-enomem:
-	scols_unref_table(tb);
-	return -ENOMEM;
-}
-
 /* The counters hugepages-<size>kB/stats has for swap, in its order. */
 static const char *const cmd_stat_counter_names[] = {
 	"swpout", "swpout_fallback", "swpin", "swpin_fallback",
@@ -202,83 +139,206 @@ static bool cmd_stat_order_counted(const struct cmd_stat_counters *cs,
 	return false;
 }
 
-enum { CNT_ORDER, CNT_SIZE, CNT_SWPOUT, CNT_SWPOUT_FALLBACK, CNT_SWPIN,
-       CNT_SWPIN_FALLBACK, CNT_SHARE, CNT_NR };
+/* The per-order table's columns: the orders' own, then their swap counters. */
+enum { ORD_ORDER, ORD_SIZE, ORD_CLUSTERS, ORD_NONFULL, ORD_FRAG, ORD_FULL,
+       ORD_NONE, ORD_RUNS, ORD_FOLIOS, ORD_ALLOCATABLE, ORD_SWPOUT,
+       ORD_SWPOUT_FALLBACK, ORD_SWPIN, ORD_SWPIN_FALLBACK, ORD_SHARE, ORD_NR };
 
-/* The per-order swap counters, as hugepages-<size>kB/stats has them. */
-static int cmd_stat_human_counters(const struct snapshot *s,
-				   const struct cmd_stat_counters *cs)
+#define ORD_COL(name, width, json, help) \
+	{ name, width, SCOLS_FL_RIGHT, SCOLS_JSON_##json, help }
+
+static const struct output_colinfo cmd_stat_order_cols[ORD_NR] = {
+	[ORD_ORDER] = ORD_COL("ORDER", 5, NUMBER, "the folio order"),
+	[ORD_SIZE] = { "SIZE", 5, SCOLS_FL_RIGHT | OUTPUT_FL_SIZE, SCOLS_JSON_NUMBER,
+		       "its folio size" },
+	[ORD_CLUSTERS] = ORD_COL("CLUSTERS", 8, NUMBER, "clusters it owns"),
+	[ORD_NONFULL] = ORD_COL("NONFULL", 7, NUMBER, "of them on the nonfull list"),
+	[ORD_FRAG] = ORD_COL("FRAG", 7, NUMBER, "on the frag list"),
+	[ORD_FULL] = ORD_COL("FULL", 7, NUMBER, "on the full list"),
+	[ORD_NONE] = ORD_COL("NONE", 5, NUMBER, "on no list"),
+	[ORD_RUNS] = ORD_COL("RUNS", 8, NUMBER, "known runs of this order"),
+	[ORD_FOLIOS] = ORD_COL("FOLIOS", 6, NUMBER, "swap-cache folios of this order"),
+	[ORD_ALLOCATABLE] = ORD_COL("ALLOCATABLE", 11, NUMBER,
+				    "allocations of this order that would succeed now"),
+	[ORD_SWPOUT] = ORD_COL("SWPOUT", 8, NUMBER, "swpout (hugepages-*/stats)"),
+	[ORD_SWPOUT_FALLBACK] = ORD_COL("SWPOUT_FALLBACK", 8, NUMBER, "swpout_fallback"),
+	[ORD_SWPIN] = ORD_COL("SWPIN", 8, NUMBER, "swpin"),
+	[ORD_SWPIN_FALLBACK] = ORD_COL("SWPIN_FALLBACK", 8, NUMBER, "swpin_fallback"),
+	[ORD_SHARE] = ORD_COL("FALLBACK%", 6, STRING,
+			      "the share of large swap-outs that fell back"),
+};
+
+/* What one row of the per-order table needs. */
+struct cmd_stat_rows {
+	const struct snapshot *s;
+	const struct analysis *a;
+	const struct cmd_stat_counters *cs;
+	const struct cmd_stat_fmt *fmt;
+};
+
+/* A counter column of order @k (none below order 1: sysfs has no such stats). */
+static const char *cmd_stat_counter_cell(const struct cmd_stat_rows *r, unsigned int k,
+					 int col, char *buf, size_t sz)
 {
-	static const struct output_column cols[CNT_NR] = {
-		[CNT_ORDER] = { "ORDER", SCOLS_JSON_NUMBER, 5, SCOLS_FL_RIGHT },
-		[CNT_SIZE] = { "SIZE", SCOLS_JSON_STRING, 5, SCOLS_FL_RIGHT },
-		[CNT_SWPOUT] = { "SWPOUT", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
-		[CNT_SWPOUT_FALLBACK] = { "SWPOUT_FALLBACK", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
-		[CNT_SWPIN] = { "SWPIN", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
-		[CNT_SWPIN_FALLBACK] = { "SWPIN_FALLBACK", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
-		[CNT_SHARE] = { "FALLBACK%", SCOLS_JSON_STRING, 6, SCOLS_FL_RIGHT },
-	};
-	struct libscols_table *tb;
+	uint64_t out, fb;
+
+	if (!k || !cmd_stat_order_counted(r->cs, k))
+		return NULL;
+	if (col != ORD_SHARE) {
+		snprintf(buf, sz, "%" PRIu64, cmd_stat_counter(r->cs, k,
+			 cmd_stat_counter_names[col - ORD_SWPOUT]));
+		return buf;
+	}
+	out = cmd_stat_counter(r->cs, k, "swpout");
+	fb = cmd_stat_counter(r->cs, k, "swpout_fallback");
+	snprintf(buf, sz, out + fb ? "%.2f" : "-",
+		 100.0 * (double)fb / (double)(out + fb ? out + fb : 1));
+	return buf;
+}
+
+static const char *cmd_stat_order_cell(const struct cmd_stat_rows *r, unsigned int k,
+				       int col, char *buf, size_t sz)
+{
+	const struct analysis_order *o = &r->a->orders[k];
+	uint64_t v = 0;
+	unsigned int i;
+
+	switch (col) {
+	case ORD_ORDER:
+		v = k;
+		break;
+	case ORD_SIZE:	/* JSON: a number, so bytes */
+		if (r->fmt->bytes || r->fmt->mode == OUTPUT_JSON)
+			output_size((uint64_t)r->s->dev.page_size << k, true, buf, sz);
+		else
+			snapshot_size_name((uint64_t)r->s->dev.page_size << k, buf, sz);
+		return buf;
+	case ORD_CLUSTERS:
+		for (i = 0; i < SNAPSHOT_CLUSTER_NR_FLAGS; i++)
+			v += o->clusters[i];
+		break;
+	case ORD_NONFULL:
+	case ORD_FRAG:
+	case ORD_FULL:
+	case ORD_NONE:
+		v = o->clusters[col == ORD_NONFULL ? SNAPSHOT_CLUSTER_NONFULL :
+				col == ORD_FRAG ? SNAPSHOT_CLUSTER_FRAG :
+				col == ORD_FULL ? SNAPSHOT_CLUSTER_FULL : SNAPSHOT_CLUSTER_NONE];
+		break;
+	case ORD_RUNS:
+		v = o->runs;
+		break;
+	case ORD_FOLIOS:
+		v = o->folios;
+		break;
+	case ORD_ALLOCATABLE:
+		v = o->allocatable;
+		break;
+	default:
+		return cmd_stat_counter_cell(r, k, col, buf, sz);
+	}
+	snprintf(buf, sz, "%" PRIu64, v);
+	return buf;
+}
+
+/* Did anything happen to order @k's counters (the counters table skips the rest)? */
+static bool cmd_stat_order_counts(const struct cmd_stat_counters *cs, unsigned int k)
+{
+	unsigned int i;
+
+	for (i = 0; i < CMD_STAT_NR_COUNTERS; i++)
+		if (cmd_stat_counter(cs, k, cmd_stat_counter_names[i]))
+			return true;
+	return false;
+}
+
+/*
+ * The per-order table named @name with the columns @cols: every order, or
+ * with @counted only those whose counters say something happened.
+ */
+static int cmd_stat_order_table(const struct cmd_stat_rows *r, const char *name,
+				const struct output_columns *cols, bool counted)
+{
+	struct libscols_table *tb = output_table_new(name, r->fmt->mode, r->fmt->noheadings);
+	const char *val;
 	unsigned int k;
+	char buf[32];
 	size_t i;
 
-	for (i = 0; i < cs->nr && !cs->c[i].value; i++)
-		;
-	if (i == cs->nr)	/* nothing counted: no table */
-		return 0;
-	tb = cmd_stat_table("counters", cols, CNT_NR);
-	if (!tb)
-		return -ENOMEM;
-	for (k = 1; k < s->dev.nr_orders; k++) {
+	if (!tb || output_columns_add(tb, cols, cmd_stat_order_cols,
+				      r->fmt->bytes || r->fmt->mode == OUTPUT_JSON))
+		goto enomem;
+	for (k = counted ? 1 : 0; k < r->s->dev.nr_orders; k++) {
 		struct libscols_line *ln;
-		uint64_t v[CMD_STAT_NR_COUNTERS];
-		char buf[32];
 
-		uint64_t any = 0;
-
-		for (i = 0; i < CMD_STAT_NR_COUNTERS; i++)
-			any |= v[i] = cmd_stat_counter(cs, k, cmd_stat_counter_names[i]);
-		if (!any)	/* sizes nothing happened to, as sysfs readers skip them */
-			continue;
+		if (counted && !cmd_stat_order_counts(r->cs, k))
+			continue;	/* sizes nothing happened to, as sysfs readers skip them */
 		ln = scols_table_new_line(tb, NULL);
 		if (!ln)
 			goto enomem;
-		for (i = 0; i < CNT_NR; i++) {
-			if (i == CNT_ORDER)
-				snprintf(buf, sizeof(buf), "%u", k);
-			else if (i == CNT_SIZE)
-				snapshot_size_name((uint64_t)s->dev.page_size << k, buf, sizeof(buf));
-			else if (i == CNT_SHARE)
-				snprintf(buf, sizeof(buf), v[0] + v[1] ? "%.2f" : "-",
-					 100.0 * (double)v[1] / (double)(v[0] + v[1] ? v[0] + v[1] : 1));
-			else
-				snprintf(buf, sizeof(buf), "%" PRIu64, v[i - CNT_SWPOUT]);
-			if (scols_line_set_data(ln, i, buf))
+		for (i = 0; i < cols->n; i++) {
+			val = cmd_stat_order_cell(r, k, cols->id[i], buf, sizeof(buf));
+			if (val && scols_line_set_data(ln, i, val))
 				goto enomem;
 		}
 	}
-	putchar('\n');
 	return output_print(tb);
 enomem:
 	scols_unref_table(tb);
 	return -ENOMEM;
 }
 
+/* The per-order table's columns unless -o says otherwise (+LIST adds to them). */
+static void cmd_stat_order_defaults(struct output_columns *cols)
+{
+	static const int ids[] = { ORD_ORDER, ORD_SIZE, ORD_CLUSTERS, ORD_NONFULL,
+				   ORD_FRAG, ORD_FULL, ORD_NONE, ORD_RUNS, ORD_FOLIOS,
+				   ORD_ALLOCATABLE };
+
+	output_columns_default(cols, ids, sizeof(ids) / sizeof(ids[0]));
+}
+
+static int cmd_stat_human_orders(const struct cmd_stat_rows *r)
+{
+	struct output_columns cols;
+
+	cmd_stat_order_defaults(&cols);
+	putchar('\n');
+	return cmd_stat_order_table(r, "orders", &cols, false);
+}
+
+/* The per-order swap counters, as hugepages-<size>kB/stats has them. */
+static int cmd_stat_human_counters(const struct cmd_stat_rows *r)
+{
+	static const int ids[] = { ORD_ORDER, ORD_SIZE, ORD_SWPOUT, ORD_SWPOUT_FALLBACK,
+				   ORD_SWPIN, ORD_SWPIN_FALLBACK, ORD_SHARE };
+	struct output_columns cols;
+	size_t i;
+
+	for (i = 0; i < r->cs->nr && !r->cs->c[i].value; i++)
+		;
+	if (i == r->cs->nr)	/* nothing counted: no table */
+		return 0;
+	output_columns_default(&cols, ids, sizeof(ids) / sizeof(ids[0]));
+	putchar('\n');
+	return cmd_stat_order_table(r, "counters", &cols, true);
+}
+
 /* "counters": one object per order the source counted; [] when none. */
-static void cmd_stat_json_counters(struct json *j, const struct snapshot *s,
+static void cmd_stat_json_counters(struct jsonout *j, const struct snapshot *s,
 				   const struct cmd_stat_counters *cs)
 {
 	unsigned int k, i;
 	size_t n;
 
-	json_array_open(j, "counters");
+	jsonout_array_open(j, "counters");
 	for (k = 1; k < s->dev.nr_orders; k++) {
 		if (!cmd_stat_order_counted(cs, k))
 			continue;
-		json_object_open(j, NULL);
-		json_u64(j, "order", k);
+		jsonout_object_open(j, NULL);
+		jsonout_u64(j, "order", k);
 		for (i = 0; i < CMD_STAT_NR_COUNTERS; i++)
-			json_u64(j, cmd_stat_counter_names[i],
+			jsonout_u64(j, cmd_stat_counter_names[i],
 				 cmd_stat_counter(cs, k, cmd_stat_counter_names[i]));
 		for (n = 0; n < cs->nr; n++) {	/* any other a source stored */
 			bool known = false;
@@ -286,112 +346,115 @@ static void cmd_stat_json_counters(struct json *j, const struct snapshot *s,
 			for (i = 0; i < CMD_STAT_NR_COUNTERS; i++)
 				known |= !strcmp(cs->c[n].name, cmd_stat_counter_names[i]);
 			if (cs->c[n].order == k && !known)
-				json_u64(j, cs->c[n].name, cs->c[n].value);
+				jsonout_u64(j, cs->c[n].name, cs->c[n].value);
 		}
-		json_object_close(j);
+		jsonout_object_close(j);
 	}
-	json_array_close(j);
+	jsonout_array_close(j);
 }
 
-static void cmd_stat_json_flags(struct json *j, const char *key, const uint64_t *by_flag)
+static void cmd_stat_json_flags(struct jsonout *j, const char *key, const uint64_t *by_flag)
 {
 	unsigned int f;
 
-	json_object_open(j, key);
+	jsonout_object_open(j, key);
 	for (f = 0; f < SNAPSHOT_CLUSTER_NR_FLAGS; f++)
-		json_u64(j, snapshot_cluster_flag_name(f), by_flag[f]);
-	json_object_close(j);
+		jsonout_u64(j, snapshot_cluster_flag_name(f), by_flag[f]);
+	jsonout_object_close(j);
 }
 
-static void cmd_stat_json_source(struct json *j, const struct snapshot *s)
+static void cmd_stat_json_source(struct jsonout *j, const struct snapshot *s)
 {
 	char era[2] = { s->dev.era, '\0' };
 	size_t i;
 
-	json_object_open(j, "source");
-	json_string(j, "path", s->prov.source_path);
-	json_string(j, "kind", s->prov.source_kind);
-	json_string(j, "kernel", s->dev.kernel);
-	json_string(j, "era", era);
-	json_string(j, "created", s->prov.created);
+	jsonout_object_open(j, "source");
+	jsonout_string(j, "path", s->prov.source_path);
+	jsonout_string(j, "kind", s->prov.source_kind);
+	jsonout_string(j, "kernel", s->dev.kernel);
+	jsonout_string(j, "era", era);
+	jsonout_string(j, "created", s->prov.created);
 	if (s->prov.id)
-		json_i64(j, "snapshot", s->prov.id);
+		jsonout_i64(j, "snapshot", s->prov.id);
 	else
-		json_null(j, "snapshot");
+		jsonout_null(j, "snapshot");
 	if (s->prov.step >= 0)
-		json_i64(j, "step", s->prov.step);
+		jsonout_i64(j, "step", s->prov.step);
 	else
-		json_null(j, "step");
-	json_string(j, "note", s->prov.note);
-	json_object_close(j);
+		jsonout_null(j, "step");
+	jsonout_string(j, "note", s->prov.note);
+	jsonout_object_close(j);
 
-	json_object_open(j, "info");
+	jsonout_object_open(j, "info");
 	for (i = 0; i < s->nr_info; i++)
-		json_string(j, s->info[i].key, s->info[i].value);
-	json_object_close(j);
+		jsonout_string(j, s->info[i].key, s->info[i].value);
+	jsonout_object_close(j);
 }
 
-static void cmd_stat_json(const struct snapshot *s, const struct analysis *a,
-			  const struct cmd_stat_counters *cs)
+static int cmd_stat_json(const struct snapshot *s, const struct analysis *a,
+			 const struct cmd_stat_counters *cs)
 {
 	const struct analysis_totals *t = &a->totals;
-	struct json j;
+	struct jsonout j;
 	unsigned int k, c;
 
-	json_begin(&j, stdout);
+	jsonout_begin(&j, stdout);
 	cmd_stat_json_source(&j, s);
-	json_object_open(&j, "device");
-	json_u64(&j, "slots", s->dev.max);
-	json_u64(&j, "page_size", s->dev.page_size);
-	json_u64(&j, "cluster_size", s->dev.cluster_size);
-	json_u64(&j, "clusters", s->dev.nr_clusters);
-	json_u64(&j, "nr_orders", s->dev.nr_orders);
-	json_object_close(&j);
+	jsonout_object_open(&j, "device");
+	jsonout_u64(&j, "slots", s->dev.max);
+	jsonout_u64(&j, "page_size", s->dev.page_size);
+	jsonout_u64(&j, "cluster_size", s->dev.cluster_size);
+	jsonout_u64(&j, "clusters", s->dev.nr_clusters);
+	jsonout_u64(&j, "nr_orders", s->dev.nr_orders);
+	jsonout_object_close(&j);
 
-	json_object_open(&j, "totals");
-	json_u64(&j, "slots_used", t->slots_used);
-	json_u64(&j, "slots_free", t->slots_free);
-	json_u64(&j, "slots_cached", t->slots_cached);
-	json_u64(&j, "slots_cache_only", t->slots_cache_only);
-	json_u64(&j, "slots_bad", t->slots_bad);
-	json_u64(&j, "slots_zero", t->slots_zero);
-	json_u64(&j, "slots_zswap", t->slots_zswap);
-	json_bool(&j, "vm_swap_full", t->vm_swap_full);
-	json_u64(&j, "clusters_moving", s->nr_moving);
-	json_object_close(&j);
+	jsonout_object_open(&j, "totals");
+	jsonout_u64(&j, "slots_used", t->slots_used);
+	jsonout_u64(&j, "slots_free", t->slots_free);
+	jsonout_u64(&j, "slots_cached", t->slots_cached);
+	jsonout_u64(&j, "slots_cache_only", t->slots_cache_only);
+	jsonout_u64(&j, "slots_bad", t->slots_bad);
+	jsonout_u64(&j, "slots_zero", t->slots_zero);
+	jsonout_u64(&j, "slots_zswap", t->slots_zswap);
+	jsonout_bool(&j, "vm_swap_full", t->vm_swap_full);
+	jsonout_u64(&j, "clusters_moving", s->nr_moving);
+	jsonout_object_close(&j);
 	cmd_stat_json_flags(&j, "clusters", t->clusters);
 
-	json_object_open(&j, "findings");
-	json_u64(&j, "errors", t->by_severity[ANALYSIS_ERROR]);
-	json_u64(&j, "warnings", t->by_severity[ANALYSIS_WARNING]);
-	json_u64(&j, "info", t->by_severity[ANALYSIS_INFO]);
+	jsonout_object_open(&j, "findings");
+	jsonout_u64(&j, "errors", t->by_severity[ANALYSIS_ERROR]);
+	jsonout_u64(&j, "warnings", t->by_severity[ANALYSIS_WARNING]);
+	jsonout_u64(&j, "info", t->by_severity[ANALYSIS_INFO]);
 	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
-		json_u64(&j, analysis_check_name(c), t->findings[c]);
-	json_object_close(&j);
+		jsonout_u64(&j, analysis_check_name(c), t->findings[c]);
+	jsonout_object_close(&j);
 
-	json_array_open(&j, "orders");
+	jsonout_array_open(&j, "orders");
 	for (k = 0; k < s->dev.nr_orders; k++) {
 		const struct analysis_order *o = &a->orders[k];
 
-		json_object_open(&j, NULL);
-		json_u64(&j, "order", k);
-		json_u64(&j, "size", (uint64_t)s->dev.page_size << k);
+		jsonout_object_open(&j, NULL);
+		jsonout_u64(&j, "order", k);
+		jsonout_u64(&j, "size", (uint64_t)s->dev.page_size << k);
 		cmd_stat_json_flags(&j, "clusters", o->clusters);
-		json_u64(&j, "runs", o->runs);
-		json_u64(&j, "folios", o->folios);
-		json_u64(&j, "allocatable", o->allocatable);
-		json_object_close(&j);
+		jsonout_u64(&j, "runs", o->runs);
+		jsonout_u64(&j, "folios", o->folios);
+		jsonout_u64(&j, "allocatable", o->allocatable);
+		jsonout_object_close(&j);
 	}
-	json_array_close(&j);
+	jsonout_array_close(&j);
 	cmd_stat_json_counters(&j, s, cs);
-	json_end(&j);
+	return jsonout_end(&j);
 }
 
 struct cmd_stat_ctl {
 	bool json;			/* -J */
 	bool prometheus;		/* --format prometheus */
 	const char *src;
+	bool raw;			/* -r */
 	int64_t id;			/* -s */
+	struct cmd_stat_fmt fmt;	/* -n, -b (and the mode -J or -r sets) */
+	struct output_columns cols;	/* -o: the per-order table only */
 	struct snapshot *s;
 	struct snapfile_counter *counters;
 	struct cmd_stat_counters cs;
@@ -419,19 +482,42 @@ static int cmd_stat_print(const struct cmd_stat_ctl *ctl)
 	struct analysis *a = NULL;
 	int rc;
 
+	struct cmd_stat_fmt fmt = ctl->fmt;
+	struct cmd_stat_rows r = { .s = ctl->s, .cs = &ctl->cs, .fmt = &fmt };
+
+	fmt.mode = ctl->json ? OUTPUT_JSON : ctl->raw ? OUTPUT_RAW : OUTPUT_HUMAN;
 	rc = analysis_run(ctl->s, ANALYSIS_ALL_CHECKS, NULL, NULL, &a);
-	if (!rc) {
-		if (ctl->prometheus)
-			rc = prom_print(stdout, ctl->src, ctl->s, a);
-		else if (ctl->json)
-			cmd_stat_json(ctl->s, a, &ctl->cs);
-		else
-			rc = cmd_stat_human_device(ctl->s, a) ?:
-			     cmd_stat_human_orders(ctl->s, a) ?:
-			     cmd_stat_human_counters(ctl->s, &ctl->cs);
-	}
+	r.a = a;
+	if (rc)
+		;
+	else if (ctl->prometheus)
+		rc = prom_print(stdout, ctl->src, ctl->s, a);
+	else if (ctl->cols.given)	/* -o: the per-order table, in any format */
+		rc = cmd_stat_order_table(&r, "orders", &ctl->cols, false);
+	else if (ctl->json)
+		rc = cmd_stat_json(ctl->s, a, &ctl->cs);
+	else
+		rc = cmd_stat_human_device(ctl->s, a, &fmt) ?:
+		     cmd_stat_human_orders(&r) ?:
+		     cmd_stat_human_counters(&r);
 	analysis_free(a);
 	return rc;
+}
+
+static void cmd_stat_set_columns(void *p, const char *arg)
+{
+	struct cmd_stat_ctl *ctl = p;
+	char why[128];
+
+	if (output_columns_parse(&ctl->cols, cmd_stat_order_cols, ORD_NR, arg, why,
+				 sizeof(why)))
+		args_usage_error(&cmd_stat_entry, "%s", why);
+}
+
+/* The end of the usage: the columns -o takes. */
+static void cmd_stat_help_columns(void)
+{
+	output_columns_help(cmd_stat_order_cols, ORD_NR);
 }
 
 static int cmd_stat_exec(int argc, char **argv)
@@ -440,7 +526,9 @@ static int cmd_stat_exec(int argc, char **argv)
 	const char *src;
 	int rc;
 
+	cmd_stat_order_defaults(&ctl.cols);
 	src = ctl.src = argv[args_parse(&cmd_stat_entry, argc, argv, &ctl)];
+	args_check_exclusive(&cmd_stat_entry, &ctl);
 	rc = cmd_stat_load(&ctl, src);
 	if (rc)
 		return rc;
@@ -469,14 +557,28 @@ static const struct args_opt cmd_stat_opts[] = {
 	  "                          textfile collector)",
 	  .set = cmd_stat_set_format },
 	ARGS_OPT_SNAPSHOT(struct cmd_stat_ctl, id),
+	{ 'o', "output", "<list>", "only the per-order table, these columns\n"
+	  "                          (+<list> adds to the default)",
+	  .set = cmd_stat_set_columns },
+	{ 'r', "raw", NULL, "use the raw output format",
+	  .flag = ARGS_FIELD(struct cmd_stat_ctl, raw) },
+	{ 'n', "noheadings", NULL, "don't print table headings",
+	  .flag = ARGS_FIELD(struct cmd_stat_ctl, fmt.noheadings) },
+	{ 'b', "bytes", NULL, "print sizes in bytes",
+	  .flag = ARGS_FIELD(struct cmd_stat_ctl, fmt.bytes) },
 	{ 0 },
 };
+
+static const char *const cmd_stat_exclusive[] = { "json", "raw", NULL };
 
 const struct cli_cmd cmd_stat_entry = {
 	.name = "stat",
 	.synopsis = "[options] <source>",
 	.summary = "Show a snapshot's totals, clusters and per-order allocatable space.",
 	.opts = cmd_stat_opts,
+	.help_width = 24,
+	.more_help = cmd_stat_help_columns,
+	.exclusive = cmd_stat_exclusive,
 	.operands = &args_one_source,
 	.exec = cmd_stat_exec,
 };

@@ -102,11 +102,14 @@ static void edit_plan(const struct edit_job *job, const uint8_t *page,
 		    undo_header_hash(page, u->page_size) != u->header_hash)
 			edit_refuse(rep, EDIT_REFUSE_NOT_UNDONE,
 				    "the header differs from the one the undo file was made from");
-		else if (memcmp(rep->old_ids, u->new_ids, SWAPHEADER_IDS_LEN))
+		else if (!memcmp(rep->old_ids, u->new_ids, SWAPHEADER_IDS_LEN))
+			memcpy(rep->new_ids, u->old_ids, SWAPHEADER_IDS_LEN);
+		else if (!memcmp(rep->old_ids, u->old_ids, SWAPHEADER_IDS_LEN))
+			edit_refuse(rep, EDIT_REFUSE_UNDONE,
+				    "already undone: it holds the UUID and label the undo file restores");
+		else
 			edit_refuse(rep, EDIT_REFUSE_NOT_UNDONE,
 				    "UUID or label changed since the edit");
-		else
-			memcpy(rep->new_ids, u->old_ids, SWAPHEADER_IDS_LEN);
 		return;
 	}
 	if (ids->set_uuid)
@@ -115,7 +118,7 @@ static void edit_plan(const struct edit_job *job, const uint8_t *page,
 		memcpy(rep->new_ids + SWAPHEADER_UUID_LEN, ids->label, SWAPHEADER_LABEL_LEN);
 }
 
-static int edit_save_undo(const char *undo_path, const struct target *t,
+static int edit_save_undo(const struct edit_job *job, const struct target *t,
 			  const uint8_t *page, const struct edit_report *rep)
 {
 	struct undo_record u = { .page_size = rep->hi.page_size };
@@ -126,7 +129,27 @@ static int edit_save_undo(const char *undo_path, const struct target *t,
 	memcpy(u.old_ids, rep->old_ids, SWAPHEADER_IDS_LEN);
 	memcpy(u.new_ids, rep->new_ids, SWAPHEADER_IDS_LEN);
 	u.header_hash = undo_header_hash(page, rep->hi.page_size);
-	return undo_save(undo_path, &u);
+	return undo_save(job->undo_path, &u, job->ids->replace_undo);
+}
+
+/*
+ * An undo file is refused before anything is read: an existing one may be
+ * the only way back to an earlier state, so only --force replaces it.
+ */
+static int edit_check_undo_path(const struct edit_job *job, struct edit_report *rep)
+{
+	int rc;
+
+	if (!job->undo_path)
+		return 0;
+	rc = undo_check_new(job->undo_path, job->ids->replace_undo);
+	if (rc == -EEXIST)
+		return edit_refuse(rep, EDIT_REFUSE_UNDO_EXISTS, job->undo_path);
+	if (rc) {
+		rep->undo_failed = true;
+		snprintf(rep->detail, sizeof(rep->detail), "%s", job->undo_path);
+	}
+	return rc;
 }
 
 /*
@@ -197,7 +220,9 @@ static int edit_run(const char *spec, const struct edit_job *job,
 	rc = target_open(&t, spec, O_RDONLY);
 	if (t.path)
 		snprintf(rep->path, sizeof(rep->path), "%s", t.path);
-	if (rc)
+	if (!rc)
+		rc = edit_check_undo_path(job, rep);
+	if (rc || rep->refusal)
 		goto out;
 	rc = edit_check_active(&t, rep);
 	if (rc || rep->refusal)
@@ -218,7 +243,7 @@ static int edit_run(const char *spec, const struct edit_job *job,
 		goto out;
 	/* saved once the edit is sure to be tried, and before it is */
 	if (job->undo_path) {
-		rc = edit_save_undo(job->undo_path, &t, page, rep);
+		rc = edit_save_undo(job, &t, page, rep);
 		if (rc) {
 			rep->undo_failed = true;
 			snprintf(rep->detail, sizeof(rep->detail), "%s", job->undo_path);

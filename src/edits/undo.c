@@ -3,12 +3,15 @@
  * undo.c - write and parse undo files (format in undo.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <swapfs/durable.h>
 #include <swapfs/undo.h>
@@ -55,7 +58,44 @@ static void undo_hex(const uint8_t *b, size_t n, char *out)
 		sprintf(out + 2 * i, "%02x", b[i]);
 }
 
-int undo_save(const char *path, const struct undo_record *u)
+/*
+ * @text as the new file @path, which must not exist: written whole and
+ * synced under a temporary name beside it, then renamed without replacing
+ * (RENAME_NOREPLACE), so an undo file that appears meanwhile is kept too.
+ */
+static int undo_write_new(const char *path, const char *text, size_t len)
+{
+	char tmp[PATH_MAX];
+	int fd, rc;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	rc = durable_write_file(tmp, text, len, 0600);
+	if (!rc && renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE))
+		rc = -errno;
+	if (!rc)
+		rc = durable_sync_dir(path);
+	else
+		unlink(tmp);
+	return rc;
+}
+
+int undo_check_new(const char *path, bool replace)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	return replace ? 0 : -EEXIST;
+}
+
+int undo_save(const char *path, const struct undo_record *u, bool replace)
 {
 	char old[2 * SWAPHEADER_IDS_LEN + 1], new[2 * SWAPHEADER_IDS_LEN + 1];
 	char *text;
@@ -79,7 +119,10 @@ int undo_save(const char *path, const struct undo_record *u)
 		       u->header_hash);
 	if (len < 0)
 		return -ENOMEM;
-	rc = durable_write_file(path, text, len, 0600);
+	rc = undo_check_new(path, replace);
+	if (!rc)
+		rc = replace ? durable_write_file(path, text, len, 0600) :
+			       undo_write_new(path, text, len);
 	free(text);
 	return rc;
 }
@@ -230,14 +273,30 @@ static int undo_parse(struct undo_record *u, FILE *f, char *why, size_t whysz)
 
 int undo_load(const char *path, struct undo_record *u, char *why, size_t whysz)
 {
+	struct stat st;
 	FILE *f;
-	int rc;
+	int fd, rc;
 
 	memset(u, 0, sizeof(*u));
 	why[0] = '\0';
-	f = fopen(path, "re");
-	if (!f)
+	/* O_NONBLOCK: a FIFO must be refused, not wait for a writer */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
 		return -errno;
+	rc = fstat(fd, &st) ? -errno : S_ISDIR(st.st_mode) ? -EISDIR :
+	     !S_ISREG(st.st_mode) ? -EINVAL : 0;
+	if (rc) {
+		if (rc == -EINVAL)
+			snprintf(why, whysz, "not a regular file");
+		close(fd);
+		return rc;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
 	rc = undo_parse(u, f, why, whysz);
 	fclose(f);
 	return rc;

@@ -2,7 +2,8 @@
 /*
  * fuzz-header.c - the swap header decoder on any bytes. The first byte
  * chooses the environment (regular file or device, holes, the kernel
- * judged for); the rest is the area's first bytes. Every function that
+ * judged for), the input's length the kernel's page size; the rest is
+ * the area's first bytes. Every function that
  * formats a decoded header is run on the result too.
  */
 #include <stdlib.h>
@@ -28,11 +29,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	env.kernel = fuzz_header_kernels[(data[0] >> 2) & 3];
 	/* the area may be bigger than what was read: the size is claimed */
 	env.size = (data[0] & 16) ? (uint64_t)(size - 1) << (data[0] >> 5) : size - 1;
+	/* the kernel's page size: the header's own (0), or 4 KiB .. 256 KiB */
+	env.page_size = size % 8 == 7 ? 0 : SWAPHEADER_PAGE_MIN << (size % 8);
 	if (swapheader_decode(data + 1, size - 1, &env, &hi))
 		return 0;
 	swapheader_err_message(&hi, buf, sizeof(buf));
 	swapheader_label_escape(hi.label, buf);
-	swapheader_blkid_label(&hi, buf);
 	swapheader_has_uuid(&hi);
 	if (hi.nr_badpages_read > hi.nr_badpages)
 		abort();	/* read more bad pages than the header lists */

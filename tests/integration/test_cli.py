@@ -112,7 +112,7 @@ def test_man_page_documents_everything():
         text = f.read()
     # groff escapes dashes as \- ; read the page as a person would
     plain = text.replace("\\-", "-").replace("\\fB", "").replace("\\fR", "").replace("\\fI", "")
-    for cmd in COMMANDS:
+    for cmd in COMMANDS + ["stat", "check", "import", "export", "sim"]:
         assert re.search(rf"\b{cmd}\b", plain), cmd
         for opt in _options_of(cmd):
             assert opt in plain, f"swapfs {cmd} {opt} is not in swapfs(8)"
@@ -122,12 +122,19 @@ def test_man_page_documents_everything():
         assert code in plain, f"reason code {code} is not in swapfs(8)"
     for key in ["DEVNAME", "TYPE", "VERSION", "LABEL", "UUID", "USAGE", "PAGESIZE",
                 "ENDIANNESS", "LAST_PAGE", "SIZE", "NR_BADPAGES", "BADPAGES",
-                "KERNEL_OK", "KERNEL_ERROR"]:
+                "KERNEL_PAGESIZE", "KERNEL_OK", "KERNEL_ERROR"]:
         assert key in plain, f"export key {key} is not in swapfs(8)"
     for col in ["NAME", "TYPE", "SIZE", "USED", "PRIO", "UUID", "LABEL",
                 "PAGESIZE", "KERNEL_OK"]:
         assert col in plain
     assert re.search(r"EXIT STATUS", plain)
+    # every column a table command's -o takes
+    for cmd in ("header", "stat", "check", "list"):
+        help_text = run(cmd, "--help", check=0).stdout
+        cols = re.findall(r"^ +([A-Z_%]+)  ", help_text.split("Available columns:")[1], re.M)
+        assert cols, cmd
+        for col in cols:
+            assert col in plain, f"swapfs {cmd} column {col} is not in swapfs(8)"
 
 
 def test_man_page_renders_without_warnings():

@@ -415,7 +415,8 @@ def test_undo_restores_then_refuses_twice(edited):
     assert blkid_export(img)["UUID"] == UUID_A
     p = run("undo", undo, check=1)
     assert f"swapfs: {img}: " in p.stderr
-    assert "changed since the edit" in p.stderr
+    assert "already undone" in p.stderr
+    assert "changed since the edit" not in p.stderr
     assert "nothing written" in p.stderr
     assert data(img) == orig
 
@@ -452,6 +453,60 @@ def test_undo_refuses_changed_ids(edited):
     p = run("undo", undo, check=1)
     assert "UUID or label changed since the edit" in p.stderr
     assert sha(img) == before
+
+
+def test_existing_undo_file_is_kept(edited):
+    """The earlier way back is never lost: an existing undo file is refused."""
+    img, undo, orig = edited
+    saved, before = undo.read_bytes(), sha(img)
+    p = run("label", "-L", "third", "--undo", undo, img, check=1)
+    assert f"swapfs: {undo}: exists; use --force" in p.stderr
+    assert "nothing written" in p.stderr
+    assert undo.read_bytes() == saved and sha(img) == before
+    # the first undo file still takes the area back
+    run("undo", undo, check=0)
+    assert data(img) == orig
+
+
+def test_force_replaces_undo_file(edited):
+    img, undo, orig = edited
+    edited_bytes = data(img)
+    run("label", "-L", "third", "--undo", undo, "--force", img, check=0)
+    assert read_undo(undo)[1]["old"] == edited_bytes[OFF_IDS:OFF_IDS + IDS_LEN].hex()
+    run("undo", undo, check=0)
+    assert data(img) == edited_bytes
+
+
+def test_force_needs_undo(workdir):
+    img = mkswap(workdir / "f.img", "-L", "orig")
+    p = run("label", "-L", "x", "--force", img, check=2)
+    assert "--force needs --undo" in p.stderr
+
+
+def test_fifos_do_not_hang(workdir):
+    """A FIFO as target, undo file or undo target is refused at once, exit 1."""
+    fifo = workdir / "fifo"
+    os.mkfifo(fifo)
+    img = mkswap(workdir / "ff.img", "-L", "orig")
+    before = sha(img)
+    cases = [(["label", fifo], "not a regular file or block device"),
+             (["label", "-L", "x", fifo], "not a regular file or block device"),
+             (["header", fifo], "not a regular file or block device"),
+             (["header", "--export", fifo], "not a regular file or block device"),
+             (["undo", fifo], "not a regular file"),
+             (["label", "-L", "x", "--undo", fifo, img], "not a regular file"),
+             (["label", "-L", "x", "--undo", fifo, "--force", img], "not a regular file")]
+    for args, why in cases:
+        p = subprocess.run([SWAPFS, *map(str, args)], capture_output=True, text=True,
+                           timeout=20)
+        assert p.returncode == 1, (args, p.stderr)
+        assert f"{fifo}: " in p.stderr and why in p.stderr, (args, p.stderr)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and sha(img) == before
+    undo = workdir / "ff.undo"
+    run("label", "-L", "new", "--undo", undo, img, check=0)
+    p = subprocess.run([SWAPFS, "undo", str(undo), str(fifo)], capture_output=True,
+                       text=True, timeout=20)
+    assert p.returncode == 1 and f"{fifo}: not a regular file or block device" in p.stderr
 
 
 def test_undo_usage(workdir):

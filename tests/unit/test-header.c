@@ -289,7 +289,6 @@ static void test_labels(void)
 	memset(buf + SWAPHEADER_OFF_LABEL, 0, 16);
 	memcpy(buf + SWAPHEADER_OFF_LABEL, "swap  \0x", 8);
 	swapheader_decode(buf, sizeof(buf), &env, &hi);
-	ok(!strcmp(swapheader_blkid_label(&hi, out), "swap"), "blkid label: cut at NUL, blanks trimmed");
 	ok(!strcmp(swapheader_label_escape(hi.label, out), "swap  \\x00x"),
 	   "exact label keeps what follows the NUL: %s", out);
 
@@ -299,8 +298,59 @@ static void test_labels(void)
 	buf[SWAPHEADER_OFF_UUID] = 1;
 	buf[SWAPHEADER_OFF_PADDING33] = 1;
 	swapheader_decode(buf, sizeof(buf), &env, &hi);
-	ok(!hi.ids_trusted && !swapheader_has_uuid(&hi) && !*swapheader_blkid_label(&hi, out),
+	ok(!hi.ids_trusted && !swapheader_has_uuid(&hi),
 	   "garbage in padding[33]: blkid trusts neither UUID nor label");
+}
+
+/* The verdict is for a kernel's page size: it looks for the magic at the end of its page. */
+static void test_judged_page_size(void)
+{
+	struct spec s16 = { .ps = 16384, .version = 1, .last_page = 99 };
+	struct spec s4 = { .ps = 4096, .version = 1, .last_page = 99 };
+	struct swapheader_env env = { .size = 100 * 16384ULL, .page_size = 4096 };
+	struct swapheader_info hi;
+
+	build(&s16);
+	swapheader_decode(buf, sizeof(buf), &env, &hi);
+	ok(hi.page_size == 16384 && hi.kernel_page_size == 4096 &&
+	   hi.err == SWAPHEADER_ERR_NO_SIGNATURE && hi.has_fields && hi.last_page == 99,
+	   "made for 16 KiB, judged for 4 KiB: no-signature, fields still decoded");
+	env.page_size = 16384;
+	swapheader_decode(buf, sizeof(buf), &env, &hi);
+	ok(hi.err == SWAPHEADER_OK && hi.kernel_page_size == 16384, "judged for 16 KiB: accepted");
+	env.page_size = 0;
+	swapheader_decode(buf, sizeof(buf), &env, &hi);
+	ok(hi.err == SWAPHEADER_OK && hi.kernel_page_size == 16384,
+	   "page size 0: judged for the header's own");
+
+	build(&s4);
+	env.page_size = 65536;
+	env.size = 100 * 65536ULL;
+	swapheader_decode(buf, sizeof(buf), &env, &hi);
+	ok(hi.page_size == 4096 && hi.err == SWAPHEADER_ERR_NO_SIGNATURE,
+	   "made for 4 KiB, judged for 64 KiB: no-signature");
+	memcpy(buf + 65536 - 10, "SWAPSPACE2", 10);
+	env.size = 99 * 65536ULL;
+	swapheader_decode(buf, sizeof(buf), &env, &hi);
+	ok(hi.err == SWAPHEADER_ERR_TOO_SHORT,
+	   "a magic at the 64 KiB page end too: that kernel reads on, and counts its pages");
+	swapheader_decode(buf, 65536 - 1, &env, &hi);
+	ok(hi.err == SWAPHEADER_ERR_NO_SIGNATURE, "an area shorter than the judged page: no-signature");
+}
+
+static void test_release_page_size(void)
+{
+	ok(swapheader_kernel_page_size("6.8.5-301.fc40.aarch64+16k") == 16384, "Fedora +16k");
+	ok(swapheader_kernel_page_size("6.12.12-arm64-16k") == 16384, "Debian -16k");
+	ok(swapheader_kernel_page_size("6.8.0-1009-nvidia-64k") == 65536, "Ubuntu -64k");
+	ok(swapheader_kernel_page_size("6.1.0-4K") == 4096, "any case");
+	ok(!swapheader_kernel_page_size("6.18.44-fc-v595") && !swapheader_kernel_page_size("6.18") &&
+	   !swapheader_kernel_page_size("newest") && !swapheader_kernel_page_size("6.1-12k") &&
+	   !swapheader_kernel_page_size("6.1-512k") && !swapheader_kernel_page_size("6.1-16kb") &&
+	   !swapheader_kernel_page_size("16k"), "no page size, or none a kernel has");
+	ok(swapheader_page_size_ok(4096) && swapheader_page_size_ok(262144) &&
+	   !swapheader_page_size_ok(2048) && !swapheader_page_size_ok(524288) &&
+	   !swapheader_page_size_ok(12288), "page sizes: powers of two, 4 KiB to 256 KiB");
 }
 
 static void test_kernel_release(void)
@@ -345,6 +395,8 @@ int main(void)
 	test_badpage_bounds();
 	test_signatures();
 	test_labels();
+	test_judged_page_size();
+	test_release_page_size();
 	test_kernel_release();
 	test_codes();
 	return tap_done();

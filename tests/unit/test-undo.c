@@ -75,10 +75,39 @@ static void test_round_trip(void)
 		u.old_ids[i] = i;
 		u.new_ids[i] = 255 - i;
 	}
-	ok(!undo_save(path, &u), "undo_save writes %s", path);
+	unlink(path);
+	ok(!undo_save(path, &u, false), "undo_save writes %s", path);
 	ok(!stat(path, &st) && (st.st_mode & 0777) == 0600, "undo file is mode 0600");
 	ok(!undo_load(path, &back, why, sizeof(why)) && !memcmp(&u, &back, sizeof(u)),
 	   "undo_load reads back exactly what was saved");
+}
+
+/* An existing undo file is kept unless replacing is asked for; a FIFO never waits. */
+static void test_no_clobber(void)
+{
+	struct undo_record u = { .page_size = 4096, .header_hash = 1 }, back;
+	char fifo[PATH_MAX + 8], why[256];
+
+	strcpy(u.target, "/dev/zero");
+	put(good);
+	ok(undo_check_new(path, false) == -EEXIST && undo_save(path, &u, false) == -EEXIST,
+	   "an existing undo file is refused");
+	ok(!undo_load(path, &back, why, sizeof(why)) && back.header_hash == 0x0123456789abcdefULL,
+	   "and is left as it was");
+	ok(!undo_check_new(path, true) && !undo_save(path, &u, true) &&
+	   !undo_load(path, &back, why, sizeof(why)) && back.header_hash == 1,
+	   "replaced when asked");
+	snprintf(fifo, sizeof(fifo), "%s.fifo", path);
+	unlink(fifo);
+	if (mkfifo(fifo, 0600)) {
+		ok(0, "mkfifo: %s", strerror(errno));
+		return;
+	}
+	ok(undo_load(fifo, &back, why, sizeof(why)) == -EINVAL &&
+	   !strcmp(why, "not a regular file"), "a FIFO is refused, not waited on: %s", why);
+	ok(undo_check_new(fifo, true) == -EINVAL && undo_save(fifo, &u, true) == -EINVAL,
+	   "nor replaced, even when asked");
+	unlink(fifo);
 }
 
 static void test_hash(void)
@@ -144,6 +173,7 @@ int main(void)
 	test_round_trip();
 	test_hash();
 	test_rejects();
+	test_no_clobber();
 	unlink(path);
 	rmdir(dir);
 	return tap_done();

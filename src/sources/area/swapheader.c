@@ -119,7 +119,10 @@ static int swapheader_decode_fields(const uint8_t *buf, size_t len,
 {
 	/* A TuxOnIce image without a v1 magic has no known page size. */
 	unsigned int ps = hi->page_size ? hi->page_size : SWAPHEADER_PAGE_MIN;
-	uint32_t max = SWAPHEADER_MAX_BADPAGES(ps);
+	/* the list a kernel with larger pages would read, if the buffer has it */
+	unsigned int list = hi->kernel_page_size > ps && hi->kernel_page_size <= len ?
+			    hi->kernel_page_size : ps;
+	uint32_t max = SWAPHEADER_MAX_BADPAGES(list);
 	uint32_t version, i;
 
 	if (len < ps)
@@ -226,6 +229,30 @@ int swapheader_parse_kernel(const char *release, uint32_t *kernel)
 	return 0;
 }
 
+bool swapheader_page_size_ok(uint64_t page_size)
+{
+	return page_size >= SWAPHEADER_PAGE_MIN && page_size <= SWAPHEADER_PAGE_MAX &&
+	       !(page_size & (page_size - 1));
+}
+
+unsigned int swapheader_kernel_page_size(const char *release)
+{
+	const char *end = release + strlen(release), *part = end;
+	unsigned long kib;
+	char *stop;
+
+	/* the last part: after the last '-', '+', '_' or '.' */
+	while (part > release && !strchr("-+_.", part[-1]))
+		part--;
+	if (part == release || !isdigit((unsigned char)*part))
+		return 0;
+	kib = strtoul(part, &stop, 10);
+	if (stop + 1 != end || (*stop != 'k' && *stop != 'K') ||
+	    !swapheader_page_size_ok((uint64_t)kib * 1024))
+		return 0;
+	return (unsigned int)kib * 1024;
+}
+
 uint32_t swapheader_running_kernel(void)
 {
 	struct utsname u;
@@ -270,13 +297,26 @@ static int swapheader_judge_badpages(const struct swapheader_env *env,
 	return 0;
 }
 
-/* read_swap_header() and what follows it in swapon(2), in that order. */
-static int swapheader_judge(const struct swapheader_env *env, struct swapheader_info *hi)
+/* Does a kernel with pages of @kps bytes find "SWAPSPACE2" at the end of its page? */
+static bool swapheader_kernel_magic(const uint8_t *buf, size_t len, unsigned int kps)
 {
-	uint32_t max_bad = SWAPHEADER_MAX_BADPAGES(hi->page_size);
+	return kps && len >= kps &&
+	       !memcmp(buf + kps - SWAPHEADER_MAGIC_LEN, "SWAPSPACE2", SWAPHEADER_MAGIC_LEN);
+}
+
+/*
+ * read_swap_header() and what follows it in swapon(2), in that order, for
+ * a kernel whose page is kernel_page_size: it reads that one page and
+ * looks for the magic at its end, wherever mkswap put it.
+ */
+static int swapheader_judge(const uint8_t *buf, size_t len,
+			    const struct swapheader_env *env, struct swapheader_info *hi)
+{
+	unsigned int kps = hi->kernel_page_size;
+	uint32_t max_bad = SWAPHEADER_MAX_BADPAGES(kps);
 	uint64_t maxpages, filepages;
 
-	if (!hi->v1_magic) {
+	if (!hi->has_fields || !swapheader_kernel_magic(buf, len, kps)) {
 		swapheader_fail(hi, SWAPHEADER_ERR_NO_SIGNATURE, 0);
 		return 0;
 	}
@@ -298,7 +338,7 @@ static int swapheader_judge(const struct swapheader_env *env, struct swapheader_
 	 * holds more, so "Truncating oversized swap area" cannot happen there.
 	 */
 	maxpages = (uint64_t)hi->last_page + 1;
-	filepages = env->size / hi->page_size;
+	filepages = env->size / kps;
 	if (filepages && maxpages > filepages) {
 		swapheader_fail(hi, SWAPHEADER_ERR_TOO_SHORT, 0);
 		return 0;
@@ -328,14 +368,19 @@ int swapheader_decode(const void *buf, size_t len, const struct swapheader_env *
 	hi->order = swapheader_host_is_little() ? SWAPHEADER_ORDER_LITTLE : SWAPHEADER_ORDER_BIG;
 	swapheader_probe_magic(p, len, hi);
 	swapheader_probe_tuxonice(p, len, hi);
+	hi->kernel_page_size = env->page_size ? env->page_size : hi->page_size;
 
-	/* v0 has a bitmap where v1 has fields; every other kind keeps them. */
-	if (hi->sig != SWAPHEADER_SIG_NONE && hi->sig != SWAPHEADER_SIG_SWAP_V0) {
+	/*
+	 * v0 has a bitmap where v1 has fields; every other kind keeps them,
+	 * and so does a v0 page whose larger page a kernel reads as v1.
+	 */
+	if ((hi->sig != SWAPHEADER_SIG_NONE && hi->sig != SWAPHEADER_SIG_SWAP_V0) ||
+	    swapheader_kernel_magic(p, len, hi->kernel_page_size)) {
 		rc = swapheader_decode_fields(p, len, hi);
 		if (rc)
 			goto err;
 	}
-	rc = swapheader_judge(env, hi);
+	rc = swapheader_judge(p, len, env, hi);
 	if (rc)
 		goto err;
 	return 0;
@@ -372,7 +417,7 @@ char *swapheader_err_message(const struct swapheader_info *hi, char *buf, size_t
 	switch (hi->err) {
 	case SWAPHEADER_ERR_TOO_MANY_BADPAGES:
 		snprintf(buf, sz, fmt, (long long)hi->err_arg,
-			 SWAPHEADER_MAX_BADPAGES(hi->page_size));
+			 SWAPHEADER_MAX_BADPAGES(hi->kernel_page_size));
 		break;
 	case SWAPHEADER_ERR_BADPAGE_RANGE:
 		snprintf(buf, sz, fmt, (long long)hi->err_arg, hi->last_page);
@@ -463,22 +508,6 @@ char *swapheader_label_escape(const uint8_t label[SWAPHEADER_LABEL_LEN], char *b
 		}
 	}
 	*p = '\0';
-	return buf;
-}
-
-char *swapheader_blkid_label(const struct swapheader_info *hi, char *buf)
-{
-	size_t n = 0;
-
-	buf[0] = '\0';
-	if (!hi->has_fields || !hi->ids_trusted || !hi->label[0])
-		return buf;
-	while (n < SWAPHEADER_LABEL_LEN && hi->label[n])
-		n++;
-	memcpy(buf, hi->label, n);
-	while (n && isspace((unsigned char)buf[n - 1]))
-		n--;
-	buf[n] = '\0';
 	return buf;
 }
 

@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include <blkid.h>
-#include <uuid/uuid.h>
 
+#include <swapfs/blkprobe.h>
 #include <swapfs/durable.h>
 #include <swapfs/target.h>
 
@@ -57,27 +57,42 @@ static bool target_is_tag(const char *spec)
 
 /*
  * blkid's cache may name a device that has since been reused: make sure
- * the header really carries the label or UUID asked for.
+ * the area really carries the label or UUID asked for, as blkid's own
+ * probe of it says now.
  */
 static int target_verify_tag(struct target *t, const char *spec)
 {
-	char have[SWAPHEADER_LABEL_LEN + 1] = "", uuid[37] = "";
 	bool label = !strncmp(spec, "LABEL=", 6);
 	const char *want = strchr(spec, '=') + 1;
-	struct swapheader_info hi;
+	struct blkprobe p;
+	const char *have;
 	int rc;
 
-	rc = target_read_header(t, 0, &hi, NULL, NULL);
+	rc = blkprobe_fd(t->fd, &p);
 	if (rc)
 		return rc;
-	if (label)
-		swapheader_blkid_label(&hi, have);
-	else if (swapheader_has_uuid(&hi))
-		uuid_unparse_lower(hi.uuid, uuid);
-	swapheader_info_free(&hi);
-	if (label ? strcmp(have, want) : strcasecmp(uuid, want))
-		return -ESTALE;
-	return 0;
+	have = blkprobe_get(&p, label ? "LABEL" : "UUID");
+	rc = have && (label ? !strcmp(have, want) : !strcasecmp(have, want)) ? 0 : -ESTALE;
+	blkprobe_free(&p);
+	return rc;
+}
+
+/*
+ * Open without blocking: a FIFO (or a tty) named as a target would hang
+ * open(2) until someone wrote to it. Whatever it is, it is refused by its
+ * type right after; a regular file or block device gets blocking I/O back.
+ */
+static int target_open_fd(struct target *t, int flags)
+{
+	int fl;
+
+	t->fd = open(t->path, flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (t->fd < 0)
+		return -errno;
+	fl = fcntl(t->fd, F_GETFL);
+	if (fl < 0 || fcntl(t->fd, F_SETFL, fl & ~O_NONBLOCK))
+		return -errno;
+	return target_measure(t);
 }
 
 int target_open(struct target *t, const char *spec, int flags)
@@ -89,10 +104,7 @@ int target_open(struct target *t, const char *spec, int flags)
 	rc = target_resolve(t, spec);
 	if (rc)
 		return rc;
-	t->fd = open(t->path, flags | O_CLOEXEC);
-	if (t->fd < 0)
-		return -errno;
-	rc = target_measure(t);
+	rc = target_open_fd(t, flags);
 	if (!rc && target_is_tag(spec))
 		rc = target_verify_tag(t, spec);
 	if (rc || !t->blockdev || (flags & O_ACCMODE) == O_RDONLY)
@@ -103,10 +115,7 @@ int target_open(struct target *t, const char *spec, int flags)
 	 * our /proc/swaps check and the write.
 	 */
 	close(t->fd);
-	t->fd = open(t->path, flags | O_EXCL | O_CLOEXEC);
-	if (t->fd < 0)
-		return -errno;
-	return target_measure(t);
+	return target_open_fd(t, flags | O_EXCL);
 }
 
 void target_close(struct target *t)
@@ -168,10 +177,17 @@ done:
 int target_read_header(struct target *t, uint32_t kernel,
 		       struct swapheader_info *hi, uint8_t **bufp, size_t *lenp)
 {
+	return target_read_header_for(t, kernel, 0, hi, bufp, lenp);
+}
+
+int target_read_header_for(struct target *t, uint32_t kernel, unsigned int page_size,
+			   struct swapheader_info *hi, uint8_t **bufp, size_t *lenp)
+{
 	struct swapheader_env env = {
 		.size = t->size,
 		.regular = !t->blockdev,
 		.kernel = kernel,
+		.page_size = page_size ? page_size : (unsigned int)sysconf(_SC_PAGESIZE),
 	};
 	size_t want = t->size < SWAPHEADER_PAGE_MAX ? t->size : SWAPHEADER_PAGE_MAX;
 	uint8_t *buf;

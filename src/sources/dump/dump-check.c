@@ -27,6 +27,12 @@ dump_check_refuse(struct dump_writer *w, const char *file, const char *rule,
 	return diag_line(w->d, w->path, 0, rule, "%s", msg);
 }
 
+/* The file that holds the slots in the target era: errors name it. */
+static const char *dump_check_map_file(const struct dump_writer *w)
+{
+	return w->era->swap_table ? "swap_table" : "swap_map";
+}
+
 static bool dump_check_pow2(uint32_t v)
 {
 	return v && !(v & (v - 1));
@@ -111,7 +117,7 @@ static int dump_check_clusters(struct dump_writer *w)
 		end = snapshot_cluster_end(s, ci);
 		for (i = snapshot_cluster_first(s, ci); i < end; i++)
 			if (!snapshot_slot_free(s->slots[i]))
-				return dump_check_refuse(w, "swap_map", "discard-memset",
+				return dump_check_refuse(w, dump_check_map_file(w), "discard-memset",
 							 "cluster %u is discard, but slot %u is in use; era %c fills a discard cluster with 0x3f, which says every slot is free",
 							 ci, i, w->era->era);
 	}
@@ -128,12 +134,12 @@ static int dump_check_shmem(struct dump_writer *w)
 	for (i = 0; i < s->nr_shmem; i++) {
 		slot = s->shmem[i];
 		if (!w->era->shmem)
-			return dump_check_refuse(w, "swap_map", "map-shmem-era",
+			return dump_check_refuse(w, dump_check_map_file(w), "map-shmem-era",
 						 "slot %u is SWAP_MAP_SHMEM-owned, which era %c (%s) cannot say (eras A..D only)",
 						 slot, w->era->era, w->era->kernels);
 		sw = slot < s->dev.max ? s->slots[slot] : SNAPSHOT_SLOT_BAD;
 		if ((sw & SNAPSHOT_SLOT_BAD) || snapshot_count(s, slot) != 1)
-			return dump_check_refuse(w, "swap_map", "export-shmem",
+			return dump_check_refuse(w, dump_check_map_file(w), "export-shmem",
 						 "slot %u is SWAP_MAP_SHMEM-owned, but is bad or its count is not 1",
 						 slot);
 	}
@@ -143,7 +149,7 @@ static int dump_check_shmem(struct dump_writer *w)
 /* One slot's bits that only some states or eras allow. */
 static int dump_check_slot(struct dump_writer *w, uint32_t i, uint16_t sw)
 {
-	const char *file = w->era->swap_table ? "swap_table" : "swap_map";
+	const char *file = dump_check_map_file(w);
 	bool used = sw & (SNAPSHOT_SLOT_COUNT | SNAPSHOT_SLOT_CACHED);
 
 	if ((sw & SNAPSHOT_SLOT_BAD) && (sw & SNAPSHOT_SLOT_COUNT))

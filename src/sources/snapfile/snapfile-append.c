@@ -302,6 +302,8 @@ int snapfile_append_counters(struct snapfile *f, const struct snapshot *s,
 				 "an earlier append failed midway: the new file is incomplete");
 	rc = snapfile_check_head(&w);
 	if (!rc)
+		rc = snapfile_check_series(&w);
+	if (!rc)
 		rc = snapfile_check_rows(&w);
 	if (!rc)
 		rc = snapfile_sql_exec(f, "BEGIN IMMEDIATE", d);

@@ -54,6 +54,43 @@ int snapfile_check_head(struct snapfile_writer *w)
 	return 0;
 }
 
+/*
+ * A time series is one area: a snapshot whose page size, cluster size or
+ * slot count differs from the file's last one is refused, so that
+ * snapshots of one file can be compared slot by slot.
+ */
+int snapfile_check_series(struct snapfile_writer *w)
+{
+	static const char sql[] = "SELECT page_size, cluster_size, max, id FROM snapshots"
+				  " ORDER BY id DESC LIMIT 1";
+	const struct snapshot_device *dev = &w->s->dev;
+	int64_t have[3], want[3] = { dev->page_size, dev->cluster_size, dev->max };
+	static const char *const what[3] = { "page size", "cluster size", "slot count" };
+	sqlite3_stmt *st;
+	int64_t id;
+	int rc, i;
+
+	rc = snapfile_sql_prepare(w->f, sql, &st, w->d);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE ? 0 : snapfile_sql_fail(w->f, rc, w->d);
+	}
+	for (i = 0; i < 3; i++)
+		have[i] = sqlite3_column_int64(st, i);
+	id = sqlite3_column_int64(st, 3);
+	sqlite3_finalize(st);
+	for (i = 0; i < 3; i++)
+		if (have[i] != want[i])
+			return snapfile_check_refuse(w, "snap-series",
+						     "its %s is %" PRId64 ", snapshot %" PRId64
+						     "'s is %" PRId64 ": a time series is one area",
+						     what[i], want[i], id, have[i]);
+	return 0;
+}
+
 /* What becomes text, and what the reader would refuse: before any row. */
 int snapfile_check_rows(struct snapfile_writer *w)
 {

@@ -33,6 +33,11 @@ snapfile_check_refuse(struct snapfile_writer *w, const char *rule,
 		      const char *fmt, ...);
 /* snapfile_check_head - the provenance and device, as the snapshots row will hold them. */
 int snapfile_check_head(struct snapfile_writer *w);
+/*
+ * snapfile_check_series - the file's last snapshot has the same page size,
+ * cluster size and slot count (rule snap-series); 0 in an empty file.
+ */
+int snapfile_check_series(struct snapfile_writer *w);
 /* snapfile_check_rows - the info keys, clusters, folio flags and counters. */
 int snapfile_check_rows(struct snapfile_writer *w);
 
