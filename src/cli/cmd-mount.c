@@ -36,7 +36,6 @@ struct cmd_mount_ctl {
 	char *header_abs;		/* --header, resolved and absolute */
 	const char *save;		/* -o save=, as given */
 	char *save_abs;			/* where edits are saved, absolute */
-	int64_t save_id;		/* the snapshot edits replace; 0: append */
 	int64_t id;			/* --snapshot */
 	bool rw;			/* -o rw */
 	bool nonempty;			/* -o nonempty */
@@ -216,9 +215,10 @@ static int cmd_mount_header(struct cmd_mount_ctl *ctl, struct fs *fs)
 }
 
 /*
- * -o rw: a snapshot file saves into itself, replacing the snapshot that is
- * mounted; save=FILE appends the edited state to FILE (a new file if it
- * does not exist).
+ * -o rw: the edited state is appended as a new snapshot, to the snapshot
+ * file mounted or to save=FILE (a new file if it does not exist); later
+ * saves of the session rewrite that snapshot, its own. The state mounted
+ * is never rewritten.
  */
 static int cmd_mount_edits(struct cmd_mount_ctl *ctl, struct fs *fs)
 {
@@ -230,9 +230,8 @@ static int cmd_mount_edits(struct cmd_mount_ctl *ctl, struct fs *fs)
 	ctl->save_abs = ctl->save ? cmd_mount_abspath(ctl->save) : strdup(ctl->src_abs);
 	if (!ctl->save_abs)
 		return cmd_mount_path_error(ctl->save ? ctl->save : ctl->src);
-	ctl->save_id = ctl->save ? 0 : fs->snap->prov.id;
 	fs->save_path = ctl->save_abs;
-	rc = snapedit_new(fs->snap, fs->an, ctl->save_abs, ctl->save_id, &fs->edit);
+	rc = snapedit_new(fs->snap, fs->an, ctl->save_abs, 0, &fs->edit);
 	if (rc == -ENOSYS) {
 		/* this build's library cannot edit the model: header/ still can */
 		warnx("warning: model edits are not available (%s); clusters/ is read-only",
