@@ -7,7 +7,8 @@
  * Locking: the operations (fs-op.c) take fs->lock for reading around
  * every request and for writing around edits; what serves a directory
  * runs under it and takes no lock of its own (findings.c's cache has its
- * own mutex, taken inside).
+ * own mutex, taken inside; so has the last refusal, which requests
+ * outside fs->lock record too).
  */
 #ifndef SWAPFS_FUSE_FS_STATE_H
 #define SWAPFS_FUSE_FS_STATE_H
@@ -24,6 +25,8 @@
 #include <swapfs/swapheader.h>
 #include <swapfs/snapedit.h>
 #include <swapfs/snapshot.h>
+
+struct fs_buf;
 
 struct fs {
 	/* Set before the session starts, then only read. */
@@ -51,6 +54,9 @@ struct fs {
 	pthread_mutex_t findings_lock;	/* findings.c's cache */
 	struct findings_index *findings;
 
+	pthread_mutex_t refused_lock;	/* the last refusal (fs_state_refuse()) */
+	char refused[512];		/* its line; "" before the first */
+
 	/*
 	 * Open files (fs-file.c): after a lazy unmount the kernel may never
 	 * send their RELEASE, so what is left is freed at the end.
@@ -64,5 +70,19 @@ struct fs {
  * lock. Logs a failure. Returns 0 or -errno.
  */
 int fs_state_save(struct fs *fs);
+
+/*
+ * fs_state_refuse - a request refused with -@err (a negative errno):
+ * the line "<UTC time> <ERRNO> <what>" (<what> from @fmt, which names
+ * the path and says why) becomes the last refusal, which the root's
+ * file refused shows, and is logged (fuse_log(): standard error with -f,
+ * syslog once daemonized). Takes fs->refused_lock only, so it may be
+ * called with or without fs->lock held. Returns @err.
+ */
+int fs_state_refuse(struct fs *fs, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* fs_state_refused - the last refusal's line ("" when none) into @b. */
+void fs_state_refused(struct fs *fs, struct fs_buf *b);
 
 #endif /* SWAPFS_FUSE_FS_STATE_H */

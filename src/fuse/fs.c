@@ -31,6 +31,11 @@ int fs_init(struct fs *fs)
 		return -rc;
 	}
 	rc = pthread_mutex_init(&fs->files_lock, NULL);
+	if (!rc) {
+		rc = pthread_mutex_init(&fs->refused_lock, NULL);
+		if (rc)
+			pthread_mutex_destroy(&fs->files_lock);
+	}
 	if (rc) {
 		pthread_mutex_destroy(&fs->findings_lock);
 		pthread_rwlock_destroy(&fs->lock);
@@ -47,6 +52,7 @@ void fs_destroy(struct fs *fs)
 	while (fs->files)
 		fs_file_free(fs->files);
 	pthread_mutex_destroy(&fs->files_lock);
+	pthread_mutex_destroy(&fs->refused_lock);
 	findings_index_free(fs->findings);
 	snapedit_free(fs->edit);
 	analysis_free(fs->an);

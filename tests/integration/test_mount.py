@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FUSERMOUNT, SWAPFS, Mount, fusermount, in_mountinfo, mkswap, run
+from conftest import FUSERMOUNT, SWAPFS, Mount, write_value, fusermount, in_mountinfo, mkswap, run
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FINDINGS = sorted(p.name for p in (FIXTURES / "findings").iterdir() if p.is_dir())
@@ -139,7 +139,7 @@ def mnt(tmp_path):
 
 # ---- the tree's structure ----
 
-ROOT = {"README", "source", "edits", "device", "stats", "clusters", "orders",
+ROOT = {"README", "source", "edits", "refused", "device", "stats", "clusters", "orders",
         "lists", "cache", "findings", "procs"}
 CLUSTER_FILES = {"order", "flags", "count", "first_slot", "used", "free",
                  "cached", "bad", "map", "folios", "findings", "slots"}
@@ -739,21 +739,6 @@ def test_example_compare_two_mounts(sources, tmp_path):
 
 
 # ---- read-write mounts (edits through snapedit.h) ----
-
-def write_value(path, value):
-    """One write(2) of value, as echo does; returns the errno or 0."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
-    except OSError as e:
-        return e.errno
-    try:
-        os.write(fd, value.encode())
-        return 0
-    except OSError as e:
-        return e.errno
-    finally:
-        os.close(fd)
-
 
 def snapshot_ids(db):
     import sqlite3
