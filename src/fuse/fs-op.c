@@ -21,6 +21,7 @@
 #include <sys/statvfs.h>
 
 #include "fs-file.h"
+#include "fs-live.h"
 #include "fs-node.h"
 #include "fs-op.h"
 
@@ -105,11 +106,13 @@ static void fs_op_init(void *userdata, struct fuse_conn_info *conn)
 {
 	struct fs *fs = userdata;
 
-	fs->no_open = !fs->rw && (conn->capable & FUSE_CAP_NO_OPEN_SUPPORT);
-	fs->no_opendir = !fs->rw && (conn->capable & FUSE_CAP_NO_OPENDIR_SUPPORT);
+	bool still = !fs_state_changing(fs);
+
+	fs->no_open = still && (conn->capable & FUSE_CAP_NO_OPEN_SUPPORT);
+	fs->no_opendir = still && (conn->capable & FUSE_CAP_NO_OPENDIR_SUPPORT);
 
 	/* symlinks never change on a read-only mount: let the kernel keep them */
-	if (!fs->rw && (conn->capable & FUSE_CAP_CACHE_SYMLINKS))
+	if (still && (conn->capable & FUSE_CAP_CACHE_SYMLINKS))
 		conn->want |= FUSE_CAP_CACHE_SYMLINKS;
 	if (conn->capable & FUSE_CAP_READDIRPLUS)
 		conn->want |= FUSE_CAP_READDIRPLUS;
@@ -134,7 +137,7 @@ static void fs_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	if (!rc)
 		rc = fs_op_stat(fs, ino, &e.attr);
 	pthread_rwlock_unlock(&fs->lock);
-	if (rc == -ENOENT && !fs->rw) {
+	if (rc == -ENOENT && !fs_state_changing(fs)) {
 		/* a negative entry: the kernel caches it like a positive one */
 		e.ino = 0;
 		fuse_reply_entry(req, &e);
@@ -256,6 +259,7 @@ static void fs_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		fuse_reply_err(req, ENOSYS);
 		return;
 	}
+	fs_live_refresh(fs);	/* live: a file opened reads a recent state */
 	rc = fs_file_open(fs, ino, fi->flags, &f);
 	if (rc && (fi->flags & O_ACCMODE) != O_RDONLY)
 		fs_op_refuse_write(fs, ino, rc);
@@ -264,7 +268,7 @@ static void fs_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		return;
 	}
 	fi->fh = (uintptr_t)f;
-	if (fs->rw)
+	if (fs_state_changing(fs))
 		fi->direct_io = 1;
 	else
 		fi->keep_cache = 1;

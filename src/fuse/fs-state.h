@@ -27,6 +27,7 @@
 #include <swapfs/snapshot.h>
 
 struct fs_buf;
+struct live;
 
 struct fs {
 	/* Set before the session starts, then only read. */
@@ -40,6 +41,7 @@ struct fs {
 	gid_t gid;
 	struct timespec time;		/* every node's times: the mount's */
 	bool no_open, no_opendir;	/* read-only: zero-message opens (fs-op.c) */
+	unsigned int refresh_ms;	/* live: re-read at most this often */
 
 	pthread_rwlock_t lock;		/* the model: read by requests, written by edits */
 	struct snapshot *snap;
@@ -54,6 +56,13 @@ struct fs {
 	pthread_mutex_t findings_lock;	/* findings.c's cache */
 	struct findings_index *findings;
 
+	/* live: (fs-live.c): the reader, and when it last read */
+	pthread_mutex_t live_lock;
+	struct live *live;		/* NULL: the state never changes by itself */
+	struct timespec live_mono;	/* the last read (or failed one), monotonic */
+	struct timespec live_at;	/* the last read, UTC */
+	uint64_t live_reads, live_failed;
+
 	pthread_mutex_t refused_lock;	/* the last refusal (fs_state_refuse()) */
 	char refused[512];		/* its line; "" before the first */
 
@@ -64,6 +73,16 @@ struct fs {
 	pthread_mutex_t files_lock;
 	struct fs_file *files;
 };
+
+/*
+ * fs_state_changing - whether the state can change while mounted (an
+ * edit, a re-read of live:): then the kernel may cache nothing and every
+ * open must reach the daemon.
+ */
+static inline bool fs_state_changing(const struct fs *fs)
+{
+	return fs->rw || fs->live;
+}
 
 /*
  * fs_state_save - save unsaved edits (snapedit_save()), taking the write

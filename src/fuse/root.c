@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dirs.h"
+#include "fs-live.h"
 
 enum root_file {
 	ROOT_README,
@@ -100,7 +101,7 @@ static void root_line(struct fs_buf *b, const char *key, const char *value)
 }
 
 /* "key: value" lines; the keys are `swapfs stat --json`'s "source" keys. */
-static void root_source(const struct fs *fs, struct fs_buf *b)
+static void root_source(struct fs *fs, struct fs_buf *b)
 {
 	const struct snapshot *s = fs->snap;
 	char era[2] = { s->dev.era, '\0' };
@@ -118,6 +119,7 @@ static void root_source(const struct fs *fs, struct fs_buf *b)
 	root_line(b, "header", fs->header_path);
 	root_line(b, "mode", fs->rw ? "rw" : "ro");
 	root_line(b, "save", fs->rw ? fs->save_path : NULL);
+	fs_live_source(fs, b);
 }
 
 static void root_edits(const struct fs *fs, struct fs_buf *b)
