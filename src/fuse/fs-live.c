@@ -19,9 +19,13 @@
 #include "dirs.h"
 #include "fs-live.h"
 
+/*
+ * A read done: when it was. live_at and the counts are read with the
+ * state (source, under fs->lock), so they change with it, under its
+ * write lock; live_mono is the rate limit's, under fs->live_lock.
+ */
 static void fs_live_stamp(struct fs *fs)
 {
-	clock_gettime(CLOCK_MONOTONIC, &fs->live_mono);
 	clock_gettime(CLOCK_REALTIME, &fs->live_at);
 	fs->live_reads++;
 }
@@ -33,8 +37,10 @@ int fs_live_start(struct fs *fs, const char *area, struct diag *d)
 	rc = live_open(area, &fs->live, d);
 	if (!rc)
 		rc = live_read(fs->live, &fs->snap, d);
-	if (!rc)
+	if (!rc) {
+		clock_gettime(CLOCK_MONOTONIC, &fs->live_mono);
 		fs_live_stamp(fs);
+	}
 	return rc;
 }
 
@@ -82,29 +88,32 @@ void fs_live_refresh(struct fs *fs)
 
 	if (!fs->live)
 		return;
-	/* one read at a time: the others wait for it and find it fresh */
+	/*
+	 * One read at a time: the others wait for it and find it fresh. Lock
+	 * order: live_lock, then fs->lock (source takes fs->lock only).
+	 */
 	pthread_mutex_lock(&fs->live_lock);
 	if (fs_live_age_ms(fs) < (int64_t)fs->refresh_ms) {
 		pthread_mutex_unlock(&fs->live_lock);
 		return;
 	}
 	rc = live_read(fs->live, &s, &d);
+	pthread_rwlock_wrlock(&fs->lock);
 	if (!rc) {
-		pthread_rwlock_wrlock(&fs->lock);
 		rc = fs_live_swap(fs, s);
-		pthread_rwlock_unlock(&fs->lock);
 		if (rc)
 			snapshot_free(s);
 	}
-	if (rc) {
+	if (rc)
 		fs->live_failed++;
+	else
+		fs_live_stamp(fs);
+	pthread_rwlock_unlock(&fs->lock);
+	clock_gettime(CLOCK_MONOTONIC, &fs->live_mono);
+	pthread_mutex_unlock(&fs->live_lock);
+	if (rc)
 		fuse_log(FUSE_LOG_ERR, "swapfs: %s: re-read failed, the tree shows the "
 			 "last read: %s\n", fs->src, d.msg[0] ? d.msg : strerror(-rc));
-		clock_gettime(CLOCK_MONOTONIC, &fs->live_mono);
-	} else {
-		fs_live_stamp(fs);
-	}
-	pthread_mutex_unlock(&fs->live_lock);
 }
 
 void fs_live_source(struct fs *fs, struct fs_buf *b)
@@ -114,7 +123,6 @@ void fs_live_source(struct fs *fs, struct fs_buf *b)
 
 	if (!fs->live)
 		return;
-	pthread_mutex_lock(&fs->live_lock);
 	if (gmtime_r(&fs->live_at.tv_sec, &tm) &&
 	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm))
 		fs_buf_printf(b, "read: %s.%03ldZ\n", when, fs->live_at.tv_nsec / 1000000);
@@ -122,5 +130,4 @@ void fs_live_source(struct fs *fs, struct fs_buf *b)
 	if (fs->live_failed)
 		fs_buf_printf(b, "failed_reads: %" PRIu64 "\n", fs->live_failed);
 	fs_buf_printf(b, "refresh: %u\n", fs->refresh_ms);
-	pthread_mutex_unlock(&fs->live_lock);
 }

@@ -28,7 +28,10 @@ int fs_live_start(struct fs *fs, const char *area, struct diag *d);
  */
 void fs_live_refresh(struct fs *fs);
 
-/* fs_live_source - the "read", "reads" and "refresh" lines of source. */
+/*
+ * fs_live_source - the "read", "reads", "failed_reads" and "refresh"
+ * lines of source; fs->lock held (for reading), as for every content.
+ */
 void fs_live_source(struct fs *fs, struct fs_buf *b);
 
 #endif /* SWAPFS_FUSE_FS_LIVE_H */

@@ -56,7 +56,11 @@ struct fs {
 	pthread_mutex_t findings_lock;	/* findings.c's cache */
 	struct findings_index *findings;
 
-	/* live: (fs-live.c): the reader, and when it last read */
+	/*
+	 * live: (fs-live.c): the reader, and when it last read. live_lock
+	 * serialises the reads (and guards live_mono); live_at and the counts
+	 * change with the state, under fs->lock. Order: live_lock, fs->lock.
+	 */
 	pthread_mutex_t live_lock;
 	struct live *live;		/* NULL: the state never changes by itself */
 	struct timespec live_mono;	/* the last read (or failed one), monotonic */
