@@ -97,9 +97,13 @@ struct snapedit;
 /*
  * snapedit_new - edits of @s, whose analysis (analysis_run() with
  * ANALYSIS_ALL_CHECKS) is @a. Neither is owned. @save_path: the snapshot
- * file to save to; @save_id: the snapshot in it the edits replace (its
- * rows are rewritten), or 0 to append the edited state as a new snapshot
- * (a new file when @save_path does not exist). Returns 0 or -ENOMEM
+ * file to save to; @save_id: 0, so the first save appends the edited
+ * state as a new snapshot (a new file when @save_path does not exist)
+ * and later saves replace that one, the session's own; or the id of a
+ * snapshot the caller itself appended earlier (a session resumed), whose
+ * rows the saves then rewrite. Never the id of a state a user made or
+ * loaded: a save must not destroy it (swapfs mount always passes 0).
+ * Returns 0 or -ENOMEM
  * (and, an addition, -EINVAL when @a is not of @s, @save_path is NULL or
  * @save_id is negative). Every edit keeps @a up to date at O(cluster)
  * (analysis_update_slots()), so readers of @a need not run it again.
@@ -150,21 +154,29 @@ int64_t snapedit_save_id(const struct snapedit *e);
  * transaction (a crash leaves the old state or the new one), then fsync.
  * Nothing to do when not dirty. Returns 0 or -errno with @d filled.
  *
- * With a save id, only the rows of the clusters changed since the last
- * save are rewritten (their clusters, slots and runs rows, the counts and
- * shmem rows of their slots; snapfile_replace()); info, folios, next
- * hints and counters stay as stored. Without one, the whole state is
+ * Without a save id (the first save of a session), the whole state is
  * appended as a new snapshot (in a new file when there is none; the file
- * appears whole or not at all), whose id later saves then replace. Either
- * way the provenance is kept (created, source_kind, source_path, step)
- * and the note gets "edited by swapfs <UTC time>" (after "; " when there
- * was one; an earlier such mark is replaced, not repeated); the in-memory
- * snapshot's note and prov.id follow. On failure the file holds the old
- * state, and the snapshot, its note and the dirty set are as before, so
- * the save can be tried again. After a crash mid-save the file holds the
- * old state behind a hot journal, which the next open that may write (a
- * save, swapfs import --append) rolls back; until then a read-only open
- * fails (SQLITE_READONLY_ROLLBACK, -EROFS).
+ * appears whole or not at all), and its id becomes the save id: the
+ * snapshot the state was loaded from is never touched. With one, only
+ * the rows of the clusters changed since the last save are rewritten
+ * (their clusters, slots and runs rows, the counts and shmem rows of
+ * their slots; snapfile_replace()); info, folios, next hints and
+ * counters stay as stored. Either way the provenance is kept (created,
+ * source_kind, source_path, step) and the note gets a mark and a summary
+ * of the journal (after "; " when there was one; an earlier such mark is
+ * replaced, not repeated):
+ *
+ *	edited by swapfs <UTC time>[ from snapshot <id>]: <n> edits in <k>
+ *	clusters: <journal line>, ...
+ *
+ * with every journal line when there are at most 4, else ", the last: "
+ * and the last 4; <id> is the snapshot the session loaded (none for a
+ * dump). The in-memory snapshot's note and prov.id follow. On failure
+ * the file holds the old state, and the snapshot, its note and the dirty
+ * set are as before, so the save can be tried again. After a crash
+ * mid-save the file holds the old state behind a hot journal, which the
+ * next open that may write (a save, swapfs import --append) rolls back;
+ * until then a read-only open fails (SQLITE_READONLY_ROLLBACK, -EROFS).
  */
 int snapedit_save(struct snapedit *e, struct diag *d);
 

@@ -27,6 +27,7 @@
 
 #include "args.h"
 #include "cli.h"
+#include "fs-live.h"
 #include "fs.h"
 
 struct cmd_mount_ctl {
@@ -37,8 +38,9 @@ struct cmd_mount_ctl {
 	char *header_abs;		/* --header, resolved and absolute */
 	const char *save;		/* -o save=, as given */
 	char *save_abs;			/* where edits are saved, absolute */
-	int64_t save_id;		/* the snapshot edits replace; 0: append */
 	int64_t id;			/* --snapshot */
+	unsigned int refresh_ms;	/* -o refresh= (live:) */
+	bool refresh_set;
 	bool rw;			/* -o rw */
 	bool nonempty;			/* -o nonempty */
 	bool foreground;		/* -f, -d */
@@ -52,6 +54,14 @@ static const struct args_number cmd_mount_max_threads = {
 	.expected = "expected 1 to 1000",
 	.min = 1,
 	.max = 1000,
+};
+
+/* -o refresh=<ms> */
+static const struct args_number cmd_mount_refresh = {
+	.what = "invalid refresh",
+	.expected = "expected 0 to 86400000 (milliseconds)",
+	.min = 0,
+	.max = 86400000,
 };
 
 /* One -o option; a path of save= cannot contain a comma. */
@@ -69,7 +79,11 @@ static void cmd_mount_option(struct cmd_mount_ctl *ctl, char *opt)
 		ctl->cfg.allow_other = true;
 	else if (!strcmp(opt, "allow_root"))
 		ctl->cfg.allow_root = true;
-	else if (!strcmp(opt, "clone_fd"))
+	else if (!strncmp(opt, "refresh=", 8)) {
+		ctl->refresh_ms = (unsigned int)args_number(&cmd_mount_entry,
+				&cmd_mount_refresh, opt + 8);
+		ctl->refresh_set = true;
+	} else if (!strcmp(opt, "clone_fd"))
 		ctl->cfg.clone_fd = true;
 	else if (!strncmp(opt, "max_threads=", 12))
 		ctl->cfg.max_threads = (unsigned int)args_number(&cmd_mount_entry,
@@ -95,6 +109,11 @@ static void cmd_mount_set_debug(void *p, const char *arg)
 	ctl->foreground = true;
 }
 
+static bool cmd_mount_is_live(const char *src)
+{
+	return !strncmp(src, LIVE_PREFIX, strlen(LIVE_PREFIX));
+}
+
 static void cmd_mount_parse(struct cmd_mount_ctl *ctl, int argc, char **argv)
 {
 	int first = args_parse(&cmd_mount_entry, argc, argv, ctl);
@@ -111,6 +130,9 @@ static void cmd_mount_parse(struct cmd_mount_ctl *ctl, int argc, char **argv)
 	if (ctl->save && !ctl->rw)
 		args_usage_error(&cmd_mount_entry,
 				 "%s: -o save= is for read-write mounts (-o rw)", ctl->save);
+	if (ctl->refresh_set && (ctl->rw || !cmd_mount_is_live(ctl->src)))
+		args_usage_error(&cmd_mount_entry,
+				 "-o refresh= is for read-only mounts of live:");
 	if (ctl->cfg.allow_other && ctl->cfg.allow_root)
 		args_usage_error(&cmd_mount_entry,
 				 "allow_other and allow_root are mutually exclusive");
@@ -150,7 +172,7 @@ static char *cmd_mount_abspath(const char *path)
 	char *copy, *dir, *res;
 	char *base;
 
-	if (!strncmp(path, LIVE_PREFIX, strlen(LIVE_PREFIX)))
+	if (cmd_mount_is_live(path))
 		return strdup(path);	/* the running kernel: no file to resolve */
 	res = realpath(path, NULL);
 	if (res || errno != ENOENT)
@@ -177,6 +199,22 @@ static int cmd_mount_path_error(const char *path)
 	return SWAPFS_EXIT_SYSTEM;
 }
 
+/*
+ * A read-only mount of live: keeps its reader, to read again at opens
+ * (fs-live.h); a read-write one edits the state read at mount.
+ */
+static int cmd_mount_source(struct cmd_mount_ctl *ctl, struct fs *fs)
+{
+	struct diag d;
+	int rc;
+
+	if (!cmd_mount_is_live(ctl->src) || ctl->rw)
+		return cli_load_source(ctl->src, ctl->id, &fs->snap);
+	fs->refresh_ms = ctl->refresh_set ? ctl->refresh_ms : 1000;
+	rc = fs_live_start(fs, ctl->src + strlen(LIVE_PREFIX), &d);
+	return rc ? cli_diag_error(ctl->src, rc, &d) : SWAPFS_EXIT_OK;
+}
+
 /* The model and its analysis, loaded before anything is mounted. */
 static int cmd_mount_load(struct cmd_mount_ctl *ctl, struct fs *fs)
 {
@@ -185,7 +223,7 @@ static int cmd_mount_load(struct cmd_mount_ctl *ctl, struct fs *fs)
 	ctl->src_abs = cmd_mount_abspath(ctl->src);
 	if (!ctl->src_abs)
 		return cmd_mount_path_error(ctl->src);
-	rc = cli_load_source(ctl->src, ctl->id, &fs->snap);
+	rc = cmd_mount_source(ctl, fs);
 	if (rc)
 		return rc;
 	rc = findings_analyse(fs);
@@ -224,9 +262,10 @@ static int cmd_mount_header(struct cmd_mount_ctl *ctl, struct fs *fs)
 }
 
 /*
- * -o rw: a snapshot file saves into itself, replacing the snapshot that is
- * mounted; save=FILE appends the edited state to FILE (a new file if it
- * does not exist).
+ * -o rw: the edited state is appended as a new snapshot, to the snapshot
+ * file mounted or to save=FILE (a new file if it does not exist); later
+ * saves of the session rewrite that snapshot, its own. The state mounted
+ * is never rewritten.
  */
 static int cmd_mount_edits(struct cmd_mount_ctl *ctl, struct fs *fs)
 {
@@ -238,9 +277,8 @@ static int cmd_mount_edits(struct cmd_mount_ctl *ctl, struct fs *fs)
 	ctl->save_abs = ctl->save ? cmd_mount_abspath(ctl->save) : strdup(ctl->src_abs);
 	if (!ctl->save_abs)
 		return cmd_mount_path_error(ctl->save ? ctl->save : ctl->src);
-	ctl->save_id = ctl->save ? 0 : fs->snap->prov.id;
 	fs->save_path = ctl->save_abs;
-	rc = snapedit_new(fs->snap, fs->an, ctl->save_abs, ctl->save_id, &fs->edit);
+	rc = snapedit_new(fs->snap, fs->an, ctl->save_abs, 0, &fs->edit);
 	if (rc == -ENOSYS) {
 		/* this build's library cannot edit the model: header/ still can */
 		warnx("warning: model edits are not available (%s); clusters/ is read-only",
@@ -308,6 +346,8 @@ static const struct args_opt cmd_mount_opts[] = {
 	  "                          ro             read-only (the default)\n"
 	  "                          rw             allow edits (see swapfs(8), MOUNT)\n"
 	  "                          save=<file>    the snapshot file edits are saved to\n"
+	  "                          refresh=<ms>   live: read again at an open at most\n"
+	  "                                         this often (default 1000)\n"
 	  "                          nonempty       mount over a non-empty directory\n"
 	  "                          allow_other    let other users in (needs user_allow_other)\n"
 	  "                          allow_root     let root in\n"

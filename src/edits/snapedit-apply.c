@@ -11,8 +11,14 @@
 
 static void snapedit_apply_dirty(struct snapedit *e, uint32_t ci)
 {
-	e->dirty[ci / 64] |= 1ull << (ci % 64);
+	uint64_t bit = 1ull << (ci % 64);
+
+	e->dirty[ci / 64] |= bit;
 	e->changed = true;
+	if (!(e->touched[ci / 64] & bit)) {
+		e->touched[ci / 64] |= bit;
+		e->nr_touched++;
+	}
 }
 
 /* A cluster's struct only reaches its own findings and counts. */

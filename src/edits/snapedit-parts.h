@@ -41,10 +41,13 @@ struct snapedit {
 	const struct era_props *era;
 	char *save_path;
 	int64_t save_id;	/* 0: the next save appends */
+	int64_t base_id;	/* the snapshot the edits started from (0: a dump) */
 	char *base_note;	/* the note without our mark, NULL for none */
 	char **journal;
 	size_t nr_journal, alloc_journal;
 	uint64_t *dirty;	/* clusters changed since the last save */
+	uint64_t *touched;	/* clusters changed since snapedit_new() */
+	uint32_t nr_touched;	/* (for the saved note's summary) */
 	bool changed;		/* anything changed since the last save */
 };
 

@@ -6,9 +6,9 @@
  * (snapedit-cluster.c, snapedit-slot.c); then it is applied to the
  * snapshot, the analysis is brought up to date cluster by cluster
  * (snapedit-apply.c), and the journal gets its line (snapedit-journal.c).
- * Saving replaces the changed clusters' rows of the snapshot in its file
- * (snapfile_replace()), or appends the whole state as a new one
- * (snapedit-save.c).
+ * Saving appends the whole state as a new snapshot, and then replaces the
+ * changed clusters' rows of that snapshot, the session's own
+ * (snapfile_replace(); snapedit-save.c).
  *
  * What an edit must not leave behind is what the snapshot file would
  * refuse (swapfs-snapshot(5)) and what the snapshot's era cannot say:
@@ -45,9 +45,11 @@ int snapedit_new(struct snapshot *s, struct analysis *a, const char *save_path,
 	/* the scanner reads an unknown era as the newest; so do edits */
 	e->era = era_get(s->dev.era) ?: era_get('G');
 	e->save_id = save_id;
+	e->base_id = s->prov.id;
 	e->save_path = strdup(save_path);
 	e->dirty = calloc(s->dev.nr_clusters / 64 + 1, sizeof(*e->dirty));
-	if (!e->save_path || !e->dirty || snapedit_save_init(e)) {
+	e->touched = calloc(s->dev.nr_clusters / 64 + 1, sizeof(*e->touched));
+	if (!e->save_path || !e->dirty || !e->touched || snapedit_save_init(e)) {
 		snapedit_free(e);
 		return -ENOMEM;
 	}
@@ -61,6 +63,7 @@ void snapedit_free(struct snapedit *e)
 		return;
 	snapedit_journal_free(e);
 	free(e->dirty);
+	free(e->touched);
 	free(e->base_note);
 	free(e->save_path);
 	free(e);

@@ -230,17 +230,18 @@ static int clusters_file_content(struct fs *fs, uint64_t index, struct fs_buf *b
 }
 
 /*
- * A refused edit: say why where the user can see it (-f, -d, syslog); the
- * diag names the path, the value and the rule.
+ * A refused edit: say why where the user can see it (the file refused,
+ * -f, -d, syslog); the diag names the path, the value and the rule.
  */
-static int clusters_edit_done(uint32_t ci, int rc, const struct diag *d)
+static int clusters_edit_done(struct fs *fs, uint32_t ci, int rc,
+			      const struct diag *d)
 {
 	if (rc && d->msg[0])
-		fuse_log(FUSE_LOG_INFO, "swapfs: %s\n", d->msg);
-	else if (rc)
-		fuse_log(FUSE_LOG_INFO, "swapfs: clusters/%" PRIu32 ": %s\n", ci,
-			 strerror(-rc));
-	return rc;
+		return fs_state_refuse(fs, rc, "%s", d->msg);
+	if (rc)
+		return fs_state_refuse(fs, rc, "clusters/%" PRIu32 ": %s", ci,
+				       strerror(-rc));
+	return 0;
 }
 
 static int clusters_file_write(struct fs *fs, uint64_t index, const char *buf,
@@ -250,8 +251,8 @@ static int clusters_file_write(struct fs *fs, uint64_t index, const char *buf,
 	struct diag d = { 0 };
 	int rc;
 
-	if (!fs->edit)
-		return -ENOSYS;
+	if (!fs->edit)		/* this build cannot edit the model */
+		return -EROFS;
 	switch (fs_sub_file(index)) {
 	case CLUSTERS_FLAGS:
 		rc = snapedit_cluster_flags(fs->edit, ci, buf, len, &d);
@@ -262,7 +263,7 @@ static int clusters_file_write(struct fs *fs, uint64_t index, const char *buf,
 	default:
 		return -EACCES;
 	}
-	return clusters_edit_done(ci, rc, &d);
+	return clusters_edit_done(fs, ci, rc, &d);
 }
 
 const struct fs_kind clusters_file_kind = {
@@ -353,19 +354,22 @@ static int clusters_slot_write(struct fs *fs, uint64_t index, const char *buf,
 	struct diag d = { 0 };
 	int rc;
 
-	if (!fs->edit)
-		return -ENOSYS;
+	if (!fs->edit)		/* this build cannot edit the model */
+		return -EROFS;
 	if (memmem(buf, len, "owners=", 7)) {
 		char v[4096];
 
 		rc = fs_parse_value(buf, len, v, sizeof(v)) ?: clusters_slot_strip_owners(fs, slot, v);
 		if (rc)
-			return rc;
+			return fs_state_refuse(fs, rc, "clusters/%" PRIu32 "/slots/%" PRIu32
+					       ": owners= is not editable (only the slot's own may be"
+					       " written back)", slot >> fs->snap->dev.cluster_shift,
+					       slot);
 		rc = snapedit_slot(fs->edit, slot, v, strlen(v), &d);
-		return clusters_edit_done(slot >> fs->snap->dev.cluster_shift, rc, &d);
+		return clusters_edit_done(fs, slot >> fs->snap->dev.cluster_shift, rc, &d);
 	}
 	rc = snapedit_slot(fs->edit, slot, buf, len, &d);
-	return clusters_edit_done(slot >> fs->snap->dev.cluster_shift, rc, &d);
+	return clusters_edit_done(fs, slot >> fs->snap->dev.cluster_shift, rc, &d);
 }
 
 const struct fs_kind clusters_slot_kind = {

@@ -94,7 +94,7 @@ static int fs_file_fill(struct fs *fs, fuse_ino_t ino, int flags,
 	rc = fs_node_find(fs, ino, &node) ?: fs_file_allowed(fs, &node, flags);
 	if (rc)
 		return rc;
-	if (!fs->rw && f->kind->read) {
+	if (!fs_state_changing(fs) && f->kind->read) {
 		f->streamed = true;
 		return -pthread_mutex_init(&f->cursor_lock, NULL);
 	}

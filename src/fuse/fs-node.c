@@ -7,6 +7,7 @@
  * ones alike. The kinds' hooks do the rest, in the directory files.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dirs.h"
@@ -268,4 +269,39 @@ int fs_node_entry(struct fs *fs, fuse_ino_t dir, uint64_t *pos,
 		return 0;
 	}
 	return -ENOENT;
+}
+
+/* The name of @ino in directory @dir into @ent; -ENOENT when not there. */
+static int fs_node_name_in(struct fs *fs, fuse_ino_t dir, fuse_ino_t ino,
+			   struct fs_dirent *ent)
+{
+	uint64_t pos;
+
+	for (pos = 0; !fs_node_entry(fs, dir, &pos, ent); pos++) {
+		if (ent->ino == ino)
+			return 0;
+	}
+	return -ENOENT;
+}
+
+void fs_node_path(struct fs *fs, fuse_ino_t ino, char *buf, size_t len)
+{
+	struct fs_dirent ent;
+	fuse_ino_t dir;
+	size_t n = 0;
+
+	if (!len)
+		return;
+	if (ino == FUSE_ROOT_ID) {
+		snprintf(buf, len, ".");
+		return;
+	}
+	dir = fs_node_parent(fs, ino);
+	buf[0] = '\0';
+	if (dir != FUSE_ROOT_ID && dir != ino) {
+		fs_node_path(fs, dir, buf, len);
+		n = strlen(buf);
+	}
+	snprintf(buf + n, len - n, "%s%s", n ? "/" : "",
+		 fs_node_name_in(fs, dir, ino, &ent) ? "?" : ent.name);
 }

@@ -56,4 +56,11 @@ int fs_node_lookup(struct fs *fs, fuse_ino_t dir, const char *name,
 int fs_node_entry(struct fs *fs, fuse_ino_t dir, uint64_t *pos,
 		  struct fs_dirent *ent);
 
+/*
+ * fs_node_path - the path of node @ino from the top of the tree
+ * ("clusters/3/flags"; "." for /) into @buf, truncated to @len; for
+ * messages only: it scans each directory on the way up for the name.
+ */
+void fs_node_path(struct fs *fs, fuse_ino_t ino, char *buf, size_t len);
+
 #endif /* SWAPFS_FUSE_FS_NODE_H */

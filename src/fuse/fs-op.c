@@ -13,12 +13,15 @@
  * fs_op_init()), and a read generates what it covers.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
 #include "fs-file.h"
+#include "fs-live.h"
 #include "fs-node.h"
 #include "fs-op.h"
 
@@ -103,14 +106,22 @@ static void fs_op_init(void *userdata, struct fuse_conn_info *conn)
 {
 	struct fs *fs = userdata;
 
-	fs->no_open = !fs->rw && (conn->capable & FUSE_CAP_NO_OPEN_SUPPORT);
-	fs->no_opendir = !fs->rw && (conn->capable & FUSE_CAP_NO_OPENDIR_SUPPORT);
+	bool still = !fs_state_changing(fs);
+
+	fs->no_open = still && (conn->capable & FUSE_CAP_NO_OPEN_SUPPORT);
+	fs->no_opendir = still && (conn->capable & FUSE_CAP_NO_OPENDIR_SUPPORT);
 
 	/* symlinks never change on a read-only mount: let the kernel keep them */
-	if (!fs->rw && (conn->capable & FUSE_CAP_CACHE_SYMLINKS))
+	if (still && (conn->capable & FUSE_CAP_CACHE_SYMLINKS))
 		conn->want |= FUSE_CAP_CACHE_SYMLINKS;
 	if (conn->capable & FUSE_CAP_READDIRPLUS)
 		conn->want |= FUSE_CAP_READDIRPLUS;
+	/*
+	 * open(O_TRUNC) comes with the open, not as a setattr of the size:
+	 * then a setattr of the size is truncate(2) and can be refused.
+	 */
+	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
+		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
 }
 
 static void fs_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -126,7 +137,7 @@ static void fs_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	if (!rc)
 		rc = fs_op_stat(fs, ino, &e.attr);
 	pthread_rwlock_unlock(&fs->lock);
-	if (rc == -ENOENT && !fs->rw) {
+	if (rc == -ENOENT && !fs_state_changing(fs)) {
 		/* a negative entry: the kernel caches it like a positive one */
 		e.ino = 0;
 		fuse_reply_entry(req, &e);
@@ -151,26 +162,38 @@ static void fs_op_getattr(fuse_req_t req, fuse_ino_t ino,
 }
 
 /*
- * Only what open(O_TRUNC) and touch(1) ask of a writable file: a value
- * replaces the whole file at the next write, so truncation is a no-op.
+ * Only what touch(1) asks of a writable file: its times (which stay the
+ * mount's). A value replaces the whole file at each write, so truncate(2)
+ * is no edit and is refused, not ignored (open(O_TRUNC) is not a setattr:
+ * FUSE_CAP_ATOMIC_O_TRUNC). Each refusal is recorded with its reason.
  */
-static int fs_op_settable(const struct fs *fs, const struct fs_node *node,
-			  const struct stat *attr, int to_set)
+static int fs_op_settable(struct fs *fs, fuse_ino_t ino, const struct fs_node *node,
+			  int to_set)
 {
-	const int allowed = FUSE_SET_ATTR_SIZE | FUSE_SET_ATTR_ATIME |
-			    FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW |
-			    FUSE_SET_ATTR_MTIME_NOW | FUSE_SET_ATTR_CTIME;
+	const int times = FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME |
+			  FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW |
+			  FUSE_SET_ATTR_CTIME;
+	const char *why = NULL;
+	char path[PATH_MAX];
+	int rc = 0;
 
-	if (!fs->rw)
-		return -EROFS;
-	if (to_set & ~allowed)
-		return -EPERM;
-	if (node->type != FS_FILE || !node->writable)
-		return -EACCES;
-	if ((to_set & FUSE_SET_ATTR_SIZE) && attr->st_size != 0 &&
-	    attr->st_size != (off_t)node->size)
-		return -EINVAL;
-	return 0;
+	if (!fs->rw) {
+		rc = -EROFS;
+		why = "a read-only mount";
+	} else if (to_set & FUSE_SET_ATTR_SIZE) {
+		rc = -EPERM;
+		why = "truncate: a value is replaced by writing it, not by a size";
+	} else if (to_set & ~times) {
+		rc = -EPERM;
+		why = "owner and mode are the tree's";
+	} else if (node->type != FS_FILE || !node->writable) {
+		rc = -EACCES;
+		why = "not a writable file";
+	}
+	if (!rc)
+		return 0;
+	fs_node_path(fs, ino, path, sizeof(path));
+	return fs_state_refuse(fs, rc, "%s: %s", path, why);
 }
 
 static void fs_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
@@ -182,7 +205,7 @@ static void fs_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	int rc;
 
 	pthread_rwlock_rdlock(&fs->lock);
-	rc = fs_node_stat(fs, ino, &node) ?: fs_op_settable(fs, &node, attr, to_set);
+	rc = fs_node_stat(fs, ino, &node) ?: fs_op_settable(fs, ino, &node, to_set);
 	if (!rc)
 		fs_op_fill_stat(fs, ino, &node, &st);
 	pthread_rwlock_unlock(&fs->lock);
@@ -213,6 +236,19 @@ static void fs_op_readlink(fuse_req_t req, fuse_ino_t ino)
 	fs_buf_free(&b);
 }
 
+/* A write refused where no kind said why: say it here. */
+static void fs_op_refuse_write(struct fs *fs, fuse_ino_t ino, int rc)
+{
+	char path[PATH_MAX];
+
+	pthread_rwlock_rdlock(&fs->lock);
+	fs_node_path(fs, ino, path, sizeof(path));
+	pthread_rwlock_unlock(&fs->lock);
+	fs_state_refuse(fs, rc, "%s: %s", path,
+			rc == -EROFS ? "a read-only mount (see -o rw)" :
+			rc == -EACCES ? "not a writable file" : strerror(-rc));
+}
+
 static void fs_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct fs *fs = fs_of(req);
@@ -223,13 +259,16 @@ static void fs_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		fuse_reply_err(req, ENOSYS);
 		return;
 	}
+	fs_live_refresh(fs);	/* live: a file opened reads a recent state */
 	rc = fs_file_open(fs, ino, fi->flags, &f);
+	if (rc && (fi->flags & O_ACCMODE) != O_RDONLY)
+		fs_op_refuse_write(fs, ino, rc);
 	if (rc) {
 		fuse_reply_err(req, -rc);
 		return;
 	}
 	fi->fh = (uintptr_t)f;
-	if (fs->rw)
+	if (fs_state_changing(fs))
 		fi->direct_io = 1;
 	else
 		fi->keep_cache = 1;
@@ -275,12 +314,16 @@ static void fs_op_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	int rc = -EROFS;
 
 	/* sysfs semantics: each write(2) is one whole value */
-	if (fs->rw) {
+	if (fs->rw && f->kind->write) {
+		/* the kinds record their refusals, with the value and the rule */
 		pthread_rwlock_wrlock(&fs->lock);
-		rc = f->kind->write ? f->kind->write(fs, f->index, buf, size) : -EACCES;
+		rc = f->kind->write(fs, f->index, buf, size);
 		if (!rc)
 			fs->version++;
 		pthread_rwlock_unlock(&fs->lock);
+	} else {
+		rc = fs->rw ? -EACCES : -EROFS;
+		fs_op_refuse_write(fs, ino, rc);
 	}
 	if (rc) {
 		fuse_reply_err(req, -rc);
@@ -506,4 +549,12 @@ const struct fuse_lowlevel_ops fs_op_lowlevel = {
 	.readdir = fs_op_readdir,
 	.readdirplus = fs_op_readdirplus,
 	.statfs = fs_op_statfs,
+	.create = fs_refuse_create,
+	.mknod = fs_refuse_mknod,
+	.mkdir = fs_refuse_mkdir,
+	.unlink = fs_refuse_unlink,
+	.rmdir = fs_refuse_rmdir,
+	.rename = fs_refuse_rename,
+	.symlink = fs_refuse_symlink,
+	.link = fs_refuse_link,
 };

@@ -13,6 +13,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include <swapfs/live.h>
+
 #include "fs-file.h"
 #include "fs-op.h"
 #include "fs.h"
@@ -31,6 +33,13 @@ int fs_init(struct fs *fs)
 		return -rc;
 	}
 	rc = pthread_mutex_init(&fs->files_lock, NULL);
+	if (!rc) {
+		rc = pthread_mutex_init(&fs->refused_lock, NULL);
+		if (!rc && (rc = pthread_mutex_init(&fs->live_lock, NULL)))
+			pthread_mutex_destroy(&fs->refused_lock);
+		if (rc)
+			pthread_mutex_destroy(&fs->files_lock);
+	}
 	if (rc) {
 		pthread_mutex_destroy(&fs->findings_lock);
 		pthread_rwlock_destroy(&fs->lock);
@@ -47,6 +56,9 @@ void fs_destroy(struct fs *fs)
 	while (fs->files)
 		fs_file_free(fs->files);
 	pthread_mutex_destroy(&fs->files_lock);
+	pthread_mutex_destroy(&fs->refused_lock);
+	live_close(fs->live);
+	pthread_mutex_destroy(&fs->live_lock);
 	findings_index_free(fs->findings);
 	snapedit_free(fs->edit);
 	analysis_free(fs->an);
@@ -102,7 +114,7 @@ int fs_main(struct fs *fs, const struct fs_config *cfg)
 
 	if (cfg->debug)
 		fs->foreground = true;
-	fs->timeout = fs->rw ? 0.0 : 86400.0;
+	fs->timeout = fs_state_changing(fs) ? 0.0 : 86400.0;
 	rc = fs_mount_options(fs, cfg, opts, sizeof(opts));
 	if (rc)
 		return rc;

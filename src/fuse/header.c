@@ -206,7 +206,8 @@ static int header_field_write(struct fs *fs, uint64_t index, const char *buf,
 
 	rc = fs_parse_value(buf, len, value, sizeof(value));
 	if (rc)
-		return rc;
+		return fs_state_refuse(fs, rc, "header/%s: not one value of at most %zu bytes",
+				       header_names[index].name, sizeof(value) - 1);
 	if (index == HEADER_FIELD_LABEL) {
 		ids.set_label = true;
 		rc = edit_parse_label(value, ids.label) ? -EINVAL : 0;
@@ -217,16 +218,15 @@ static int header_field_write(struct fs *fs, uint64_t index, const char *buf,
 		return -EACCES;
 	}
 	if (rc) {
-		fuse_log(FUSE_LOG_INFO, "swapfs: header/%s: '%s' refused: %s\n",
-			 header_names[index].name, value,
-			 index == HEADER_FIELD_LABEL ? "longer than 16 bytes" :
-			 "expected a UUID, random, time or clear");
-		return rc;
+		return fs_state_refuse(fs, rc, "header/%s: '%s': %s",
+				       header_names[index].name, value,
+				       index == HEADER_FIELD_LABEL ? "longer than 16 bytes" :
+				       "expected a UUID, random, time or clear");
 	}
 	if (!header_unchanged(fs)) {
-		fuse_log(FUSE_LOG_INFO, "swapfs: header/%s: %s changed since this mount "
-			 "read it; nothing written (cat header/ first)\n",
-			 header_names[index].name, fs->header_path);
+		fs_state_refuse(fs, -EBUSY, "header/%s: %s changed since this mount "
+				"read it; nothing written (cat header/ first)",
+				header_names[index].name, fs->header_path);
 		header_dir_read(fs);	/* now the mount shows what is there */
 		return -EBUSY;
 	}
@@ -235,9 +235,9 @@ static int header_field_write(struct fs *fs, uint64_t index, const char *buf,
 	if (!rc)
 		rc = header_field_refusal(&rep);
 	if (rc)
-		fuse_log(FUSE_LOG_INFO, "swapfs: header/%s: %s: %s; nothing written\n",
-			 header_names[index].name, fs->header_path,
-			 rep.detail[0] ? rep.detail : strerror(-rc));
+		fs_state_refuse(fs, rc, "header/%s: %s: %s; nothing written",
+				header_names[index].name, fs->header_path,
+				rep.detail[0] ? rep.detail : strerror(-rc));
 	/* whatever happened, show what the area holds now */
 	return header_dir_read(fs) ?: rc;
 }

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * root.c - the mount's top directory and its files: README (how to read
- * the tree), source (where the data came from), edits (the journal).
+ * the tree), source (where the data came from), edits (the journal),
+ * refused (the last refused request, and why).
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
 #include "dirs.h"
+#include "fs-live.h"
 
 enum root_file {
 	ROOT_README,
 	ROOT_SOURCE,
 	ROOT_EDITS,
+	ROOT_REFUSED,
 	ROOT_NR_FILES,
 };
 
@@ -25,6 +28,7 @@ static const char root_readme[] =
 "README              this file\n"
 "source              where the data came from\n"
 "edits               edits made through this mount, one per line\n"
+"refused             the last refused request: time, errno, path and why\n"
 "device/<key>        the device's info keys (max, pages, inuse_pages, ...)\n"
 "header/<field>      the on-disk swap header (swapfs mount --header)\n"
 "stats/<name>        device totals: slots_*, clusters_<flag>, vm_swap_full\n"
@@ -64,6 +68,7 @@ static const struct fs_name root_names[] = {
 	{ "README", FS_KIND_ROOT_FILE, ROOT_README },
 	{ "source", FS_KIND_ROOT_FILE, ROOT_SOURCE },
 	{ "edits", FS_KIND_ROOT_FILE, ROOT_EDITS },
+	{ "refused", FS_KIND_ROOT_FILE, ROOT_REFUSED },
 	{ "device", FS_KIND_DEVICE_DIR, 0 },
 	{ "header", FS_KIND_HEADER_DIR, 0 },
 	{ "stats", FS_KIND_STATS_DIR, 0 },
@@ -96,7 +101,7 @@ static void root_line(struct fs_buf *b, const char *key, const char *value)
 }
 
 /* "key: value" lines; the keys are `swapfs stat --json`'s "source" keys. */
-static void root_source(const struct fs *fs, struct fs_buf *b)
+static void root_source(struct fs *fs, struct fs_buf *b)
 {
 	const struct snapshot *s = fs->snap;
 	char era[2] = { s->dev.era, '\0' };
@@ -114,6 +119,7 @@ static void root_source(const struct fs *fs, struct fs_buf *b)
 	root_line(b, "header", fs->header_path);
 	root_line(b, "mode", fs->rw ? "rw" : "ro");
 	root_line(b, "save", fs->rw ? fs->save_path : NULL);
+	fs_live_source(fs, b);
 }
 
 static void root_edits(const struct fs *fs, struct fs_buf *b)
@@ -139,6 +145,9 @@ static int root_file_content(struct fs *fs, uint64_t index, struct fs_buf *b)
 		return 0;
 	case ROOT_EDITS:
 		root_edits(fs, b);
+		return 0;
+	case ROOT_REFUSED:
+		fs_state_refused(fs, b);
 		return 0;
 	}
 	return -ENOENT;

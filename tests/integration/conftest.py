@@ -92,6 +92,21 @@ def wait_for_mount(proc, mnt, timeout=30):
     raise AssertionError(f"{mnt} not mounted after {timeout} s")
 
 
+def write_value(path, value):
+    """One write(2) of value, as echo does; returns the errno or 0."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
+    except OSError as e:
+        return e.errno
+    try:
+        os.write(fd, value.encode())
+        return 0
+    except OSError as e:
+        return e.errno
+    finally:
+        os.close(fd)
+
+
 class Mount:
     """swapfs mount -f SRC MNT in a subprocess, for a with block.
 
@@ -129,6 +144,7 @@ class Mount:
         assert p.returncode == 0, p.stderr
         rc = self.proc.wait(timeout=self.timeout)
         err = self.proc.stderr.read()
+        self.stderr = err           # the daemon's log with -f
         assert rc == 0, err
         # the sanitizer builds report without failing when not told to halt
         assert "runtime error" not in err and "Sanitizer" not in err, err
@@ -164,7 +180,7 @@ needs_root = pytest.mark.skipif(not is_root, reason="needs root (swapon, loop de
 # areas. Each such module holds this lock while it runs.
 KERNEL_SWAP_MODULES = {
     "test_capture", "test_header_corpus", "test_kernel_replay", "test_label",
-    "test_list", "test_live", "test_mount", "test_prometheus", "test_swapview",
+    "test_list", "test_live", "test_mount", "test_mount_live", "test_prometheus", "test_swapview",
 }
 KERNEL_SWAP_LOCK = "/run/swapfs-tests.kernel-swap.lock"
 

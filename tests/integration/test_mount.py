@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FUSERMOUNT, SWAPFS, Mount, fusermount, in_mountinfo, mkswap, run
+from conftest import FUSERMOUNT, SWAPFS, Mount, write_value, fusermount, in_mountinfo, mkswap, run
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FINDINGS = sorted(p.name for p in (FIXTURES / "findings").iterdir() if p.is_dir())
@@ -142,7 +142,7 @@ def mnt(tmp_path):
 
 # ---- the tree's structure ----
 
-ROOT = {"README", "source", "edits", "device", "stats", "clusters", "orders",
+ROOT = {"README", "source", "edits", "refused", "device", "stats", "clusters", "orders",
         "lists", "cache", "findings", "procs"}
 CLUSTER_FILES = {"order", "flags", "count", "first_slot", "used", "free",
                  "cached", "bad", "map", "folios", "findings", "slots"}
@@ -743,21 +743,6 @@ def test_example_compare_two_mounts(sources, tmp_path):
 
 # ---- read-write mounts (edits through snapedit.h) ----
 
-def write_value(path, value):
-    """One write(2) of value, as echo does; returns the errno or 0."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
-    except OSError as e:
-        return e.errno
-    try:
-        os.write(fd, value.encode())
-        return 0
-    except OSError as e:
-        return e.errno
-    finally:
-        os.close(fd)
-
-
 def snapshot_ids(db):
     import sqlite3
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
@@ -823,7 +808,9 @@ def test_rw_cluster_edits_show_at_once_and_are_saved(sources, mnt, tmp_path):
             assert write_value(m.path(rel), bad) == errno.EINVAL, (rel, bad)
             assert m.read(rel) == before
         assert m.read("edits") == f"clusters/3/flags {new}\n"
-    assert snapshot_ids(src) == ids     # replaced, not appended
+    # appended once (the mounted snapshot is never rewritten; later saves
+    # of the session replace their own): test_mount_writes.py says more
+    assert snapshot_ids(src) == ids + [ids[-1] + 1]
     with Mount(src, mnt) as m:
         assert m.read("clusters/3/flags") == f"{new}\n"
 

@@ -1200,7 +1200,13 @@ static void test_save_replace(void)
 	r = read_snap(path, 1, false);
 	ok(r && snap_same(s, r, true, why, sizeof(why)), "read back equals the edited state %s", why);
 	mark = s->prov.note ? strstr(s->prov.note, "edited by swapfs ") : NULL;
-	ok(mark && strlen(mark) == 37 && mark[36] == 'Z', "note: '%s'", s->prov.note ? s->prov.note : "(none)");
+	ok(mark && mark[36] == 'Z' &&
+	   !strncmp(mark + 37, " from snapshot 1: 300 edits in ", 31) &&
+	   strstr(mark, ", the last: ") &&
+	   !strcmp(mark + strlen(mark) - strlen(snapedit_journal(e, &nj)[nj - 1]),
+		   snapedit_journal(e, &nj)[nj - 1]),
+	   "note: mark, base snapshot, summary ending in the last edit: '%s'",
+	   s->prov.note ? s->prov.note : "(none)");
 	ok(snap_count(path) == 1, "still one snapshot in the file");
 	a2 = r ? analyse(r) : NULL;
 	ok(a2 && analysis_same(a, a2, why, sizeof(why)),
