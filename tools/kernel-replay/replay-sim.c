@@ -60,7 +60,7 @@ int kr_run_sim(struct kr_result *r)
 
 	sim_config_default(&cfg, (uint32_t)(r->device / r->page_size));
 	cfg.page_size = r->page_size;
-	cfg.synchronous_io = true;	/* zram */
+	cfg.synchronous_io = !r->async_io;	/* zram, unless --async */
 	cfg.kernel = strcmp(r->kernel, "6.12") ? SIM_KERNEL_NEWEST : SIM_KERNEL_6_12;
 	rc = workload_builtin(r->spec, &w, &d);
 	if (!rc)

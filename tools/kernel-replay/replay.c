@@ -64,6 +64,8 @@ static void kr_usage(void)
 "                          1,10,50,100 and the last, those the run has)\n"
 "      --sim               run on the simulator instead of the kernel\n"
 "      --kernel POLICY     the simulator's policy: newest (default) or 6.12\n"
+"      --async             the simulated device without SWP_SYNCHRONOUS_IO:\n"
+"                          swap-in page by page, as before large swap-in\n"
 "  -h, --help              this text\n"
 "\n"
 "Exit status: 0 done, 1 failure, 2 usage, 77 the kernel cannot run it.\n",
@@ -180,7 +182,7 @@ static void kr_print_sizes(const struct kr_result *r)
 static int kr_parse(int argc, char **argv, struct kr_ctl *ctl,
 		    struct kr_result *r)
 {
-	enum { OPT_LIVE = 256, OPT_CHECKPOINTS, OPT_SIM, OPT_KERNEL };
+	enum { OPT_LIVE = 256, OPT_CHECKPOINTS, OPT_SIM, OPT_KERNEL, OPT_ASYNC };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -190,6 +192,7 @@ static int kr_parse(int argc, char **argv, struct kr_ctl *ctl,
 		{ "checkpoints", required_argument, NULL, OPT_CHECKPOINTS },
 		{ "sim", no_argument, NULL, OPT_SIM },
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
+		{ "async", no_argument, NULL, OPT_ASYNC },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -203,6 +206,7 @@ static int kr_parse(int argc, char **argv, struct kr_ctl *ctl,
 		case OPT_LIVE: r->live = optarg; break;
 		case OPT_CHECKPOINTS: ctl->checkpoints = optarg; break;
 		case OPT_SIM: ctl->sim = true; break;
+		case OPT_ASYNC: r->async_io = true; break;
 		case OPT_KERNEL:
 			if (strcmp(optarg, "newest") && strcmp(optarg, "6.12")) {
 				fprintf(stderr, "%s: --kernel: not newest or 6.12\n",

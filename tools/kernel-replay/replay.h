@@ -82,6 +82,7 @@ struct kr_result {
 	uint64_t swap_used_kib;
 	/* sim only */
 	const char *kernel;		/* the policy */
+	bool async_io;			/* no SWP_SYNCHRONOUS_IO: swap-in by pages */
 	uint64_t device;
 };
 
