@@ -160,7 +160,10 @@ def sample():
            "--lock-held", "--quiet"]
     if os.access(REPLAY, os.X_OK):
         cmd += ["--replay", REPLAY]
+    t0 = time.monotonic()
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    # what the sample costs (the module's lock is held by now): -s shows it
+    print(f"fidelity --sample {SAMPLE}: {time.monotonic() - t0:.1f}s")
     if p.returncode == 77:
         pytest.skip(f"fidelity cannot run here: {p.stderr.strip()}")
     assert p.returncode in (0, 1) and p.stdout, p.stderr
