@@ -88,6 +88,36 @@ const char *workload_name(const struct workload *w);
 uint64_t workload_device_bytes(const struct workload *w);
 
 /*
+ * The parameters of a "selftest" spec with every default filled in, for
+ * a program that runs the same workload elsewhere (tools/kernel-replay on
+ * the real kernel) and must draw the same picks: the generator's PRNG is
+ * splitmix64 seeded with @seed (wl_rng in src/sim/workload-gen.h), and
+ * swapfs-workload(5) gives the order of the draws and the layout.
+ */
+struct workload_selftest {
+	uint64_t area;		/* mem1 bytes (0 with mixed) */
+	uint64_t small_area;	/* mem2 bytes, used with small */
+	uint64_t folio;		/* mem1's block: the largest of sizes */
+	uint32_t sizes;		/* bit b: mTHP size of 2^b bytes enabled (mem1) */
+	uint32_t rounds, picks, small_picks, part_picks;
+	uint32_t mixed;		/* blocks of their own (0: mem1) */
+	uint32_t mixed_orders;	/* bit k: blocks of order k, in turn */
+	uint32_t fork;		/* 1: no fork; n: n - 1 children */
+	uint32_t fork_every;	/* rounds between two forks */
+	uint32_t version;	/* 1 or 2 */
+	bool small, aligned;
+	bool has_seed;		/* seed= given: it wins over workload_run()'s */
+	uint64_t seed;
+};
+
+/*
+ * workload_selftest_params - @w's parameters if it is a "selftest" spec.
+ * Returns 0, or -EINVAL for any other workload.
+ */
+int workload_selftest_params(const struct workload *w,
+			     struct workload_selftest *out);
+
+/*
  * What a run reports to its caller. Every member may be NULL or 0. A hook
  * returning a negative errno aborts the run, which returns that error
  * with @d naming where the run was.

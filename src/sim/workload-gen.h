@@ -30,6 +30,13 @@ struct wl_params {
 	uint8_t aligned;	/* version 2's -a: swap-in by whole folios */
 	uint32_t version;	/* 1: as merged; 2: warm-up and swap-in */
 	unsigned int cpu;	/* selftest: the CPU everything runs on */
+	uint32_t sizes;		/* bit b: mTHP size 2^b bytes on; 0: folio */
+	bool sizes_given;	/* sizes= was given (else: folio=) */
+	uint32_t mixed;		/* blocks, each a mapping of its own */
+	uint32_t mixed_orders;	/* bit k: a block of order k, in turn */
+	uint32_t part_picks;	/* blocks partly MADV_DONTNEED'd a round */
+	uint32_t fork;		/* references of each entry: 1 + children */
+	uint32_t fork_every;	/* rounds between two forks */
 	/* random, fragment */
 	uint32_t orders;	/* bit k: order k may be allocated */
 	uint32_t fill;		/* percent of usable slots kept in use */
@@ -42,6 +49,13 @@ struct wl_params {
 	bool has_seed;
 	uint64_t seed;
 };
+
+/*
+ * Most blocks selftest's mixed= lays out, each a mapping of its own with
+ * a guard page: well under the kernel's default vm.max_map_count (65530)
+ * for the real run of tools/kernel-replay.
+ */
+#define WL_MIXED_MAX	16384u
 
 /*
  * splitmix64: one word of state, full period, and good enough statistics

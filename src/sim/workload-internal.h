@@ -16,6 +16,8 @@
  *	workload-run.c		the script runner: statements executed
  *	workload-gen.c		what the generators share: parameters, PRNG
  *	workload-fill.c		random's and fragment's fill and live set
+ *	workload-vm.c		a process's memory around the allocator:
+ *				faults, MADV_DONTNEED, MADV_PAGEOUT, fork
  *	workload-selftest.c, workload-random.c, workload-fragment.c
  *				the built-in generators, one a file
  *	workload.c		struct workload and workload_run()

@@ -1,12 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * workload-selftest.c - the built-in generator "selftest": the kernel's
- * tools/testing/selftests/mm/thp_swap_allocator_test.c. mem1 of 64 KiB
- * mTHP blocks and the -s area of small pages, picked at random each
- * round, freed (MADV_DONTNEED) and touched again, then paged out.
- * version=1 is the test as merged (nothing touched before round 1);
- * version=2 the later one with its warm-up and swap-in of random pages
- * (and -a: aligned=1).
+ * tools/testing/selftests/mm/thp_swap_allocator_test.c and the variants
+ * tools/kernel-replay runs on the real kernel with the same picks (the
+ * same PRNG, drawn in the same order). mem1 of mTHP blocks (or mixed=
+ * blocks of several orders, each a mapping of its own) and the -s area of
+ * small pages, picked at random each round, freed (MADV_DONTNEED) and
+ * written again, then paged out; part_picks= blocks only partly freed;
+ * fork= children holding references. version=1 is the test as merged
+ * (nothing touched before round 1); version=2 the later one with its
+ * warm-up and swap-in of random pages (and -a: aligned=1). What the
+ * kernel does around the allocator is workload-vm.c's.
+ *
+ * The layout, in virtual pages from a base aligned to a page table: mem1
+ * from 0; or the mixed blocks, block i of the i-th order of mixed_orders
+ * in turn, each after a guard page and aligned to its size; then mem2 at
+ * the next page table after a guard page.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -14,287 +23,233 @@
 #include <stdlib.h>
 
 #include "workload-gen.h"
-
-/* A page of mem1 or mem2: untouched, present, or the slot it is out on. */
-#define WL_PG_NONE	0u
-#define WL_PG_PRESENT	UINT32_MAX
+#include "workload-vm.h"
 
 struct wl_selftest {
 	struct wl_gen gen;
-	unsigned int order;	/* of mem1's folios */
-	uint32_t fpages;	/* pages a folio */
-	uint32_t nblocks;	/* mem1 folios */
-	uint32_t *mem1;		/* nblocks * fpages */
-	uint8_t *large;		/* per block: present as one large folio */
-	uint32_t nsmall;	/* mem2 pages */
-	uint32_t *mem2;
+	struct wl_vm vm;
+	uint32_t fpages;	/* pages of mem1's largest folio */
+	uint32_t size_pages[32];	/* mem1's pick sizes, ascending, in pages */
+	unsigned int nr_sizes;
+	uint32_t nblocks;	/* mem1 blocks of fpages, or mixed blocks */
+	uint32_t *mstart;	/* mixed: each block's first page */
+	uint8_t *morder;	/* mixed: each block's order */
+	unsigned int mem;	/* the mapping of mem1 (the first block's if mixed) */
+	unsigned int small;	/* the mapping of mem2, if any */
+	uint32_t small_start, nsmall;
 };
 
-static bool wl_pg_out(uint32_t v)
+/* Block @b of mem1 or of the mixed blocks: first page, pages, mapping. */
+static void wl_st_block(const struct wl_selftest *st, uint32_t b,
+			uint32_t *first, uint32_t *n, unsigned int *vma)
 {
-	return v != WL_PG_NONE && v != WL_PG_PRESENT;
-}
-
-/* MADV_DONTNEED of @n pages: each run of consecutive slots in one call. */
-static int wl_st_dontneed(struct wl_selftest *st, uint32_t *pg, uint32_t n)
-{
-	uint32_t i = 0, k;
-	int rc;
-
-	while (i < n) {
-		if (!wl_pg_out(pg[i])) {
-			pg[i++] = WL_PG_NONE;
-			continue;
-		}
-		for (k = 1; i + k < n && wl_pg_out(pg[i + k]) &&
-		     pg[i + k] == pg[i] + k; k++)
-			;
-		rc = sim_swap_put_entries_direct(st->gen.c.sim, pg[i], k);
-		if (rc)
-			return wl_ctx_sim_error(&st->gen.c, rc, "MADV_DONTNEED", pg[i]);
-		rc = wl_ctx_tick(&st->gen.c);
-		if (rc)
-			return rc;
-		for (; k; k--)
-			pg[i++] = WL_PG_NONE;
-	}
-	return 0;
-}
-
-/*
- * Swap out one folio of 2^@order pages @pg (present). Pages that got no
- * slot (even order 0 failed) stay present.
- */
-static int wl_st_swap_out(struct wl_selftest *st, uint32_t *pg,
-			  unsigned int order, bool *whole)
-{
-	struct wl_gen *gen = &st->gen;
-	unsigned int nr, j;
-	int rc;
-
-	rc = sim_swap_out(gen->c.sim, gen->p->cpu, order, 1, false,
-			  gen->offsets, &nr);
-	if (rc && rc != -ENOSPC)
-		return wl_ctx_sim_error(&gen->c, rc, "MADV_PAGEOUT", 0);
-	*whole = !rc && nr == 1;
-	if (*whole) {
-		for (j = 0; j < 1u << order; j++)
-			pg[j] = gen->offsets[0] + j;
+	if (st->mstart) {
+		*first = st->mstart[b];
+		*n = 1u << st->morder[b];
+		*vma = st->mem + b;
 	} else {
-		for (j = 0; j < nr; j++)
-			pg[j] = gen->offsets[j];
+		*first = b * st->fpages;
+		*n = st->fpages;
+		*vma = st->mem;
 	}
-	return wl_ctx_tick(&gen->c);
 }
 
-/* MADV_PAGEOUT of mem1: large folios whole, the rest page by page. */
-static int wl_st_pageout1(struct wl_selftest *st)
+/* MADV_DONTNEED and a memset of a random block (of a random size). */
+static int wl_st_pick(struct wl_selftest *st)
 {
-	uint32_t b, j, *pg;
-	bool whole;
+	struct wl_rng *rng = &st->gen.rng;
+	uint32_t first, n, s = st->fpages;
+	unsigned int vma;
 	int rc;
 
-	for (b = 0; b < st->nblocks; b++) {
-		pg = &st->mem1[(size_t)b * st->fpages];
-		if (st->large[b]) {
-			st->large[b] = 0;
-			rc = wl_st_swap_out(st, pg, st->order, &whole);
-			if (rc)
-				return rc;
-			continue;
-		}
-		for (j = 0; j < st->fpages; j++) {
-			if (pg[j] != WL_PG_PRESENT)
-				continue;
-			rc = wl_st_swap_out(st, &pg[j], 0, &whole);
-			if (rc)
-				return rc;
-		}
-	}
-	return 0;
-}
-
-static int wl_st_pageout2(struct wl_selftest *st)
-{
-	uint32_t i;
-	bool whole;
-	int rc;
-
-	for (i = 0; i < st->nsmall; i++) {
-		if (st->mem2[i] != WL_PG_PRESENT)
-			continue;
-		rc = wl_st_swap_out(st, &st->mem2[i], 0, &whole);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-/* memset of a block whose pages are all unmapped: a fresh mTHP fault. */
-static void wl_st_touch_block(struct wl_selftest *st, uint32_t b)
-{
-	uint32_t *pg = &st->mem1[(size_t)b * st->fpages], j;
-
-	for (j = 0; j < st->fpages; j++)
-		pg[j] = WL_PG_PRESENT;
-	st->large[b] = st->order > 0;
-}
-
-/*
- * The fault handler on swapped-out page @j of block @b: the whole block in
- * one large folio when its pages are out on consecutive slots from one the
- * folio's size aligns (thp_swap_suitable_orders()) and the device allows
- * it, else the page alone.
- */
-static int wl_st_fault_in(struct wl_selftest *st, uint32_t b, uint32_t j)
-{
-	uint32_t *pg = &st->mem1[(size_t)b * st->fpages], start, i;
-	unsigned int k = st->order, got;
-	int rc;
-
-	for (i = 0; i < st->fpages && k; i++)
-		if (!wl_pg_out(pg[i]) || pg[i] != pg[0] + i)
-			k = 0;
-	if (k && (pg[0] & (st->fpages - 1)))
-		k = 0;
-	rc = sim_swap_in(st->gen.c.sim, st->gen.p->cpu, pg[j], k, &got, &start);
-	if (rc)
-		return wl_ctx_sim_error(&st->gen.c, rc, "swap-in fault", pg[j]);
-	if (got && got == k) {
-		for (i = 0; i < st->fpages; i++)
-			pg[i] = WL_PG_PRESENT;
-		st->large[b] = 1;
+	if (st->mstart) {
+		wl_st_block(st, (uint32_t)wl_rng_below(rng, st->nblocks),
+			    &first, &n, &vma);
 	} else {
-		/* a smaller large folio than the block is kept as its pages */
-		uint32_t first = k ? start - pg[0] : j;
-
-		for (i = 0; i < 1u << got; i++)
-			pg[first + i] = WL_PG_PRESENT;
+		if (st->nr_sizes > 1)
+			s = st->size_pages[wl_rng_below(rng, st->nr_sizes)];
+		n = s;
+		vma = st->mem;
+		first = (uint32_t)wl_rng_below(rng, (uint64_t)st->nblocks *
+						st->fpages / s) * s;
 	}
-	return wl_ctx_tick(&st->gen.c);
+	rc = wl_vm_dontneed(&st->vm, first, n);
+	return rc ? rc : wl_vm_write(&st->vm, vma, first, n);
 }
 
-/* memset of pages @first..+@n of mem1 (version 2's random_swapin()). */
-static int wl_st_touch_pages(struct wl_selftest *st, uint64_t first,
-			     uint32_t n)
+/* MADV_DONTNEED of a random piece of a random block, not written again. */
+static int wl_st_part_pick(struct wl_selftest *st)
 {
-	uint32_t b = (uint32_t)(first / st->fpages), j;
-	uint32_t *pg = &st->mem1[(size_t)b * st->fpages];
-	int rc;
+	struct wl_rng *rng = &st->gen.rng;
+	uint32_t first, n, at, len;
+	unsigned int vma;
 
-	for (j = (uint32_t)(first % st->fpages); n; j++, n--) {
-		if (wl_pg_out(pg[j])) {
-			rc = wl_st_fault_in(st, b, j);
-			if (rc)
-				return rc;
-		} else if (pg[j] == WL_PG_NONE) {
-			uint32_t i;
-
-			for (i = 0; i < st->fpages && pg[i] == WL_PG_NONE; i++)
-				;
-			if (i == st->fpages)
-				wl_st_touch_block(st, b);
-			else
-				pg[j] = WL_PG_PRESENT;
-		}
-	}
-	return 0;
+	wl_st_block(st, (uint32_t)wl_rng_below(rng, st->nblocks), &first, &n,
+		    &vma);
+	at = (uint32_t)wl_rng_below(rng, n);
+	len = 1 + (uint32_t)wl_rng_below(rng, n - at);
+	return wl_vm_dontneed(&st->vm, first + at, len);
 }
 
-/* version 2's random_swapin() on mem2: faults of single small pages. */
-static int wl_st_swapin_small(struct wl_selftest *st, uint32_t i)
-{
-	unsigned int got;
-	uint32_t start;
-	int rc;
-
-	if (!wl_pg_out(st->mem2[i])) {
-		st->mem2[i] = WL_PG_PRESENT;
-		return 0;
-	}
-	rc = sim_swap_in(st->gen.c.sim, st->gen.p->cpu, st->mem2[i], 0, &got,
-			 &start);
-	if (rc)
-		return wl_ctx_sim_error(&st->gen.c, rc, "swap-in fault", st->mem2[i]);
-	st->mem2[i] = WL_PG_PRESENT;
-	return wl_ctx_tick(&st->gen.c);
-}
-
-static int wl_st_round(struct wl_selftest *st)
+/* version 2's random_swapin(): writes of random pages or whole blocks. */
+static int wl_st_swapin(struct wl_selftest *st)
 {
 	const struct wl_params *p = st->gen.p;
-	struct wl_rng *rng = &st->gen.rng;
-	uint64_t units;
-	uint32_t i, b, unit;
+	uint32_t unit = p->aligned ? st->fpages : 1, i;
+	uint64_t units = (uint64_t)st->nblocks * st->fpages / unit;
 	int rc;
 
-	if (p->version == 2) {
-		/* as many bytes swapped in as picked below, by page or folio */
-		unit = p->aligned ? st->fpages : 1;
-		units = (uint64_t)st->nblocks * st->fpages / unit;
-		for (i = 0; i < (uint64_t)p->picks * st->fpages / unit; i++) {
-			rc = wl_st_touch_pages(st, wl_rng_below(rng, units) * unit,
-					       unit);
-			if (rc)
-				return rc;
-		}
-	}
-	for (i = 0; i < p->picks; i++) {
-		b = (uint32_t)wl_rng_below(rng, st->nblocks);
-		st->large[b] = 0;
-		rc = wl_st_dontneed(st, &st->mem1[(size_t)b * st->fpages],
-				    st->fpages);
-		if (rc)
-			return rc;
-		wl_st_touch_block(st, b);
-	}
-	for (i = 0; st->nsmall && i < p->small_picks; i++) {
-		b = (uint32_t)wl_rng_below(rng, st->nsmall);
-		if (p->version == 2) {
-			rc = wl_st_swapin_small(st, b);
-		} else {
-			rc = wl_st_dontneed(st, &st->mem2[b], 1);
-			st->mem2[b] = WL_PG_PRESENT;
-		}
+	for (i = 0; i < (uint64_t)p->picks * st->fpages / unit; i++) {
+		rc = wl_vm_write(&st->vm, st->mem,
+				 (uint32_t)(wl_rng_below(&st->gen.rng, units) * unit),
+				 unit);
 		if (rc)
 			return rc;
 	}
-	rc = wl_st_pageout1(st);
-	return rc ? rc : wl_st_pageout2(st);
+	return 0;
 }
 
-/* version 2: everything touched and paged out once before round 1. */
+static int wl_st_pageout(struct wl_selftest *st)
+{
+	unsigned int v, end = st->mstart ? st->mem + st->nblocks : st->mem + 1;
+	int rc = 0;
+
+	for (v = st->mem; !rc && v < end; v++)
+		rc = wl_vm_pageout(&st->vm, v);
+	if (!rc && st->nsmall)
+		rc = wl_vm_pageout(&st->vm, st->small);
+	return rc;
+}
+
+static int wl_st_round(struct wl_selftest *st, uint32_t round)
+{
+	const struct wl_params *p = st->gen.p;
+	uint32_t i, pg;
+	int rc = 0;
+
+	if (p->version == 2)
+		rc = wl_st_swapin(st);
+	for (i = 0; !rc && i < p->picks; i++)
+		rc = wl_st_pick(st);
+	for (i = 0; !rc && i < p->part_picks; i++)
+		rc = wl_st_part_pick(st);
+	for (i = 0; !rc && st->nsmall && i < p->small_picks; i++) {
+		pg = st->small_start + (uint32_t)wl_rng_below(&st->gen.rng, st->nsmall);
+		if (p->version != 2)
+			rc = wl_vm_dontneed(&st->vm, pg, 1);
+		if (!rc)
+			rc = wl_vm_write(&st->vm, st->small, pg, 1);
+	}
+	if (!rc)
+		rc = wl_st_pageout(st);
+	if (!rc && p->fork > 1 && !(round % p->fork_every)) {
+		rc = wl_vm_exit_children(&st->vm);
+		if (!rc)
+			rc = wl_vm_fork(&st->vm, p->fork - 1);
+	}
+	return rc;
+}
+
+/* version 2: everything written and paged out once before round 1. */
 static int wl_st_warm_up(struct wl_selftest *st)
 {
-	uint32_t b, i;
 	int rc;
 
-	for (b = 0; b < st->nblocks; b++)
-		wl_st_touch_block(st, b);
-	rc = wl_st_pageout1(st);
-	if (rc)
-		return rc;
-	for (i = 0; i < st->nsmall; i++)
-		st->mem2[i] = WL_PG_PRESENT;
-	return wl_st_pageout2(st);
+	rc = wl_vm_write(&st->vm, st->mem, 0, st->nblocks * st->fpages);
+	if (!rc)
+		rc = wl_vm_pageout(&st->vm, st->mem);
+	if (!rc && st->nsmall)
+		rc = wl_vm_write(&st->vm, st->small, st->small_start, st->nsmall);
+	if (!rc && st->nsmall)
+		rc = wl_vm_pageout(&st->vm, st->small);
+	return rc;
+}
+
+/* The mixed blocks' places: after a guard page, aligned to their size. */
+static uint32_t wl_st_lay_mixed(struct wl_selftest *st, uint32_t orders)
+{
+	uint8_t list[SNAPSHOT_MAX_ORDER + 1];
+	unsigned int n = 0, k;
+	uint32_t at = 0, b;
+
+	for (k = 0; k <= SNAPSHOT_MAX_ORDER; k++)
+		if (orders & (1u << k))
+			list[n++] = (uint8_t)k;
+	for (b = 0; b < st->nblocks; b++) {
+		st->morder[b] = list[b % n];
+		at = (at + 1 + (1u << st->morder[b]) - 1) & ~((1u << st->morder[b]) - 1);
+		st->mstart[b] = at;
+		at += 1u << st->morder[b];
+	}
+	return at;
+}
+
+/* The orders of the sizes in @mask (bit b: 2^b bytes), in pages of @ps. */
+static int wl_st_orders(struct wl_selftest *st, uint32_t mask, uint32_t ps,
+			uint32_t *orders)
+{
+	struct wl_gen *gen = &st->gen;
+	const char *key = gen->p->sizes_given ? "sizes" : "folio";
+	unsigned int b, o;
+
+	*orders = 0;
+	for (b = 0; b < 32; b++) {
+		if (!(mask & (1u << b)))
+			continue;
+		if ((1ull << b) < ps)
+			return wl_gen_error(gen, key, "size %llu is below the %u-byte page",
+					    1ull << b, ps);
+		o = b - (unsigned int)__builtin_ctz(ps);
+		if (o >= gen->g.nr_orders)
+			return wl_gen_error(gen, key, "a folio of order %u: the device has orders below %u",
+					    o, gen->g.nr_orders);
+		*orders |= 1u << o;
+		st->size_pages[st->nr_sizes++] = 1u << o;
+	}
+	return 0;
+}
+
+static int wl_st_layout(struct wl_selftest *st, uint32_t *npages,
+			uint32_t *orders)
+{
+	struct wl_gen *gen = &st->gen;
+	const struct wl_params *p = gen->p;
+	uint32_t ps = gen->g.page_size, end;
+	int rc;
+
+	if (p->mixed) {
+		st->nblocks = p->mixed;
+		st->mstart = calloc(p->mixed, sizeof(*st->mstart));
+		st->morder = calloc(p->mixed, 1);
+		if (!st->mstart || !st->morder)
+			return diag_errno(gen->c.d, gen->c.name, -ENOMEM);
+		if (31 - __builtin_clz(p->mixed_orders) >= (int)gen->g.nr_orders)
+			return wl_gen_error(gen, "mixed_orders", "order %d: the device has orders below %u",
+					    31 - __builtin_clz(p->mixed_orders), gen->g.nr_orders);
+		*orders = p->mixed_orders;
+		st->fpages = 1;
+		end = wl_st_lay_mixed(st, p->mixed_orders);
+	} else {
+		rc = wl_st_orders(st, p->sizes, ps, orders);
+		if (rc)
+			return rc;
+		st->fpages = (uint32_t)(p->folio / ps);
+		st->nblocks = (uint32_t)(p->area / p->folio);
+		end = st->nblocks * st->fpages;
+	}
+	st->nsmall = p->small ? (uint32_t)(p->small_area / ps) : 0;
+	st->small_start = (end + 1 + WL_VM_PTE_PAGES - 1) & ~(WL_VM_PTE_PAGES - 1);
+	*npages = st->nsmall ? st->small_start + st->nsmall : end;
+	return 0;
 }
 
 static int wl_st_setup(struct wl_selftest *st)
 {
 	struct wl_gen *gen = &st->gen;
 	const struct wl_params *p = gen->p;
-	uint32_t ps = gen->g.page_size;
-	uint64_t pages;
+	uint32_t ps = gen->g.page_size, npages = 0, orders = 0, b;
+	int rc;
 
-	if (p->folio < ps || p->folio % ps)
-		return wl_gen_error(gen, "folio", "folio %" PRIu64
-				    " is not a multiple of the %u-byte page",
-				    p->folio, ps);
-	st->fpages = (uint32_t)(p->folio / ps);
-	st->order = (unsigned int)__builtin_ctz(st->fpages);
-	if (st->order >= gen->g.nr_orders)
-		return wl_gen_error(gen, "folio", "folio of order %u: the device has orders below %u",
-				    st->order, gen->g.nr_orders);
 	if (p->cpu >= gen->g.cpus)
 		return wl_gen_error(gen, "cpu", "cpu %u: the device has %u CPUs",
 				    p->cpu, gen->g.cpus);
@@ -302,14 +257,24 @@ static int wl_st_setup(struct wl_selftest *st)
 		return wl_gen_error(gen, "small_area", "small_area %" PRIu64
 				    " is not a multiple of the %u-byte page",
 				    p->small_area, ps);
-	st->nblocks = (uint32_t)(p->area / p->folio);
-	pages = (uint64_t)st->nblocks * st->fpages;
-	st->nsmall = p->small ? (uint32_t)(p->small_area / ps) : 0;
-	st->mem1 = calloc(pages, sizeof(*st->mem1));
-	st->large = calloc(st->nblocks, 1);
-	st->mem2 = calloc(st->nsmall ? st->nsmall : 1, sizeof(*st->mem2));
-	if (!st->mem1 || !st->large || !st->mem2)
+	if (!p->mixed && (p->folio < ps || p->folio % ps))
+		return wl_gen_error(gen, "folio", "folio %" PRIu64
+				    " is not a multiple of the %u-byte page",
+				    p->folio, ps);
+	rc = wl_st_layout(st, &npages, &orders);
+	if (rc)
+		return rc;
+	if (wl_vm_init(&st->vm, gen, npages, st->nblocks + 2))
 		return diag_errno(gen->c.d, gen->c.name, -ENOMEM);
+	if (st->mstart) {
+		st->mem = 0;
+		for (b = 0; b < st->nblocks; b++)
+			wl_vm_map(&st->vm, st->mstart[b], 1u << st->morder[b], orders);
+	} else {
+		st->mem = wl_vm_map(&st->vm, 0, st->nblocks * st->fpages, orders);
+	}
+	if (st->nsmall)
+		st->small = wl_vm_map(&st->vm, st->small_start, st->nsmall, 1);
 	return 0;
 }
 
@@ -328,16 +293,16 @@ int wl_selftest_run(const struct wl_params *p, const char *name,
 		rc = wl_st_warm_up(&st);
 	st.gen.c.total = p->rounds;
 	for (round = 1; !rc && round <= p->rounds; round++) {
-		rc = wl_st_round(&st);
+		rc = wl_st_round(&st, round);
 		st.gen.c.done = round;
 		if (!rc)
 			rc = wl_gen_round_hook(&st.gen, round);
 	}
 	if (!rc)
 		wl_ctx_end(&st.gen.c);
-	free(st.mem1);
-	free(st.large);
-	free(st.mem2);
+	wl_vm_free(&st.vm);
+	free(st.mstart);
+	free(st.morder);
 	free(st.gen.offsets);
 	return rc;
 }

@@ -25,6 +25,7 @@ enum wl_key_type {
 	WL_KEY_PERCENT,		/* uint32_t, "90" or "90%" */
 	WL_KEY_ORDERS,		/* uint32_t bit mask, "0+2+4" */
 	WL_KEY_ORDER,		/* int */
+	WL_KEY_SIZES,		/* uint32_t bit mask of log2(bytes), "16K+64K" */
 };
 
 #define WL_K(kind)	(1u << (kind))
@@ -64,6 +65,18 @@ static const struct wl_key wl_keys[] = {
 	  "a power of two from 4K to 1G" },
 	{ "cpu", WL_K(WL_SELFTEST), WL_KEY_U32, WL_P(cpu), 0, SIM_MAX_CPUS - 1,
 	  "a CPU number the device has" },
+	{ "sizes", WL_K(WL_SELFTEST), WL_KEY_SIZES, WL_P(sizes), 4096, 1u << 30,
+	  "powers of two from 4K to 1G joined by '+', e.g. 16K+64K" },
+	{ "mixed", WL_K(WL_SELFTEST), WL_KEY_U32, WL_P(mixed), 0, WL_MIXED_MAX,
+	  "0 to 16384 blocks" },
+	{ "mixed_orders", WL_K(WL_SELFTEST), WL_KEY_ORDERS, WL_P(mixed_orders),
+	  0, 0, "orders 0 to 14 joined by '+', e.g. 0+2+3+4+5" },
+	{ "part_picks", WL_K(WL_SELFTEST), WL_KEY_U32, WL_P(part_picks), 0,
+	  1u << 24, "0 to 16777216" },
+	{ "fork", WL_K(WL_SELFTEST), WL_KEY_U32, WL_P(fork), 1, 62,
+	  "1 (no fork) to 62 references" },
+	{ "fork_every", WL_K(WL_SELFTEST), WL_KEY_U32, WL_P(fork_every), 1,
+	  1000000000, "1 to 1000000000 rounds" },
 	{ "seed", WL_K_ALL, WL_KEY_U64, WL_P(seed), 0, UINT64_MAX,
 	  "a decimal number" },
 	{ "orders", WL_K_FILL, WL_KEY_ORDERS, WL_P(orders), 0, 0,
@@ -111,6 +124,30 @@ static void wl_defaults(struct wl_params *p, enum wl_kind kind)
 	p->small_area = 1u << 20;
 	p->small_picks = 192;	/* 768 KiB of 4 KiB pages */
 	p->version = 1;
+	p->mixed_orders = 1u << 0 | 1u << 2 | 1u << 3 | 1u << 4 | 1u << 5;
+	p->fork = 1;
+	p->fork_every = 1;
+}
+
+/* "16K+64K": sizes, each a power of two within the key's bounds. */
+static int wl_parse_sizes(const struct wl_key *k, const char *v, size_t len,
+			  uint32_t *mask)
+{
+	size_t at = 0, n;
+	uint64_t x;
+
+	*mask = 0;
+	while (at <= len) {
+		const char *plus = memchr(v + at, '+', len - at);
+
+		n = plus ? (size_t)(plus - (v + at)) : len - at;
+		if (wl_num_parse_size(v + at, n, k->max, &x) || x < k->min ||
+		    (x & (x - 1)))
+			return -EINVAL;
+		*mask |= 1u << __builtin_ctzll(x);
+		at += n + 1;
+	}
+	return 0;
 }
 
 static int wl_parse_orders(const char *v, size_t len, uint32_t *mask)
@@ -144,6 +181,8 @@ static int wl_key_value(const struct wl_key *k, const char *v, size_t len,
 		break;
 	case WL_KEY_ORDERS:
 		return wl_parse_orders(v, len, field);
+	case WL_KEY_SIZES:
+		return wl_parse_sizes(k, v, len, field);
 	case WL_KEY_PERCENT:
 		if (len && v[len - 1] == '%')
 			len--;
@@ -190,27 +229,78 @@ static const char *wl_fmt_size(uint64_t v, char buf[32])
 	return buf;
 }
 
-/* What only the whole spec shows: combinations. */
-static int wl_spec_finish(struct workload *w, const char *spec,
-			  struct diag *d)
+static unsigned int wl_key_index(const char *name)
 {
-	struct wl_params *p = &w->p;
-	char v[32], f[32];
+	unsigned int i;
 
-	if (w->kind != WL_SELFTEST)
-		return 0;
+	for (i = 0; i < WL_NR_KEYS; i++)
+		if (!strcmp(wl_keys[i].name, name))
+			return i;
+	return 0;
+}
+
+#define WL_GIVEN(given, name)	((given) & (1ull << wl_key_index(name)))
+
+/* selftest's folio and sizes: one gives the other. */
+static int wl_spec_sizes(struct wl_params *p, const char *spec,
+			 uint64_t given, struct diag *d)
+{
+	char v[32];
+
 	if (p->folio & (p->folio - 1))
 		return diag_line(d, spec, 0, "wl-spec-folio",
 				 "folio=%s: not a power of two",
 				 wl_fmt_size(p->folio, v));
-	if (p->area % p->folio || p->area < p->folio)
+	if (!p->sizes) {
+		p->sizes = 1u << __builtin_ctzll(p->folio);
+		return 0;
+	}
+	p->sizes_given = true;
+	if (WL_GIVEN(given, "folio"))
+		return diag_line(d, spec, 0, "wl-spec-sizes",
+				 "sizes= and folio= together: sizes= names mem1's folios");
+	/* mem1 is made of blocks of the largest size */
+	p->folio = 1ull << (31 - __builtin_clz(p->sizes));
+	return 0;
+}
+
+/* What only the whole selftest spec shows: combinations. */
+static int wl_spec_selftest(struct wl_params *p, const char *spec,
+			    uint64_t given, struct diag *d)
+{
+	bool one_size = !(p->sizes & (p->sizes - 1));
+	char v[32], f[32];
+	int rc;
+
+	rc = wl_spec_sizes(p, spec, given, d);
+	if (rc)
+		return rc;
+	if (p->mixed && (WL_GIVEN(given, "area") || WL_GIVEN(given, "sizes") ||
+			 WL_GIVEN(given, "folio")))
+		return diag_line(d, spec, 0, "wl-spec-mixed",
+				 "mixed=%u: its blocks replace mem1 (no area=, sizes= or folio=)",
+				 p->mixed);
+	if (!p->mixed && (p->area % p->folio || p->area < p->folio))
 		return diag_line(d, spec, 0, "wl-spec-area",
 				 "area=%s: not a multiple of the %s folio",
 				 wl_fmt_size(p->area, v), wl_fmt_size(p->folio, f));
 	if (p->aligned && p->version != 2)
 		return diag_line(d, spec, 0, "wl-spec-aligned",
 				 "aligned=1: the swap-in it aligns is version 2's");
+	if (p->version == 2 && (p->mixed || p->part_picks || p->fork > 1 ||
+				!one_size))
+		return diag_line(d, spec, 0, "wl-spec-version",
+				 "version=2 swaps in mem1 of one size: no mixed=, part_picks=, fork= or several sizes=");
 	return 0;
+}
+
+/* What only the whole spec shows: combinations. */
+static int wl_spec_finish(struct workload *w, const char *spec,
+			  uint64_t given, struct diag *d)
+{
+	if (w->kind != WL_SELFTEST)
+		return 0;
+	return wl_spec_selftest(&w->p, spec, given, d);
 }
 
 static int wl_spec_item(struct workload *w, const char *spec, const char *s,
@@ -252,16 +342,6 @@ static int wl_spec_item(struct workload *w, const char *spec, const char *s,
 	}
 	if (!strcmp(wl_keys[i].name, "seed"))
 		w->p.has_seed = true;
-	return 0;
-}
-
-static unsigned int wl_key_index(const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < WL_NR_KEYS; i++)
-		if (!strcmp(wl_keys[i].name, name))
-			return i;
 	return 0;
 }
 
@@ -322,7 +402,7 @@ int workload_builtin(const char *spec, struct workload **out, struct diag *d)
 		at = comma;
 	}
 	wl_spec_version(&w->p, given);
-	rc = wl_spec_finish(w, spec, d);
+	rc = wl_spec_finish(w, spec, given, d);
 	if (rc)
 		goto fail;
 	w->device_bytes = w->p.device;

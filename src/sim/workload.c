@@ -48,6 +48,35 @@ uint64_t workload_device_bytes(const struct workload *w)
 	return w->device_bytes;
 }
 
+int workload_selftest_params(const struct workload *w,
+			     struct workload_selftest *out)
+{
+	const struct wl_params *p = &w->p;
+
+	if (w->kind != WL_SELFTEST)
+		return -EINVAL;
+	*out = (struct workload_selftest){
+		.area = p->mixed ? 0 : p->area,
+		.small_area = p->small_area,
+		.folio = p->folio,
+		.sizes = p->sizes,
+		.rounds = p->rounds,
+		.picks = p->picks,
+		.small_picks = p->small_picks,
+		.part_picks = p->part_picks,
+		.mixed = p->mixed,
+		.mixed_orders = p->mixed_orders,
+		.fork = p->fork,
+		.fork_every = p->fork_every,
+		.version = p->version,
+		.small = p->small,
+		.aligned = p->aligned,
+		.has_seed = p->has_seed,
+		.seed = p->seed,
+	};
+	return 0;
+}
+
 int workload_run(const struct workload *w, struct sim *sim, uint64_t seed,
 		 const struct workload_hooks *h, struct diag *d)
 {
