@@ -62,7 +62,10 @@
  *  info    cache-only      slots with count 0 held only by the swap cache.
  *                          One per cluster, nr = their number, offset = the
  *                          first of them, no order, no detail.
- * A run or folio belongs to the cluster of its first slot.
+ * A run or folio belongs to the cluster of its first slot. A cluster
+ * the source marks as moving (moving.h: it changed while the running
+ * kernel was read) has no findings: its summaries are kept, its checks
+ * are not run.
  *
  * Stream order: clusters in index order; inside a cluster the two cluster
  * checks (count-mismatch, then list-mismatch) first, then by offset, and

@@ -10,7 +10,9 @@
  * two 4096..262144; cluster_size a power of two 1..16384; max 1..2^32-1;
  * pages <= max; inuse_pages <= max; type 0..31; path; flags "0x<hex>"
  * optionally followed by names; prio -32768..32767; nr_orders
- * 1..log2(cluster_size)+1; rotational 0 or 1. Unknown keys are kept.
+ * 1..log2(cluster_size)+1; rotational 0 or 1; live_moving_clusters
+ * clusters below nr_clusters (moving.h: info_apply() fills the model's
+ * moving list from it). Unknown keys are kept.
  */
 #ifndef SWAPFS_INFO_H
 #define SWAPFS_INFO_H

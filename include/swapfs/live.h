@@ -19,7 +19,9 @@
  *
  * The read takes no lock: each cluster is checked against its own slots
  * and read again while they disagree; one that never settles is counted
- * in the info key live_moving (its first ones in live_moving_clusters).
+ * in the info key live_moving and marked moving in the model (moving.h;
+ * all of them in the info key live_moving_clusters): the analysis
+ * reports no finding in it.
  * The info key live_method says how swap_info[] was found (kallsyms,
  * fentry or decode).
  */

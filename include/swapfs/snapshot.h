@@ -227,6 +227,8 @@ struct snapshot {
 	struct snapshot_ref *refs;	/* sorted by proc, then vaddr */
 	size_t nr_refs, alloc_refs;
 	uint32_t *refs_by_slot;		/* indexes into refs[], by slot, or NULL */
+	uint32_t *moving;		/* clusters moving while read, sorted (moving.h) */
+	size_t nr_moving, alloc_moving;
 };
 
 /*

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * source.h - "SRC" on the command line: a dump directory, a snapshot file
- * or live:AREA, whichever it is, loaded into the model.
+ * (or its snapshot N: "FILE@N") or live:AREA, whichever it is, loaded
+ * into the model.
  */
 #ifndef SWAPFS_SOURCE_H
 #define SWAPFS_SOURCE_H
@@ -10,21 +11,33 @@
 #error "swapfs/source.h belongs to the sources: a lower layer may not use it (src/README.md)"
 #endif
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "swapfs/diag.h"
 #include "swapfs/snapshot.h"
 
 /*
- * source_load - load @path: "live:AREA" is the running kernel (live.h),
- * a directory is read as a dump, a snapshot file through snapfile_read()
- * (@id picks a snapshot of a time series, 0 the last; a dump and the
- * kernel have only one, so @id must be 0 or 1). Returns 0 or -errno
- * with @d filled (-ENOENT for a missing snapshot id, -EINVAL for input
- * that is neither). A snapshot file's back-references come indexed by
- * slot (snapshot_index_refs()).
+ * source_load - load @name: "live:AREA" is the running kernel (live.h),
+ * a directory is read as a dump, a snapshot file through snapfile_read().
+ * @id picks a snapshot of a time series (0: the one @name names as
+ * "FILE@N", else the last); a dump and the kernel have only one, so it
+ * must be 0 or 1. Returns 0 or -errno with @d filled (-ENOENT for a
+ * missing snapshot id, -EINVAL for input that is neither, or a bad
+ * "@N"). A snapshot file's back-references come indexed by slot
+ * (snapshot_index_refs()).
  */
-int source_load(const char *path, int64_t id, struct snapshot **out,
+int source_load(const char *name, int64_t id, struct snapshot **out,
 		struct diag *d);
+
+/*
+ * source_name_split - "FILE@N" -> FILE in *@path (malloc'ed) and N in
+ * *@id; any other name (one that exists as it is, live:AREA, a name
+ * without '@') whole, with *@id 0. N is decimal, from 1. Returns 0, or
+ * -EINVAL [source-snapshot-id] when what follows the last '@' of a name
+ * that does not exist is not a snapshot number, or -ENOMEM.
+ */
+int source_name_split(const char *name, char **path, int64_t *id,
+		      struct diag *d);
 
 #endif /* SWAPFS_SOURCE_H */

@@ -19,6 +19,8 @@
  */
 #include <string.h>
 
+#include "swapfs/moving.h"
+
 #include "scan-parts.h"
 
 char scan_era(const struct snapshot *s)
@@ -110,6 +112,9 @@ int scan_cluster(const struct snapshot *s, uint32_t ci, unsigned int mask,
 	uint32_t o;
 	int rc = 0;
 
+	/* what the kernel was changing under the reader is no finding */
+	if (s->nr_moving && moving_has(s, ci))
+		mask = 0;
 	scan_init(&sc, s, ci, mask, ac, runs);
 	sc.fn = fn;
 	sc.arg = arg;

@@ -55,11 +55,37 @@ int cli_errno_error(int rc)
 	return SWAPFS_EXIT_SYSTEM;
 }
 
-int cli_load_source(const char *src, int64_t id, struct snapshot **out)
+int cli_source_split(const char *src, int64_t id, char **path,
+			 int64_t *at_id)
 {
 	struct diag d;
 	int rc;
 
+	diag_clear(&d);
+	rc = source_name_split(src, path, at_id, &d);
+	if (rc)
+		return cli_diag_error(src, rc, &d);
+	if (id && *at_id && id != *at_id) {
+		warnx("%s names snapshot %lld, --snapshot %lld another",
+		      src, (long long)*at_id, (long long)id);
+		free(*path);
+		*path = NULL;
+		return SWAPFS_EXIT_USAGE;
+	}
+	return SWAPFS_EXIT_OK;
+}
+
+int cli_load_source(const char *src, int64_t id, struct snapshot **out)
+{
+	struct diag d;
+	int64_t at_id;
+	char *path;
+	int rc;
+
+	rc = cli_source_split(src, id, &path, &at_id);
+	if (rc)
+		return rc;
+	free(path);
 	rc = source_load(src, id, out, &d);
 	return rc ? cli_diag_error(src, rc, &d) : SWAPFS_EXIT_OK;
 }
@@ -71,15 +97,24 @@ int cli_load_counters(const char *src, int64_t id, struct snapfile_counter **c,
 	struct diag d;
 	int rc;
 
+	int64_t at_id;
+	char *path;
+
 	*c = NULL;
 	*nr = 0;
-	if (!snapfile_probe(src))
+	rc = cli_source_split(src, id, &path, &at_id);
+	if (rc)
+		return rc;
+	if (!snapfile_probe(path)) {
+		free(path);
 		return SWAPFS_EXIT_OK;
-	rc = snapfile_open(src, false, &f, &d);
+	}
+	rc = snapfile_open(path, false, &f, &d);
 	if (!rc) {
-		rc = snapfile_read_counters(f, id, c, nr, &d);
+		rc = snapfile_read_counters(f, id ? id : at_id, c, nr, &d);
 		snapfile_close(f);
 	}
+	free(path);
 	return rc ? cli_diag_error(src, rc, &d) : SWAPFS_EXIT_OK;
 }
 

@@ -74,17 +74,27 @@ int cli_target_error(const char *name, int rc, bool resolved);
 struct snapshot;
 
 /*
- * cli_load_source - load SRC (dump directory or snapshot file, snapshot
- * @id, 0 = last) for @cmd. On failure prints "swapfs: <why>" and returns
- * the exit code (3: unreadable or invalid input); 0 on success.
+ * cli_load_source - load SRC (dump directory, snapshot file, FILE@N,
+ * live:AREA; snapshot @id, 0 = the one FILE@N names, else the last). On
+ * failure prints "swapfs: <why>" and returns the exit code (3: unreadable
+ * or invalid input; 2: FILE@N and a different @id); 0 on success.
  */
 int cli_load_source(const char *src, int64_t id, struct snapshot **out);
+
+/*
+ * cli_source_split - SRC as source_name_split() reads it: "FILE@N" is
+ * FILE (*@path, malloc'ed) and N (*@at_id), anything else itself and 0.
+ * @id, the --snapshot given (0: none), must agree with N. Prints and
+ * returns the exit code on failure (2 when they disagree).
+ */
+int cli_source_split(const char *src, int64_t id, char **path, int64_t *at_id);
 
 struct snapfile_counter;
 
 /*
  * cli_load_counters - the per-order event counters stored with snapshot
- * @id (0 = last) of SRC; none (*@nr 0) when SRC is not a snapshot file.
+ * @id (0 = the one FILE@N names, else the last) of SRC; none (*@nr 0)
+ * when SRC is not a snapshot file.
  * *@c is malloc'ed. Prints and returns the exit code on failure.
  */
 int cli_load_counters(const char *src, int64_t id, struct snapfile_counter **c,

@@ -3,6 +3,7 @@
  * cmd-check.c - swapfs check: the findings of the analysis, one per line
  * (or JSON), with an exit code scripts can branch on.
  */
+#include <err.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@ struct cmd_check_ctl {
 	int min_severity;		/* --severity */
 	int64_t id;			/* -s */
 	bool json;			/* -J */
+	bool verbose;			/* -v */
 	unsigned int mask;		/* checks shown: --only at --severity */
 	const char *src;		/* SRC as given */
 	struct json j;
@@ -119,6 +121,7 @@ static void cmd_check_json_summary(struct cmd_check_ctl *ctl,
 	json_u64(&ctl->j, "errors", ctl->by_severity[ANALYSIS_ERROR]);
 	json_u64(&ctl->j, "warnings", ctl->by_severity[ANALYSIS_WARNING]);
 	json_u64(&ctl->j, "info", ctl->by_severity[ANALYSIS_INFO]);
+	json_u64(&ctl->j, "clusters_moving", s->nr_moving);
 	json_object_open(&ctl->j, "checks");
 	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
 		if (ctl->mask & (1u << c))
@@ -161,6 +164,24 @@ static void cmd_check_mask(struct cmd_check_ctl *ctl)
 			ctl->mask |= 1u << c;
 }
 
+/*
+ * On stderr: clusters the kernel changed while it was read (their
+ * findings are not reported), and with -v how a live read was made.
+ */
+static void cmd_check_say_read(const struct cmd_check_ctl *ctl,
+			       const struct snapshot *s)
+{
+	const char *method = snapshot_info_get(s, "live_method");
+
+	if (ctl->verbose && method)
+		warnx("%s: read through BPF, swap_info found by %s; hints: %s; zswap: %s",
+		      ctl->src, method, snapshot_info_get(s, "live_hints") ?: "?",
+		      snapshot_info_get(s, "live_zswap") ?: "?");
+	if (s->nr_moving || (ctl->verbose && method))
+		warnx("%s: %zu clusters changed while read: no findings reported in them",
+		      ctl->src, s->nr_moving);
+}
+
 static int cmd_check_exec(int argc, char **argv)
 {
 	struct cmd_check_ctl ctl = {
@@ -179,6 +200,7 @@ static int cmd_check_exec(int argc, char **argv)
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	rc = cmd_check_run(&ctl, s);
 	fflush(stdout);
+	cmd_check_say_read(&ctl, s);
 	snapshot_free(s);
 	return rc;
 }
@@ -190,6 +212,8 @@ static const struct args_opt cmd_check_opts[] = {
 	  .set = cmd_check_set_only },
 	{ 0, "severity", "<level>", "only findings at least this severe: info, warning, error",
 	  .set = cmd_check_set_severity },
+	{ 'v', "verbose", NULL, "say how a live source was read (stderr)",
+	  .flag = ARGS_FIELD(struct cmd_check_ctl, verbose) },
 	ARGS_OPT_SNAPSHOT(struct cmd_check_ctl, id),
 	{ 0 },
 };

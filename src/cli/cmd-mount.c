@@ -30,7 +30,8 @@
 #include "fs.h"
 
 struct cmd_mount_ctl {
-	const char *src;		/* SRC as given */
+	const char *src;		/* SRC as given; FILE of FILE@N */
+	char *src_path;			/* FILE of FILE@N, or SRC */
 	char *src_abs;			/* SRC, absolute (fsname) */
 	const char *header;		/* --header, as given */
 	char *header_abs;		/* --header, resolved and absolute */
@@ -97,9 +98,16 @@ static void cmd_mount_set_debug(void *p, const char *arg)
 static void cmd_mount_parse(struct cmd_mount_ctl *ctl, int argc, char **argv)
 {
 	int first = args_parse(&cmd_mount_entry, argc, argv, ctl);
+	int64_t at_id;
+	int rc;
 
-	ctl->src = argv[first];
 	ctl->cfg.mountpoint = argv[first + 1];
+	/* FILE@N mounts FILE's snapshot N: edits are saved into FILE */
+	rc = cli_source_split(argv[first], ctl->id, &ctl->src_path, &at_id);
+	if (rc)
+		exit(rc);
+	ctl->src = ctl->src_path;
+	ctl->id = ctl->id ?: at_id;
 	if (ctl->save && !ctl->rw)
 		args_usage_error(&cmd_mount_entry,
 				 "%s: -o save= is for read-write mounts (-o rw)", ctl->save);
@@ -289,6 +297,7 @@ static int cmd_mount_exec(int argc, char **argv)
 	     cmd_mount_edits(&ctl, &fs) ?: cmd_mount_serve(&ctl, &fs);
 	fs_destroy(&fs);
 	free(ctl.src_abs);
+	free(ctl.src_path);
 	free(ctl.header_abs);
 	free(ctl.save_abs);
 	return rc;

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "json.h"
 #include "output.h"
+#include "prom.h"
 
 static double cmd_stat_pct(uint64_t part, uint64_t whole)
 {
@@ -48,6 +49,7 @@ static int cmd_stat_human_device(const struct snapshot *s, const struct analysis
 	};
 	struct libscols_table *tb = output_table_new("stat", OUTPUT_HUMAN, true);
 	const struct analysis_totals *t = &a->totals;
+	const char *method = snapshot_info_get(s, "live_method");
 	uint64_t max = s->dev.max;
 	char size[32];
 	int rc = -ENOMEM;
@@ -80,7 +82,11 @@ static int cmd_stat_human_device(const struct snapshot *s, const struct analysis
 			t->clusters[SNAPSHOT_CLUSTER_DISCARD], t->clusters[SNAPSHOT_CLUSTER_NONE]) ||
 	    cmd_stat_kv(tb, "Findings:", "%" PRIu64 " errors, %" PRIu64 " warnings, %" PRIu64 " info",
 			t->by_severity[ANALYSIS_ERROR], t->by_severity[ANALYSIS_WARNING],
-			t->by_severity[ANALYSIS_INFO]))
+			t->by_severity[ANALYSIS_INFO]) ||
+	    (method && cmd_stat_kv(tb, "Live read:", "BPF, swap_info found by %s", method)) ||
+	    ((method || s->nr_moving) &&
+	     cmd_stat_kv(tb, "Moving:", "%zu clusters (changed while read: no findings in them)",
+			 s->nr_moving)))
 		goto out;
 	return output_print(tb);
 out:
@@ -351,6 +357,7 @@ static void cmd_stat_json(const struct snapshot *s, const struct analysis *a,
 	json_u64(&j, "slots_zero", t->slots_zero);
 	json_u64(&j, "slots_zswap", t->slots_zswap);
 	json_bool(&j, "vm_swap_full", t->vm_swap_full);
+	json_u64(&j, "clusters_moving", s->nr_moving);
 	json_object_close(&j);
 	cmd_stat_json_flags(&j, "clusters", t->clusters);
 
@@ -382,6 +389,8 @@ static void cmd_stat_json(const struct snapshot *s, const struct analysis *a,
 
 struct cmd_stat_ctl {
 	bool json;			/* -J */
+	bool prometheus;		/* --format prometheus */
+	const char *src;
 	int64_t id;			/* -s */
 	struct snapshot *s;
 	struct snapfile_counter *counters;
@@ -412,7 +421,9 @@ static int cmd_stat_print(const struct cmd_stat_ctl *ctl)
 
 	rc = analysis_run(ctl->s, ANALYSIS_ALL_CHECKS, NULL, NULL, &a);
 	if (!rc) {
-		if (ctl->json)
+		if (ctl->prometheus)
+			rc = prom_print(stdout, ctl->src, ctl->s, a);
+		else if (ctl->json)
 			cmd_stat_json(ctl->s, a, &ctl->cs);
 		else
 			rc = cmd_stat_human_device(ctl->s, a) ?:
@@ -429,7 +440,7 @@ static int cmd_stat_exec(int argc, char **argv)
 	const char *src;
 	int rc;
 
-	src = argv[args_parse(&cmd_stat_entry, argc, argv, &ctl)];
+	src = ctl.src = argv[args_parse(&cmd_stat_entry, argc, argv, &ctl)];
 	rc = cmd_stat_load(&ctl, src);
 	if (rc)
 		return rc;
@@ -439,9 +450,24 @@ static int cmd_stat_exec(int argc, char **argv)
 	return rc ? cli_errno_error(rc) : SWAPFS_EXIT_OK;
 }
 
+/* --format human|json|prometheus */
+static void cmd_stat_set_format(void *p, const char *arg)
+{
+	struct cmd_stat_ctl *ctl = p;
+
+	ctl->json = !strcmp(arg, "json");
+	ctl->prometheus = !strcmp(arg, "prometheus");
+	if (!ctl->json && !ctl->prometheus && strcmp(arg, "human"))
+		args_bad_value(&cmd_stat_entry, "invalid format", arg,
+			       "expected human, json or prometheus");
+}
+
 static const struct args_opt cmd_stat_opts[] = {
 	{ 'J', "json", NULL, "use JSON output format",
 	  .flag = ARGS_FIELD(struct cmd_stat_ctl, json) },
+	{ 0, "format", "<format>", "human, json (as -J) or prometheus (node_exporter's\n"
+	  "                          textfile collector)",
+	  .set = cmd_stat_set_format },
 	ARGS_OPT_SNAPSHOT(struct cmd_stat_ctl, id),
 	{ 0 },
 };

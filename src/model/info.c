@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "swapfs/info.h"
+#include "swapfs/moving.h"
 
 #define INFO_FORMAT	"swapfs-dump 1"
 
@@ -246,6 +247,13 @@ static int info_check_rotational(const char *v, struct info_error *e)
 	return 0;
 }
 
+static int info_check_moving(const char *v, struct info_error *e)
+{
+	const char *why = moving_check(v);
+
+	return why ? info_fail(e, "info-moving", "%s", why) : 0;
+}
+
 static const struct info_key info_keys[] = {
 	{ "format", "info-format", info_check_format },
 	{ "kernel", "info-kernel", info_check_kernel },
@@ -261,6 +269,7 @@ static const struct info_key info_keys[] = {
 	{ "prio", "info-prio", info_check_prio },
 	{ "nr_orders", "info-nr-orders", info_check_nr_orders },
 	{ "rotational", "info-rotational", info_check_rotational },
+	{ MOVING_KEY, "info-moving", info_check_moving },
 };
 
 static const struct info_key *info_key_find(const char *key)
@@ -400,6 +409,9 @@ static void info_apply_optional(struct snapshot *s)
 static int info_apply_cross(struct snapshot *s, struct info_error *e)
 {
 	struct snapshot_device *dev = &s->dev;
+	const char *moving = snapshot_info_get(s, MOVING_KEY);
+	uint32_t bad;
+	int rc;
 
 	if (dev->has_pages && dev->pages > dev->max) {
 		e->key = "pages";
@@ -417,6 +429,17 @@ static int info_apply_cross(struct snapshot *s, struct info_error *e)
 		return info_fail(e, "info-nr-orders",
 				 "nr_orders %u exceeds log2(cluster_size) + 1 = %u (the largest order fills a cluster)",
 				 dev->nr_orders, dev->cluster_shift + 1);
+	}
+	s->nr_moving = 0;
+	rc = moving ? moving_parse(s, moving, &bad) : 0;
+	if (rc == -ENOMEM) {
+		info_fail(e, "info-moving", "no memory for the moving clusters");
+		return -ENOMEM;
+	}
+	if (rc) {
+		e->key = MOVING_KEY;
+		return info_fail(e, "info-moving", "cluster %u is past the last one (%u)",
+				 bad, dev->nr_clusters - 1);
 	}
 	return 0;
 }

@@ -80,6 +80,7 @@ void snapshot_free(struct snapshot *s)
 	free(s->procs);
 	free(s->refs);
 	free(s->refs_by_slot);
+	free(s->moving);
 	free(s->prov.source_kind);
 	free(s->prov.source_path);
 	free(s->prov.created);

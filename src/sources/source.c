@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * source.c - SRC on the command line: a dump directory, a snapshot file,
- * or live:AREA, the running kernel.
+ * source.c - SRC on the command line: a dump directory, a snapshot file
+ * (FILE@N for its snapshot N), or live:AREA, the running kernel.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -11,6 +12,52 @@
 #include "swapfs/live.h"
 #include "swapfs/snapfile.h"
 #include "swapfs/source.h"
+
+static bool source_is_live(const char *name)
+{
+	return !strncmp(name, LIVE_PREFIX, strlen(LIVE_PREFIX));
+}
+
+/* "12" -> 12: plain decimal, 1..INT64_MAX; -1 for anything else. */
+static int64_t source_parse_id(const char *v)
+{
+	int64_t n = 0;
+
+	if (!*v)
+		return -1;
+	for (; *v; v++) {
+		if (*v < '0' || *v > '9' || n > (INT64_MAX - (*v - '0')) / 10)
+			return -1;
+		n = n * 10 + (*v - '0');
+	}
+	return n ? n : -1;
+}
+
+int source_name_split(const char *name, char **path, int64_t *id,
+		      struct diag *d)
+{
+	const char *at = strrchr(name, '@');
+	struct stat st;
+	int64_t n;
+
+	*path = NULL;
+	*id = 0;
+	/* a name that is there as it is wins: files may hold an '@' */
+	if (source_is_live(name) || !at || !lstat(name, &st)) {
+		*path = strdup(name);
+		return *path ? 0 : diag_errno(d, name, -ENOMEM);
+	}
+	n = source_parse_id(at + 1);
+	if (n < 0)
+		return diag_line(d, name, 0, "source-snapshot-id",
+				 "'%s' after '@' is not a snapshot number (1, 2, ...)",
+				 at + 1);
+	*path = strndup(name, (size_t)(at - name));
+	if (!*path)
+		return diag_errno(d, name, -ENOMEM);
+	*id = n;
+	return 0;
+}
 
 static int source_load_snapfile(const char *path, int64_t id,
 				struct snapshot **out, struct diag *d)
@@ -35,35 +82,52 @@ static int source_load_snapfile(const char *path, int64_t id,
 	return 0;
 }
 
-int source_load(const char *path, int64_t id, struct snapshot **out,
-		struct diag *d)
+/* What names one state only (a dump, the kernel) has no snapshot @id > 1. */
+static int source_one_state(const char *path, int64_t id, const char *what,
+			    struct diag *d)
+{
+	if (id <= 1)
+		return 0;
+	diag_line(d, path, 0, "source-snapshot",
+		  "%s holds one snapshot; there is no snapshot %lld", what,
+		  (long long)id);
+	return -ENOENT;
+}
+
+static int source_load_path(const char *path, int64_t id,
+			    struct snapshot **out, struct diag *d)
 {
 	struct stat st;
+	int rc;
 
-	diag_clear(d);
-	if (!strncmp(path, LIVE_PREFIX, strlen(LIVE_PREFIX))) {
-		if (id > 1) {	/* the kernel has one state: now */
-			diag_line(d, path, 0, "source-snapshot",
-				  "the running kernel holds one snapshot; there is no snapshot %lld",
-				  (long long)id);
-			return -ENOENT;
-		}
-		return live_load(path + strlen(LIVE_PREFIX), out, d);
+	if (source_is_live(path)) {
+		rc = source_one_state(path, id, "the running kernel", d);
+		return rc ?: live_load(path + strlen(LIVE_PREFIX), out, d);
 	}
 	if (stat(path, &st))
 		return diag_errno(d, path, -errno);
 	if (S_ISDIR(st.st_mode)) {
-		/* A dump is one state: there is no other snapshot to pick. */
-		if (id > 1) {
-			diag_line(d, path, 0, "source-snapshot",
-				  "a dump directory holds one snapshot; there is no snapshot %lld",
-				  (long long)id);
-			return -ENOENT;
-		}
-		return dump_load(path, out, d);
+		rc = source_one_state(path, id, "a dump directory", d);
+		return rc ?: dump_load(path, out, d);
 	}
 	if (S_ISREG(st.st_mode) && snapfile_probe(path))
 		return source_load_snapfile(path, id, out, d);
 	return diag_line(d, path, 0, "source-kind",
 			 "neither a dump directory nor a swapfs snapshot file");
+}
+
+int source_load(const char *name, int64_t id, struct snapshot **out,
+		struct diag *d)
+{
+	int64_t at_id;
+	char *path;
+	int rc;
+
+	diag_clear(d);
+	rc = source_name_split(name, &path, &at_id, d);
+	if (rc)
+		return rc;
+	rc = source_load_path(path, id ? id : at_id, out, d);
+	free(path);
+	return rc;
 }

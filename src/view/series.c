@@ -27,12 +27,21 @@ int series_list(struct session *sv, char *err, size_t len)
 	struct snapfile *f;
 	struct diag d;
 	size_t i, nr = 0;
+	int64_t at_id;
+	char *path;
 	int rc;
 
 	diag_clear(&d);
-	if (!snapfile_probe(sv->src))
+	/* FILE@N opens at N; t/T walk all of FILE */
+	rc = source_name_split(sv->src, &path, &at_id, &d);
+	if (!rc && !snapfile_probe(path)) {
+		free(path);
 		return 0;
-	rc = snapfile_open(sv->src, false, &f, &d);
+	}
+	if (!rc) {
+		rc = snapfile_open(path, false, &f, &d);
+		free(path);
+	}
 	if (!rc) {
 		rc = snapfile_list(f, &e, &nr, &d);
 		snapfile_close(f);

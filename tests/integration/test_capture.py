@@ -15,6 +15,10 @@ the kernel's mTHP counters:
 - /proc/swaps Used = captured slots + unattributed, and unattributed is
   bounded by what MADV_DONTNEED may leave in the swap cache;
 - without CAP_SYS_ADMIN the capture refuses with exit 3.
+That is --method pagemap. By default (BPF), the state is the live
+reader's, exactly what `export live:` gives, and the page tables add only
+the processes and their references; --every/--count append a time series
+that FILE@N and swapview's t/T walk.
 Everything (THP sizes, zswap, the zram device) is put back; root and zram
 are needed, else every test skips (exit 77).
 """
@@ -144,8 +148,8 @@ def test_capture_layout(host, tmp_path, kb):
         npages = lay["blocks"] * folio
         truth = {r: pagemap_slots(lay["pid"], lay[r], npages) for r in ("shared", "private")}
         snap = tmp_path / "cap.db"
-        p = run("capture", "-o", snap, "--device", node, check=0)
-        assert "unattributed" in p.stderr
+        p = run("capture", "--method", "pagemap", "-o", snap, "--device", node, check=0)
+        assert "unattributed" in p.stderr and "from page tables" in p.stderr
     finally:
         proc.stdin.close()
         proc.wait(timeout=30)
@@ -153,6 +157,7 @@ def test_capture_layout(host, tmp_path, kb):
     dump = tmp_path / "dump"
     run("export", snap, "-o", dump, check=0)
     info, smap, orders = read_dump(dump)
+    assert info["capture_method"] == "pagemap"
     assert info["capture_max_order"] == str(order)
     # a single page past the folio's end is not freed (layout.c)
     pages = [(b, pg) for b, pg in lay["free_pages"] if pg < folio]
@@ -280,7 +285,152 @@ def test_capture_names_the_area(host, tmp_path):
     p = run("capture", "-o", tmp_path / "x.db")
     assert p.returncode == 3
     assert "no swap area is active" in p.stderr
-    p = run("capture", "-o", tmp_path / "x.db", "--device", "/dev/null")
-    assert p.returncode == 3
-    assert "not an active swap area" in p.stderr
+    for method in ("pagemap", "bpf"):
+        p = run("capture", "--method", method, "-o", tmp_path / "x.db", "--device", "/dev/null")
+        assert p.returncode == 3
+        assert "not an active swap area" in p.stderr or "no swap area is active" in p.stderr
+    kr.zram_up(host, "16M", None)
+    for method in ("pagemap", "bpf"):
+        p = run("capture", "--method", method, "-o", tmp_path / "x.db", "--device", "/dev/null")
+        assert p.returncode == 3 and "not an active swap area" in p.stderr, p.stderr
 
+
+
+def live_works():
+    p = run("stat", "live:")
+    return "live-not-built" not in p.stderr and ("live-area" in p.stderr or p.returncode == 0)
+
+
+def lay_out(host, tmp_path, kb=64):
+    enable_only(host, kb)
+    dev, _ = kr.zram_up(host, "64M", None)
+    proc = subprocess.Popen([LAYOUT, str(kb), str(BLOCKS)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    return proc, json.loads(proc.stdout.readline()), f"/dev/{dev}"
+
+
+def quiet_pair(node, tmp_path, snap):
+    """capture (default method) and export live: of one quiet state."""
+    for i in range(20):
+        p = run("capture", "-f", "-o", snap, "--device", node, check=0)
+        run("export", f"live:{node}", "-o", tmp_path / f"live{i}", check=0)
+        run("export", snap, "-o", tmp_path / f"cap{i}", check=0)
+        a, b = read_dump(tmp_path / f"live{i}"), read_dump(tmp_path / f"cap{i}")
+        if a[1] == b[1] and open(tmp_path / f"live{i}" / "clusters").read() == \
+                open(tmp_path / f"cap{i}" / "clusters").read():
+            return p, b[0], b[1], tmp_path / f"cap{i}"
+    raise AssertionError("the area never stood still for two reads")
+
+
+def test_capture_bpf(host, tmp_path):
+    """The state is the live reader's; the page tables add only the owners."""
+    if not live_works():
+        pytest.skip("the BPF reader does not work here")
+    proc, lay, node = lay_out(host, tmp_path)
+    try:
+        folio = lay["folio"] // PAGE
+        npages = lay["blocks"] * folio
+        truth = {r: pagemap_slots(lay["pid"], lay[r], npages) for r in ("shared", "private")}
+        snap = tmp_path / "cap.db"
+        p, info, smap, dump = quiet_pair(node, tmp_path, snap)
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+    assert "read exactly through BPF" in p.stderr and "owners from page tables" in p.stderr
+    assert info["capture_method"] == "bpf" and info["live_method"]
+    assert "capture_max_order" not in info          # nothing inferred
+    assert not os.path.exists(dump / "orders")
+    # counts: exact (2 shared, 1 private), and every reference is there
+    st = json.loads(run("stat", "--json", snap, check=0).stdout)
+    assert st["source"]["kind"] == "capture" and "exact" in st["source"]["note"]
+    refs = 0
+    for region, count in (("shared", 2), ("private", 1)):
+        for e in truth[region]:
+            if e is not None:
+                assert smap[e[1]] == count, (region, e, smap[e[1]])
+                refs += count
+    assert int(info["capture_refs"]) == refs and info["capture_refs_dropped"] == "0"
+    assert info["capture_procs"] == "2"
+    used = sum(1 for b in smap if b and b != 0x3f)
+    assert int(info["capture_slots"]) + int(info["capture_unattributed"]) == used
+    assert int(info["inuse_pages"]) == used
+    mounted_back_references(snap, tmp_path, lay, truth, folio)
+
+
+def test_capture_methods(host, tmp_path):
+    kr.zram_up(host, "16M", None)
+    if live_works():
+        p = run("capture", "--method", "bpf", "-o", tmp_path / "b.db", check=0)
+        assert "through BPF" in p.stderr
+        st = json.loads(run("stat", "--json", tmp_path / "b.db", check=0).stdout)
+        assert st["info"]["capture_method"] == "bpf"
+    p = run("capture", "--method", "pagemap", "-o", tmp_path / "p.db", check=0)
+    st = json.loads(run("stat", "--json", tmp_path / "p.db", check=0).stdout)
+    assert st["info"]["capture_method"] == "pagemap" and "live_method" not in st["info"]
+    p = run("capture", "--method", "kcore", "-o", tmp_path / "x.db")
+    assert p.returncode == 2 and "expected bpf or pagemap" in p.stderr
+    p = run("capture", "--count", "3", "-o", tmp_path / "x.db")
+    assert p.returncode == 2 and "--count needs --every" in p.stderr
+    p = run("capture", "--every", "0.1us", "-o", tmp_path / "x.db")
+    assert p.returncode == 2 and "invalid interval" in p.stderr
+    # without the BPF capabilities, --method bpf says how to do without
+    p = subprocess.run(["runuser", "-u", "nobody", "--", SWAPFS, "capture", "--method", "bpf",
+                        "-o", "/tmp/never.db"], capture_output=True, text=True)
+    assert p.returncode == 3 and "--method pagemap" in p.stderr, p.stderr
+
+
+def test_capture_series(host, tmp_path):
+    """--every --count: a time series, appended as taken; FILE@N and t/T walk it."""
+    proc, lay, node = lay_out(host, tmp_path)
+    try:
+        snap = tmp_path / "ts.db"
+        p = run("capture", "--every", "200ms", "--count", "3", "-o", snap, check=0)
+        assert "snapshot 3 of the series" in p.stderr
+        p = run("capture", "-a", "--every", "0.1", "--count", "1", "-o", snap, check=0)
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+    created = []
+    for n in (1, 2, 3, 4):
+        st = json.loads(run("stat", "--json", f"{snap}@{n}", check=0).stdout)
+        assert st["source"]["snapshot"] == n
+        assert st["info"]["capture_procs"] == "2"
+        created.append(st["source"]["created"])
+    assert created == sorted(created)
+    p = run("stat", f"{snap}@5")
+    assert p.returncode == 3 and "no snapshot 5" in p.stderr
+    p = run("capture", "--every", "1s", "--count", "1", "-o", snap)
+    assert p.returncode == 3 and "exists" in p.stderr       # never clobbered unasked
+    series_in_swapview(snap)
+
+
+def series_in_swapview(snap):
+    """swapview opens FILE@2 at snapshot 2; t and T walk the series."""
+    swapview = os.environ.get("SWAPVIEW") or os.path.join(BUILD, "src", "view", "swapview")
+    tmux = shutil.which("tmux")
+    if not tmux or not os.path.exists(swapview):
+        return
+    sock = f"swapfs-series-test-{os.getpid()}"
+    t = [tmux, "-L", sock, "-f", "/dev/null"]
+    subprocess.run(t + ["new-session", "-d", "-x", "120", "-y", "40",
+                        f"{swapview} --ascii {snap}@2; sleep 60"], check=True)
+
+    def screen_with(text):
+        s = ""
+        for _ in range(250):
+            s = subprocess.run(t + ["capture-pane", "-p"], capture_output=True,
+                               text=True).stdout
+            if text in s:
+                return s
+            time.sleep(0.04)
+        raise AssertionError(f"{text!r} not on the screen:\n{s}")
+
+    try:
+        screen_with("allocatable by order:")
+        subprocess.run(t + ["send-keys", "t"], check=True)
+        screen_with("snapshot 3 (3 of 4)")
+        subprocess.run(t + ["send-keys", "T", "T"], check=True)
+        screen_with("snapshot 1 (1 of 4)")
+        subprocess.run(t + ["send-keys", "q"], check=True)
+    finally:
+        subprocess.run(t + ["kill-server"], capture_output=True)

@@ -16,7 +16,9 @@ live snapshot (exported as a dump, as swapfs-dump(5) says):
 - the cached slots are exactly the swap table's folio entries, and the
   read-back folios are among them;
 - the zero slots are exactly the zero region's slots (pagemap);
-- every slot `swapfs capture` attributes has a count >= its references;
+- every slot `swapfs capture --method pagemap` attributes has a count >=
+  its references; `swapfs capture` (BPF) stores exactly the live state,
+  with the same references on top;
 - `check live:` reports no error; two reads give byte-identical dumps,
   which check and import accept;
 - no output (stat, check --json, the dump, the mount) holds a value that
@@ -194,6 +196,24 @@ def export_quiet(node, tmp_path, name, tries=20):
     raise AssertionError("the area never stood still for a read")
 
 
+STATE_FILES = ("swap_map", "clusters", "cache", "zeromap", "zswap", "continued", "next")
+
+
+def capture_quiet(node, tmp_path, live, tries=20):
+    """A default capture exported whose state files are the live dump's."""
+    want = {n: v for n, v in files_of(live.path).items() if n in STATE_FILES}
+    for i in range(tries):
+        snap, out = tmp_path / f"bpf{i}.db", tmp_path / f"bpf{i}"
+        p = run("capture", "-o", snap, "--device", node, check=0)
+        assert "read exactly through BPF" in p.stderr, p.stderr
+        run("export", snap, "-o", out, check=0)
+        got = {n: v for n, v in files_of(out).items() if n in STATE_FILES}
+        if got == want:
+            return out
+        time.sleep(0.2)
+    raise AssertionError("capture never read the state export live: read")
+
+
 @pytest.fixture
 def workload(host, tmp_path):
     """The layout process, running on our zram area: (layout, node, swpout delta)."""
@@ -264,12 +284,18 @@ def test_live_exact(workload, tmp_path):
 
     # every slot the page-table capture attributes has its references
     snap = tmp_path / "cap.db"
-    run("capture", "-o", snap, "--device", node, check=0)
+    run("capture", "--method", "pagemap", "-o", snap, "--device", node, check=0)
     run("export", snap, "-o", tmp_path / "cap", check=0)
     cap = Dump(tmp_path / "cap")
     for s, b in enumerate(cap.map):
         if b and b != 0x3f:
             assert d.count(s) >= cap.count(s), (s, d.map[s], b)
+
+    # capture by default takes this very state (BPF), the owners on top
+    bpf = Dump(capture_quiet(node, tmp_path, d))
+    assert bpf.info["capture_method"] == "bpf"
+    assert int(bpf.info["capture_refs"]) == sum(
+        cap.count(s) for s, b in enumerate(cap.map) if b and b != 0x3f)
 
     assert no_errors(f"live:{node}")
 

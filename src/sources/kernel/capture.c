@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "swapfs/capture.h"
+#include "capture-internal.h"
 #include "swapfs/swapheader.h"
 #include "swapfs/info.h"
 #include "swapfs/swaps.h"
@@ -58,7 +59,6 @@ struct pm_scan_arg {
 #define CAPTURE_CHUNK		4096	/* pagemap entries read at once */
 #define CAPTURE_REGIONS		512	/* PAGEMAP_SCAN regions at once */
 #define CAPTURE_SCAN_MIN	(256ull << 20)	/* smaller VMAs are read whole */
-#define CAPTURE_THP		"/sys/kernel/mm/transparent_hugepage"
 #define CAPTURE_CAP_SYS_ADMIN	21
 
 struct capture {
@@ -71,6 +71,7 @@ struct capture {
 	uint32_t max;
 	long page_size;
 	bool no_scan;		/* PAGEMAP_SCAN refused: read every entry */
+	bool counts;		/* the references are the counts (pagemap) */
 	uint32_t cur;		/* the process being read: its index */
 	size_t first_ref;	/* and its first reference in s->refs */
 	uint64_t buf[CAPTURE_CHUNK];
@@ -94,68 +95,6 @@ static bool capture_sys_admin(void)
 		}
 	fclose(f);
 	return found && (eff >> CAPTURE_CAP_SYS_ADMIN & 1);
-}
-
-/* The first line of a small file, without its newline. */
-static int capture_read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	int rc = 0;
-
-	if (!f)
-		return -errno;
-	if (!fgets(buf, (int)len, f))
-		rc = ferror(f) ? -EIO : -ENODATA;
-	fclose(f);
-	if (!rc)
-		buf[strcspn(buf, "\n")] = '\0';
-	return rc;
-}
-
-/* "always [madvise] never" -> "madvise" */
-static bool capture_thp_is(const char *v, const char *word)
-{
-	char want[32];
-
-	snprintf(want, sizeof(want), "[%s]", word);
-	return strstr(v, want) != NULL;
-}
-
-uint32_t capture_mthp_orders(const char *thp_dir, unsigned int page_size)
-{
-	char path[PATH_MAX], v[128], top[128];
-	unsigned int order;
-	unsigned long kb;
-	struct dirent *de;
-	uint32_t mask = 0;
-	bool top_on;
-	DIR *dir;
-
-	if (!thp_dir)
-		thp_dir = CAPTURE_THP;
-	snprintf(path, sizeof(path), "%s/enabled", thp_dir);
-	top_on = !capture_read_line(path, top, sizeof(top)) &&
-		 !capture_thp_is(top, "never");
-	dir = opendir(thp_dir);
-	if (!dir)
-		return 0;
-	while ((de = readdir(dir))) {
-		if (sscanf(de->d_name, "hugepages-%lukB", &kb) != 1 ||
-		    kb * 1024 <= page_size)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/enabled", thp_dir, de->d_name);
-		if (capture_read_line(path, v, sizeof(v)))
-			continue;
-		if (!capture_thp_is(v, "always") && !capture_thp_is(v, "madvise") &&
-		    !(capture_thp_is(v, "inherit") && top_on))
-			continue;
-		for (order = 0; ((unsigned long)page_size << order) < kb * 1024; order++)
-			;
-		if (order <= SNAPSHOT_MAX_ORDER)
-			mask |= 1u << order;
-	}
-	closedir(dir);
-	return mask;
 }
 
 /* ---- the area --------------------------------------------------------- */
@@ -363,7 +302,7 @@ static int capture_keep(struct capture *c)
 		snapshot_drop_proc(s, c->first_ref);	/* kept only with references */
 		return 0;
 	}
-	for (i = c->first_ref; !rc && i < s->nr_refs; i++) {
+	for (i = c->first_ref; c->counts && !rc && i < s->nr_refs; i++) {
 		uint32_t slot = s->refs[i].slot;
 		uint16_t *w = &s->slots[slot];
 
@@ -700,7 +639,8 @@ static int capture_provenance(struct capture *c, const struct swaps_entry *e)
 		 " used slots unattributed (shmem, swap cache)",
 		 c->st->max_order, c->st->unattributed);
 	s->prov.step = -1;
-	if (capture_info_u64(s, "capture_refs", c->st->refs) ||
+	if (snapshot_info_set(s, "capture_method", "pagemap") ||
+	    capture_info_u64(s, "capture_refs", c->st->refs) ||
 	    capture_info_u64(s, "capture_slots", c->st->slots) ||
 	    capture_info_u64(s, "capture_unattributed", c->st->unattributed) ||
 	    capture_info_u64(s, "capture_procs", c->st->procs_mapping) ||
@@ -747,23 +687,50 @@ static int capture_build(struct capture *c, const struct swaps_entry *e,
 	return capture_provenance(c, e);
 }
 
-int capture_run(const struct capture_opts *o, struct snapshot **out,
-		struct capture_stats *st, struct diag *d)
+/* Swap offsets in pagemap need CAP_SYS_ADMIN: say so, or 0. */
+static int capture_privilege(struct diag *d)
 {
-	struct capture c = { .o = o, .st = st, .d = d };
+	if (capture_sys_admin())
+		return 0;
+	diag_line(d, "/proc/PID/pagemap", 0, "capture-privilege",
+		  "swap offsets are hidden without CAP_SYS_ADMIN");
+	return -EPERM;
+}
+
+int capture_walk(const struct capture_opts *o, unsigned int type, uint32_t max,
+		 struct snapshot *s, struct capture_stats *st, struct diag *d)
+{
+	struct capture *c = calloc(1, sizeof(*c));
+	int rc;
+
+	if (!c)
+		return -ENOMEM;
+	*c = (struct capture){ .o = o, .st = st, .d = d, .s = s, .type = type,
+			       .max = max, .proc = o->proc ? o->proc : "/proc",
+			       .page_size = sysconf(_SC_PAGESIZE) };
+	rc = capture_privilege(d);
+	if (!rc)
+		rc = capture_procs(c);
+	free(c);
+	return rc;
+}
+
+/* capture_run() with --method pagemap: everything from the page tables. */
+static int capture_pagemap(const struct capture_opts *o, struct snapshot **out,
+			   struct capture_stats *st, struct diag *d)
+{
+	struct capture c = { .o = o, .st = st, .d = d, .counts = true };
 	const struct swaps_entry *e = NULL;
 	struct swapheader_info hi = { 0 };
 	struct swaps sw = { 0 };
 	int rc;
 
-	memset(st, 0, sizeof(*st));
 	c.proc = o->proc ? o->proc : "/proc";
 	c.page_size = sysconf(_SC_PAGESIZE);
-	if (!capture_sys_admin()) {
-		diag_line(d, "/proc/PID/pagemap", 0, "capture-privilege",
-			  "swap offsets are hidden without CAP_SYS_ADMIN");
-		return -EPERM;
-	}
+	rc = capture_privilege(d);
+	if (rc)
+		return rc;
+	st->state = CAPTURE_PAGEMAP;
 	rc = swaps_load(&sw, NULL);
 	if (rc)
 		return diag_errno(d, "/proc/swaps", rc);
@@ -785,4 +752,31 @@ int capture_run(const struct capture_opts *o, struct snapshot **out,
 	}
 	*out = c.s;
 	return 0;
+}
+
+/* Why the live reader cannot work here: a cause the walk does not share. */
+static bool capture_live_unusable(int rc)
+{
+	return rc == -EPERM || rc == -EACCES || rc == -ENOTSUP || rc == -EPROTO ||
+	       rc == -ENOSYS;
+}
+
+int capture_run(const struct capture_opts *o, struct snapshot **out,
+		struct capture_stats *st, struct diag *d)
+{
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	diag_clear(d);
+	if (o->method == CAPTURE_PAGEMAP)
+		return capture_pagemap(o, out, st, d);
+	rc = capture_live(o, out, st, d);
+	if (!rc || o->method == CAPTURE_BPF || !capture_live_unusable(rc))
+		return rc;
+	/* the page tables alone, and why */
+	memset(st, 0, sizeof(*st));
+	snprintf(st->why_not_bpf, sizeof(st->why_not_bpf), "%s",
+		 d->msg[0] ? d->msg : strerror(-rc));
+	diag_clear(d);
+	return capture_pagemap(o, out, st, d);
 }

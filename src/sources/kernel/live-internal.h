@@ -241,8 +241,7 @@ char live_info_era(uint32_t features, const char *release, const char **why);
 /* What a read met, for the info keys. */
 struct live_read_stats {
 	uint64_t retries;	/* clusters read again */
-	uint32_t moving;	/* clusters that never settled */
-	uint32_t moving_first[8];	/* the first of them */
+	uint32_t moving;	/* clusters that never settled (moving.h) */
 	uint64_t table_folio, table_shadow;	/* swap-table words by kind */
 	uint64_t hints;		/* hints recorded */
 	bool pcp_read;		/* per-CPU hints were read */

@@ -19,8 +19,9 @@
  *
  * Else it is read again, alone, up to LIVE_RETRIES times; one that never
  * agrees is "moving": taken as last read, made consistent with its own
- * slots (count recounted, stray bits dropped) and counted, so no check
- * reports a finding that is only the kernel moving under the reader.
+ * slots (count recounted, stray bits dropped), counted and marked in the
+ * model (moving.h), so no check reports a finding that is only the
+ * kernel moving under the reader.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@
 #include <time.h>
 
 #include "swapfs/era.h"
+#include "swapfs/moving.h"
 #include "live-internal.h"
 
 #define LIVE_RETRIES	8
@@ -396,9 +398,9 @@ static int live_read_retries(struct live_reader *r)
 		}
 		if (rc < 0)
 			return live_read_fail(r, rc, "taking a moving cluster");
-		if (r->final) {
-			if (r->st->moving < sizeof(r->st->moving_first) / sizeof(uint32_t))
-				r->st->moving_first[r->st->moving] = r->retry[i];
+		if (r->final) {	/* the analysis reports nothing in it */
+			if (moving_add(r->s, r->retry[i]))
+				return live_read_fail(r, -ENOMEM, "marking a moving cluster");
 			r->st->moving++;
 		}
 		r->final = false;

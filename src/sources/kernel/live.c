@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "swapfs/live.h"
+#include "swapfs/moving.h"
 #include "live-internal.h"
 
 /* A loaded reader and the area it reads. */
@@ -63,19 +64,29 @@ static const char *live_hints_said(const struct live_areas *a, unsigned int type
 	       "percpu_swap_cluster is not in kallsyms";
 }
 
+/*
+ * Every moving cluster in the info key, so a dump or snapshot file of the
+ * read marks them too. A list too long for a dump's info line would lose
+ * some: a read that busy is refused rather than stored half marked.
+ */
+static int live_moving_key(struct snapshot *s)
+{
+	char list[MOVING_VALUE_MAX];
+	int rc;
+
+	if (!s->nr_moving)
+		return 0;
+	rc = moving_format(s, list, sizeof(list));
+	return rc ?: snapshot_info_set(s, MOVING_KEY, list);
+}
+
 /* The info keys that say how the area was read. */
 static int live_keys(struct snapshot *s, const struct live_areas *a,
 		     unsigned int type, const struct live_read_stats *st,
 		     uint64_t before, bool zswap_known)
 {
-	char list[96] = "";
-	size_t used = 0;
-	uint32_t i, n = st->moving < 8 ? st->moving : 8;
 	int rc;
 
-	for (i = 0; i < n; i++)
-		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%u",
-					 i ? " " : "", st->moving_first[i]);
 	if ((rc = snapshot_info_set(s, "live_method", live_method_name(a->method))) ||
 	    (rc = snapshot_info_set(s, "live_hints", live_hints_said(a, type))) ||
 	    (rc = snapshot_info_set(s, "live_zswap", zswap_known ?
@@ -88,7 +99,7 @@ static int live_keys(struct snapshot *s, const struct live_areas *a,
 	    (rc = live_key_u64(s, "live_table_shadow", st->table_shadow)) ||
 	    (rc = live_key_u64(s, "live_moving", st->moving)))
 		return rc;
-	return n ? snapshot_info_set(s, "live_moving_clusters", list) : 0;
+	return live_moving_key(s);
 }
 
 static int live_provenance(struct snapshot *s, const struct live_areas *a,
@@ -162,7 +173,14 @@ static int live_read_into(struct live *l, const struct live_target *t,
 	zswap = zswap == 0 && live_zswapped() == 0;
 	if (zswap)
 		s->files |= SNAPSHOT_HAS_ZSWAP;
-	if (live_keys(s, a, t->type, &st, before, zswap) || live_provenance(s, a, t, &st))
+	rc = live_keys(s, a, t->type, &st, before, zswap);
+	if (rc == -ENOSPC) {
+		diag_line(d, "live", 0, "live-moving",
+			  "%u clusters of area %u changed all the time they were read: "
+			  "too busy to be read exactly now; try again", st.moving, t->type);
+		return -EAGAIN;
+	}
+	if (rc || live_provenance(s, a, t, &st))
 		return diag_errno(d, "live", -ENOMEM);
 	if (snapshot_finish(s, &clash))
 		return diag_line(d, "live", 0, "live-read",
