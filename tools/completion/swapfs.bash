@@ -33,9 +33,10 @@ _swapfs_commands()
 # of a command line of PROGRAM (COMMAND for swapfs' subcommands)
 _swapfs_complete()
 {
-	local cur=${COMP_WORDS[COMP_CWORD]} prev=
+	local cur=${COMP_WORDS[COMP_CWORD]} prev= opts
 	local s l a
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+	opts=$(_swapfs_options "$@")	# one --help per Tab
 
 	# the value of an option that takes one: files, except for numbers
 	while read -r s l a; do
@@ -49,14 +50,14 @@ _swapfs_complete()
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return
-	done < <(_swapfs_options "$@")
+	done <<<"$opts"
 
 	if [[ $cur == -* ]]; then
 		local words=()
 		while read -r s l a; do
 			[ "$s" != - ] && words+=("$s")
 			[ "$l" != - ] && words+=("$l")
-		done < <(_swapfs_options "$@")
+		done <<<"$opts"
 		mapfile -t COMPREPLY < <(compgen -W "${words[*]}" -- "$cur")
 		return
 	fi
