@@ -325,11 +325,12 @@ static int cmd_mount_exec(int argc, char **argv)
 
 	cmd_mount_parse(&ctl, argc, argv);
 	rc = cmd_mount_check_dir(&ctl);
-	if (rc)
+	if (!rc && (rc = fs_init(&fs)))
+		rc = cli_errno_error(rc);
+	if (rc) {
+		free(ctl.src_path);
 		return rc;
-	rc = fs_init(&fs);
-	if (rc)
-		return cli_errno_error(rc);
+	}
 	fs.foreground = ctl.foreground;
 	rc = cmd_mount_load(&ctl, &fs) ?: cmd_mount_header(&ctl, &fs) ?:
 	     cmd_mount_edits(&ctl, &fs) ?: cmd_mount_serve(&ctl, &fs);

@@ -13,7 +13,7 @@
 /* A slot total: where it is in struct analysis_totals. */
 #define STATS_SLOTS(name)	{ #name, offsetof(struct analysis_totals, name), -1 }
 
-enum { STATS_VM_SWAP_FULL = -2, STATS_ORDERS = -3 };
+enum { STATS_VM_SWAP_FULL = -2, STATS_ORDERS = -3, STATS_MOVING = -4 };
 
 static const struct {
 	const char *name;
@@ -34,6 +34,7 @@ static const struct {
 	{ "clusters_frag", 0, SNAPSHOT_CLUSTER_FRAG },
 	{ "clusters_full", 0, SNAPSHOT_CLUSTER_FULL },
 	{ "clusters_discard", 0, SNAPSHOT_CLUSTER_DISCARD },
+	{ "clusters_moving", 0, STATS_MOVING },
 	{ "orders", 0, STATS_ORDERS },
 };
 
@@ -87,6 +88,8 @@ static int stats_file_content(struct fs *fs, uint64_t index, struct fs_buf *b)
 		stats_orders(fs, b);
 	else if (flag == STATS_VM_SWAP_FULL)
 		fs_buf_printf(b, "%d\n", t->vm_swap_full);
+	else if (flag == STATS_MOVING)	/* a live read: clusters no check ran in */
+		fs_buf_printf(b, "%zu\n", fs->snap->nr_moving);
 	else if (flag >= 0)
 		fs_buf_printf(b, "%" PRIu64 "\n", t->clusters[flag]);
 	else

@@ -147,7 +147,7 @@ ROOT = {"README", "source", "edits", "refused", "device", "stats", "clusters", "
 CLUSTER_FILES = {"order", "flags", "count", "first_slot", "used", "free",
                  "cached", "bad", "map", "folios", "findings", "slots"}
 STATS = {"slots_used", "slots_free", "slots_cached", "slots_cache_only",
-         "slots_bad", "slots_zero", "slots_zswap", "vm_swap_full", "orders",
+         "slots_bad", "slots_zero", "slots_zswap", "vm_swap_full", "orders", "clusters_moving",
          *(f"clusters_{f}" for f in FLAGS)}
 
 
