@@ -227,6 +227,7 @@ struct snapshot {
 	struct snapshot_ref *refs;	/* sorted by proc, then vaddr */
 	size_t nr_refs, alloc_refs;
 	uint32_t *refs_by_slot;		/* indexes into refs[], by slot, or NULL */
+	struct stream *stream;		/* words still arriving (stream.h), or NULL */
 };
 
 /*

@@ -80,6 +80,22 @@ struct snapshot;
  */
 int cli_load_source(const char *src, int64_t id, struct snapshot **out);
 
+struct analysis;
+struct analysis_finding;
+
+/*
+ * cli_analyse - load SRC as cli_load_source() does and run the analysis
+ * over it (checks @mask), each finding to @fn(@arg) in stream order, for
+ * a command that reads nothing of the slots after (check): a snapshot
+ * file is analysed as it is read (stream.h), in a window of its slot
+ * array, and its findings reach @fn once the whole file proved good.
+ * *@out and *@a (analysis_free() first) are the caller's. Prints and
+ * returns the exit code on failure.
+ */
+int cli_analyse(const char *src, int64_t id, unsigned int mask,
+		int (*fn)(const struct analysis_finding *f, void *arg), void *arg,
+		struct snapshot **out, struct analysis **a);
+
 struct snapfile_counter;
 
 /*

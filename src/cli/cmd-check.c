@@ -24,6 +24,7 @@ struct cmd_check_ctl {
 	struct json j;
 	uint64_t shown[ANALYSIS_NR_CHECKS];
 	uint64_t by_severity[3];
+	bool begun;			/* the JSON document is open */
 };
 
 /* The end of the usage: every check with its severity, and the exit status. */
@@ -89,11 +90,22 @@ static void cmd_check_json_finding(struct json *j, const struct analysis_finding
 	json_object_close(j);
 }
 
+/* JSON: the document opens with the first finding, or after the last. */
+static void cmd_check_begin(struct cmd_check_ctl *ctl)
+{
+	if (!ctl->json || ctl->begun)
+		return;
+	json_begin(&ctl->j, stdout);
+	json_array_open(&ctl->j, "findings");
+	ctl->begun = true;
+}
+
 static int cmd_check_print(const struct analysis_finding *f, void *arg)
 {
 	struct cmd_check_ctl *ctl = arg;
 	char line[256];
 
+	cmd_check_begin(ctl);
 	ctl->shown[f->check]++;
 	ctl->by_severity[analysis_check_severity(f->check)]++;
 	if (ctl->json) {
@@ -129,22 +141,12 @@ static void cmd_check_json_summary(struct cmd_check_ctl *ctl,
 
 static int cmd_check_run(struct cmd_check_ctl *ctl, const struct snapshot *s)
 {
-	struct analysis *a = NULL;
-	int rc;
-
-	if (ctl->json) {
-		json_begin(&ctl->j, stdout);
-		json_array_open(&ctl->j, "findings");
-	}
-	rc = analysis_run(s, ctl->mask, cmd_check_print, ctl, &a);
-	if (rc)
-		return cli_diag_error("analysis", rc, NULL);
+	cmd_check_begin(ctl);
 	if (ctl->json) {
 		json_array_close(&ctl->j);
 		cmd_check_json_summary(ctl, s);
 		json_end(&ctl->j);
 	}
-	analysis_free(a);
 	return ctl->by_severity[ANALYSIS_ERROR] || ctl->by_severity[ANALYSIS_WARNING] ?
 		1 : SWAPFS_EXIT_OK;
 }
@@ -167,18 +169,20 @@ static int cmd_check_exec(int argc, char **argv)
 		.only = ANALYSIS_ALL_CHECKS, .min_severity = ANALYSIS_INFO,
 	};
 	static char outbuf[1 << 20];
+	struct analysis *a;
 	struct snapshot *s;
 	int rc;
 
 	ctl.src = argv[args_parse(&cmd_check_entry, argc, argv, &ctl)];
 	cmd_check_mask(&ctl);
-	rc = cli_load_source(ctl.src, ctl.id, &s);
-	if (rc)
-		return rc;
 	/* millions of findings: write them in large blocks */
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	rc = cli_analyse(ctl.src, ctl.id, ctl.mask, cmd_check_print, &ctl, &s, &a);
+	if (rc)
+		return rc;
 	rc = cmd_check_run(&ctl, s);
 	fflush(stdout);
+	analysis_free(a);
 	snapshot_free(s);
 	return rc;
 }

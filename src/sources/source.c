@@ -11,6 +11,7 @@
 #include "swapfs/live.h"
 #include "swapfs/snapfile.h"
 #include "swapfs/source.h"
+#include "swapfs/stream.h"
 
 static int source_load_snapfile(const char *path, int64_t id,
 				struct snapshot **out, struct diag *d)
@@ -66,4 +67,20 @@ int source_load(const char *path, int64_t id, struct snapshot **out,
 		return source_load_snapfile(path, id, out, d);
 	return diag_line(d, path, 0, "source-kind",
 			 "neither a dump directory nor a swapfs snapshot file");
+}
+
+int source_load_stream(const char *path, int64_t id, struct snapshot **out,
+		       struct diag *d)
+{
+	struct snapfile *f;
+	struct stat st;
+
+	diag_clear(d);
+	*out = NULL;
+	if (strncmp(path, LIVE_PREFIX, strlen(LIVE_PREFIX)) && !stat(path, &st) &&
+	    S_ISREG(st.st_mode) && snapfile_probe(path) &&
+	    !snapfile_open(path, false, &f, d) && !snapfile_stream(f, id, out, d))
+		return 0;
+	/* whatever stopped the stream, the whole reading says it in its words */
+	return source_load(path, id, out, d);
 }
