@@ -147,11 +147,12 @@ int snapfile_read(struct snapfile *f, int64_t id, struct snapshot **out,
 		  struct diag *d);
 
 /*
- * snapfile_stream - snapfile_read() as a stream (stream.h): every table
- * but slots and runs is read and checked now; those two are read by a
- * thread of the stream's while the caller walks the clusters behind it,
- * through a window of a few MiB of the slot array. The stream owns @f
- * from now on (it is closed when the stream ends, or now on failure).
+ * snapfile_stream - snapfile_read() as a stream (stream.h): the head,
+ * info and clusters tables are read and checked now; a thread of the
+ * stream's, on a connection of its own, reads the other tables and then
+ * the slots and runs rows while the caller walks the clusters behind it,
+ * through a window of a few MiB of the slot array. @f is closed before
+ * this returns.
  * The stream fails (stream_at(), stream_end()) when a row is refused;
  * which row is not said: snapfile_read() names the first one. Returns 0,
  * or -errno when even the start failed (@d says why).

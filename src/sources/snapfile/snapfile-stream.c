@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * snapfile-stream.c - a snapshot read as a stream (snapfile_stream(),
- * stream.h): every table but slots and runs first, then those two a
- * cluster at a time by a producer thread, into the window of the slot
- * array, while the caller walks the clusters behind it.
+ * stream.h): the head, info and clusters tables by the caller; the side
+ * tables, then the slots and runs rows a cluster at a time, by a producer
+ * thread on a connection of its own, into the window of the slot array,
+ * while the caller walks the clusters behind it.
  *
  * Every row is checked by the code snapfile_read() checks it with; the
  * counts and shmem rows, read before the words they mark, are held to
@@ -97,6 +98,12 @@ static int snapfile_stream_rows(struct stream *st, struct snapfile_streamer *x,
 	return rc;
 }
 
+/*
+ * The side tables (counts, shmem, folios, next, procs) and then the slots
+ * and runs rows, on the producer's own connection: the side tables are
+ * read while the caller reads the clusters table on its own, and are
+ * whole before the first cluster is published.
+ */
 static int snapfile_stream_produce(struct stream *st, void *arg)
 {
 	struct snapfile_streamer *x = arg;
@@ -104,7 +111,13 @@ static int snapfile_stream_produce(struct stream *st, void *arg)
 	sqlite3_stmt *slots = NULL, *runs = NULL;
 	int rc;
 
-	rc = snapfile_runs_prepare(r, "snapshot = ?1 ORDER BY cluster", &slots, &runs);
+	rc = snapfile_read_back(r);
+	/* the views look back-references up by slot, as source_load() has them */
+	if (!rc)
+		rc = snapshot_index_refs(r->s);
+	if (!rc)
+		rc = snapfile_runs_prepare(r, "snapshot = ?1 ORDER BY cluster",
+					   &slots, &runs);
 	if (!rc) {
 		sqlite3_bind_int64(slots, 1, r->id);
 		sqlite3_bind_int64(runs, 1, r->id);
@@ -118,42 +131,58 @@ static int snapfile_stream_produce(struct stream *st, void *arg)
 	return rc;
 }
 
+/*
+ * The streamer for the snapshot @m has opened (@m->f stays the caller's):
+ * a reader like @m on a connection of its own, its diagnostics its own.
+ */
+static int snapfile_stream_fork(const struct snapfile_reader *m,
+				struct snapfile_streamer **out)
+{
+	struct snapfile_streamer *x = calloc(1, sizeof(*x));
+	int rc;
+
+	*out = NULL;
+	if (!x)
+		return diag_errno(m->d, m->f->path, -ENOMEM);
+	rc = snapfile_open(m->f->path, false, &x->f, m->d);
+	if (rc) {
+		free(x);
+		return rc;
+	}
+	x->r = *m;
+	x->r.f = x->f;
+	x->r.d = &x->d;
+	x->r.deferred = true;
+	*out = x;
+	return 0;
+}
+
 int snapfile_stream(struct snapfile *f, int64_t id, struct snapshot **out,
 		    struct diag *d)
 {
-	struct snapfile_streamer *x = calloc(1, sizeof(*x));
-	struct snapshot *s = NULL;
+	struct snapfile_reader m = { .f = f, .d = d };
+	struct snapfile_streamer *x = NULL;
 	int rc;
 
 	diag_clear(d);
 	*out = NULL;
-	if (!x) {
-		snapfile_close(f);
-		return diag_errno(d, f->path, -ENOMEM);
-	}
-	x->f = f;
-	x->r.f = f;
-	x->r.d = d;
-	rc = snapfile_read_open(&x->r, id);
-	s = x->r.s;
+	rc = snapfile_read_open(&m, id);
 	if (!rc)
-		rc = snapfile_slots_clusters(&x->r);
-	x->r.deferred = true;
-	if (!rc)
-		rc = snapfile_read_back(&x->r);
-	/* the views look back-references up by slot, as source_load() has them */
-	if (!rc && (rc = snapshot_index_refs(s)))
+		rc = snapfile_stream_fork(&m, &x);
+	if (!rc && (rc = stream_start(m.s, SNAPFILE_STREAM_CHUNK, SNAPFILE_STREAM_WINDOW,
+				      snapfile_stream_produce, x))) {
 		diag_errno(d, f->path, rc);
-	x->r.d = &x->d;
-	if (!rc && (rc = stream_start(s, SNAPFILE_STREAM_CHUNK, SNAPFILE_STREAM_WINDOW,
-				      snapfile_stream_produce, x)))
-		diag_errno(d, f->path, rc);
-	if (rc) {
-		snapshot_free(s);
-		snapfile_close(f);
+		snapfile_close(x->f);
 		free(x);
+	}
+	/* the clusters table on this connection while the producer starts */
+	if (!rc)
+		rc = snapfile_slots_clusters(&m);
+	snapfile_close(f);
+	if (rc) {
+		snapshot_free(m.s);	/* stops the producer */
 		return rc;
 	}
-	*out = s;
+	*out = m.s;
 	return 0;
 }
