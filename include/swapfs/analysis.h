@@ -184,10 +184,15 @@ typedef int (*analysis_finding_fn)(const struct analysis_finding *f, void *arg);
  * NULL) stays valid while @s does; it describes @s as it was (after an
  * edit, analysis_update_cluster() brings it up to date at O(cluster);
  * analysis_cluster_findings() reads @s afresh).
+ * A snapshot that is a stream (stream.h) is walked as its words arrive;
+ * its analysis is the same, but only its summaries may be read after:
+ * no per-cluster rescan, no update.
  * Returns 0, -EINVAL for a snapshot without a consistent geometry (no
  * slots, nr_orders not 1..SNAPSHOT_MAX_ORDER + 1, nr_clusters not
- * DIV_ROUND_UP(max, cluster_size)), -ENOMEM, or @fn's non-zero value (the
- * pass stops there and *@out is NULL).
+ * DIV_ROUND_UP(max, cluster_size)), -ENOMEM, the stream's -errno when it
+ * failed, -EAGAIN for a stream of era B with next hints (their free
+ * blocks are counted from words read long before: load it whole), or
+ * @fn's non-zero value (the pass stops there and *@out is NULL).
  */
 int analysis_run(const struct snapshot *s, unsigned int mask,
 		 analysis_finding_fn fn, void *arg, struct analysis **out);

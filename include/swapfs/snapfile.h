@@ -147,6 +147,20 @@ int snapfile_read(struct snapfile *f, int64_t id, struct snapshot **out,
 		  struct diag *d);
 
 /*
+ * snapfile_stream - snapfile_read() as a stream (stream.h): the head,
+ * info and clusters tables are read and checked now; a thread of the
+ * stream's, on a connection of its own, reads the other tables and then
+ * the slots and runs rows while the caller walks the clusters behind it,
+ * through a window of a few MiB of the slot array. @f is closed before
+ * this returns.
+ * The stream fails (stream_at(), stream_end()) when a row is refused;
+ * which row is not said: snapfile_read() names the first one. Returns 0,
+ * or -errno when even the start failed (@d says why).
+ */
+int snapfile_stream(struct snapfile *f, int64_t id, struct snapshot **out,
+		    struct diag *d);
+
+/*
  * snapfile_read_counters - the counters of snapshot @id (0: the last),
  * sorted by order then name. *@out is malloc'ed (free()); NULL when *@nr
  * is 0. -ENOENT when there is no such id.

@@ -229,6 +229,7 @@ struct snapshot {
 	uint32_t *refs_by_slot;		/* indexes into refs[], by slot, or NULL */
 	uint32_t *moving;		/* clusters moving while read, sorted (moving.h) */
 	size_t nr_moving, alloc_moving;
+	struct stream *stream;		/* words still arriving (stream.h), or NULL */
 };
 
 /*

@@ -40,4 +40,14 @@ int source_load(const char *name, int64_t id, struct snapshot **out,
 int source_name_split(const char *name, char **path, int64_t *id,
 		      struct diag *d);
 
+/*
+ * source_load_stream - source_load() for a caller that walks the clusters
+ * once, in order (stream.h): a snapshot file comes as a stream when it
+ * can (snapfile_stream()), anything else whole. When the stream fails
+ * later (stream_at() or stream_end() says so), the caller frees *@out
+ * and calls source_load(), which names what is wrong.
+ */
+int source_load_stream(const char *name, int64_t id, struct snapshot **out,
+		       struct diag *d);
+
 #endif /* SWAPFS_SOURCE_H */

@@ -61,6 +61,7 @@
 #include <string.h>
 
 #include "swapfs/analysis.h"
+#include "swapfs/stream.h"
 
 #include "scan.h"
 
@@ -249,6 +250,8 @@ static int analysis_hints_build(struct analysis_state *st)
 
 	if (scan_era(s) != 'B' || !s->nr_next)
 		return 0;
+	if (s->stream)	/* the hints read words the stream has moved past */
+		return -EAGAIN;
 	h = malloc(s->nr_next * sizeof(*h));
 	if (!h)
 		return -ENOMEM;
@@ -489,6 +492,7 @@ int analysis_run(const struct snapshot *s, unsigned int mask,
 {
 	const struct snapshot_device *dev;
 	uint32_t runs[SNAPSHOT_MAX_ORDER + 1];
+	struct stream_cursor cur;
 	struct analysis_state *st;
 	uint32_t ci, nr_orders;
 	size_t folio = 0;
@@ -527,11 +531,14 @@ int analysis_run(const struct snapshot *s, unsigned int mask,
 	}
 	memcpy(st->seen, s->clusters, (size_t)dev->nr_clusters * sizeof(*st->seen));
 
+	stream_cursor_init(&cur, s);
 	for (ci = 0; ci < dev->nr_clusters; ci++) {
 		struct analysis_cluster *ac = &a->clusters[ci];
 
 		memset(runs, 0, sizeof(runs));
-		rc = scan_cluster(s, ci, st->mask, fn, arg, ac, runs, &folio);
+		rc = stream_at(&cur, ci);
+		if (!rc)
+			rc = scan_cluster(s, ci, st->mask, fn, arg, ac, runs, &folio);
 		if (!rc)
 			rc = analysis_store_runs(st, ci, runs);
 		if (rc) {

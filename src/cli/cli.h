@@ -89,6 +89,24 @@ int cli_load_source(const char *src, int64_t id, struct snapshot **out);
  */
 int cli_source_split(const char *src, int64_t id, char **path, int64_t *at_id);
 
+struct analysis;
+struct analysis_finding;
+
+/*
+ * cli_analyse - load SRC as cli_load_source() does and run the analysis
+ * over it (checks @mask), for a command that reads nothing of the slots
+ * after (check): a snapshot file is analysed as it is read (stream.h), in
+ * a window of its slot array. Once the snapshot is known good, @begin(s,
+ * @arg) (may be NULL) gets its device, then each finding goes to @fn(@arg)
+ * in stream order; what either returns (-errno) ends it, said as errno.
+ * *@out and *@a (analysis_free() first) are the caller's, also on failure.
+ * Prints and returns the exit code on failure.
+ */
+int cli_analyse(const char *src, int64_t id, unsigned int mask,
+		int (*begin)(const struct snapshot *s, void *arg),
+		int (*fn)(const struct analysis_finding *f, void *arg), void *arg,
+		struct snapshot **out, struct analysis **a);
+
 struct snapfile_counter;
 
 /*

@@ -348,19 +348,23 @@ static int cmd_check_table(struct cmd_check_ctl *ctl)
 	return 0;
 }
 
-static int cmd_check_run(struct cmd_check_ctl *ctl)
+/* The snapshot is known good: its table or JSON document can open. */
+static int cmd_check_begin(const struct snapshot *s, void *arg)
 {
-	struct analysis *a = NULL;
-	int rc;
+	struct cmd_check_ctl *ctl = arg;
 
+	ctl->s = s;
 	if (ctl->json) {
 		jsonout_begin(&ctl->j, stdout);
 		jsonout_array_open_stream(&ctl->j, "findings");
 	}
-	rc = analysis_run(ctl->s, ctl->only, cmd_check_print, ctl, &a);
-	analysis_free(a);
-	if (rc && rc != ctl->rc)
-		return cli_diag_error("analysis", rc, NULL);
+	return cmd_check_table(ctl);
+}
+
+static int cmd_check_run(struct cmd_check_ctl *ctl)
+{
+	int rc = 0;
+
 	if (ctl->tb)
 		cmd_check_flush_rows(ctl, ctl->last);
 	if (ctl->json) {
@@ -398,6 +402,7 @@ static int cmd_check_exec(int argc, char **argv)
 {
 	struct cmd_check_ctl ctl = { .only = ANALYSIS_ALL_CHECKS, .min_severity = -1 };
 	static char outbuf[1 << 20];
+	struct analysis *a;
 	struct snapshot *s;
 	int rc;
 
@@ -409,19 +414,16 @@ static int cmd_check_exec(int argc, char **argv)
 	/* problems first, as fsck; JSON is for programs: complete unless told */
 	if (ctl.min_severity < 0)
 		ctl.min_severity = ctl.json ? ANALYSIS_INFO : ANALYSIS_WARNING;
-	rc = cli_load_source(ctl.src, ctl.id, &s);
-	if (rc)
-		return rc;
-	ctl.s = s;
-	if (cmd_check_table(&ctl)) {
-		rc = cli_errno_error(-ENOMEM);
-	} else {
-		/* millions of findings: write them in large blocks */
-		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-		rc = cmd_check_run(&ctl);
-		fflush(stdout);
+	/* millions of findings: write them in large blocks */
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	rc = cli_analyse(ctl.src, ctl.id, ctl.only, cmd_check_begin, cmd_check_print,
+			 &ctl, &s, &a);
+	if (!rc)
+		rc = ctl.rc ? cli_errno_error(ctl.rc) : cmd_check_run(&ctl);
+	fflush(stdout);
+	if (s)
 		cmd_check_say_read(&ctl, s);
-	}
+	analysis_free(a);
 	scols_unref_table(ctl.tb);
 	snapshot_free(s);
 	return rc;

@@ -12,6 +12,7 @@
 
 #include "swapfs/array.h"
 #include "swapfs/snapshot.h"
+#include "swapfs/stream.h"
 
 /*
  * Big slot arrays (a 1 TiB device has 512 MiB of them) come from mmap with
@@ -65,6 +66,7 @@ void snapshot_free(struct snapshot *s)
 
 	if (!s)
 		return;
+	stream_free(s->stream);	/* its producer writes the slot array */
 	for (i = 0; i < s->nr_info; i++) {
 		free(s->info[i].key);
 		free(s->info[i].value);

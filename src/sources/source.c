@@ -12,6 +12,7 @@
 #include "swapfs/live.h"
 #include "swapfs/snapfile.h"
 #include "swapfs/source.h"
+#include "swapfs/stream.h"
 
 static bool source_is_live(const char *name)
 {
@@ -130,4 +131,28 @@ int source_load(const char *name, int64_t id, struct snapshot **out,
 	rc = source_load_path(path, id ? id : at_id, out, d);
 	free(path);
 	return rc;
+}
+
+int source_load_stream(const char *name, int64_t id, struct snapshot **out,
+		       struct diag *d)
+{
+	struct snapfile *f;
+	struct stat st;
+	int64_t at_id;
+	char *path;
+	bool streamed;
+
+	diag_clear(d);
+	*out = NULL;
+	if (source_name_split(name, &path, &at_id, d))
+		return source_load(name, id, out, d);
+	streamed = strncmp(path, LIVE_PREFIX, strlen(LIVE_PREFIX)) &&
+		   !stat(path, &st) && S_ISREG(st.st_mode) && snapfile_probe(path) &&
+		   !snapfile_open(path, false, &f, d) &&
+		   !snapfile_stream(f, id ? id : at_id, out, d);
+	free(path);
+	if (streamed)
+		return 0;
+	/* whatever stopped the stream, the whole reading says it in its words */
+	return source_load(name, id, out, d);
 }

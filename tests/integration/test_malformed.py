@@ -75,6 +75,9 @@ CASES = {
     "counts-slot": (sql("INSERT INTO counts VALUES (1, 4294967295, 5)"), "snap-counts-slot"),
     "counts-value": (sql("UPDATE counts SET count = -1"), "snap-counts-value"),
     "counts-missing": (sql("DELETE FROM counts"), "snap-count-missing"),
+    # rows read before the words they mark when `check` streams the file
+    "counts-word": (sql("INSERT INTO counts VALUES (1, 25, 200)"), "snap-counts-word"),
+    "shmem-era": (sql("INSERT INTO shmem VALUES (1, 24)"), "snap-shmem-era"),
     "folio-order": (sql("UPDATE folios SET ord = 99 WHERE offset = 21"), "snap-folio-order"),
     "folio-range": (sql("INSERT INTO folios VALUES (1, 4294967295, 0, '')"), "snap-folio-range"),
     "folio-overlap": (sql("INSERT INTO folios VALUES (1, 20, 2, '')"), "snap-folio-overlap"),

@@ -90,13 +90,12 @@ static int snapfile_read_take_head(struct snapfile_reader *r,
 	return 0;
 }
 
-/* In the order meaning depends on: info sizes everything, slots before what marks them. */
-static int snapfile_read_rows(struct snapfile_reader *r,
-			      const struct snapfile_head *h, const char *kernel)
+/* Info sizes everything: the rows up to the slot array, which is made. */
+static int snapfile_read_front(struct snapfile_reader *r,
+			       const struct snapfile_head *h, const char *kernel)
 {
 	struct snapshot *s = r->s;
 	struct info_error e;
-	uint32_t clash;
 	int rc;
 
 	rc = snapfile_row_each(r, "info", "SELECT pos, key, value FROM info"
@@ -111,43 +110,64 @@ static int snapfile_read_rows(struct snapfile_reader *r,
 	    (rc = snapfile_slots_bounds(r)))
 		return rc;
 	rc = snapshot_set_geometry(s, s->dev.max, s->dev.cluster_size);
-	if (rc)
-		return diag_errno(r->d, r->f->path, rc);
-	if ((rc = snapfile_split_read(r)) ||
-	    (rc = snapfile_side_read(r)) ||
+	return rc ? diag_errno(r->d, r->f->path, rc) : 0;
+}
+
+int snapfile_read_open(struct snapfile_reader *r, int64_t id)
+{
+	struct snapfile_head h;
+	char *kernel = NULL;
+	int rc;
+
+	r->s = snapshot_new();
+	if (!r->s)
+		return diag_errno(r->d, r->f->path, -ENOMEM);
+	rc = snapfile_head_find(r, id, &h);
+	if (!rc)
+		rc = snapfile_read_take_head(r, &h);
+	if (!rc && !(kernel = strdup(h.kernel)))
+		rc = snapfile_row_nomem(r);
+	sqlite3_finalize(r->st);
+	r->st = NULL;
+	if (!rc)
+		rc = snapfile_read_front(r, &h, kernel);
+	free(kernel);
+	return rc;
+}
+
+int snapfile_read_back(struct snapfile_reader *r)
+{
+	uint32_t clash;
+	int rc;
+
+	if ((rc = snapfile_side_read(r)) ||
 	    (rc = snapfile_row_each(r, "procs", "SELECT pid, comm, refs FROM procs"
 				    " WHERE snapshot = ?1 ORDER BY pid", snapfile_procs_row)))
 		return rc;
-	if (snapshot_finish(s, &clash))
+	if (snapshot_finish(r->s, &clash))
 		return diag_line(r->d, r->f->path, 0, "snap-folio-overlap",
 				 "folios row snapshot=%" PRId64 " offset=%u: overlaps another folio",
 				 r->id, clash);
 	return 0;
 }
 
+/*
+ * In the order meaning depends on: info sizes everything, slots before
+ * what marks them.
+ */
 int snapfile_read(struct snapfile *f, int64_t id, struct snapshot **out,
 		  struct diag *d)
 {
 	struct snapfile_reader r = { .f = f, .d = d };
-	struct snapfile_head h;
-	char *kernel = NULL;
 	int rc;
 
 	diag_clear(d);
 	*out = NULL;
-	r.s = snapshot_new();
-	if (!r.s)
-		return diag_errno(d, f->path, -ENOMEM);
-	rc = snapfile_head_find(&r, id, &h);
+	rc = snapfile_read_open(&r, id);
 	if (!rc)
-		rc = snapfile_read_take_head(&r, &h);
-	if (!rc && !(kernel = strdup(h.kernel)))
-		rc = snapfile_row_nomem(&r);
-	sqlite3_finalize(r.st);
-	r.st = NULL;
+		rc = snapfile_split_read(&r);
 	if (!rc)
-		rc = snapfile_read_rows(&r, &h, kernel);
-	free(kernel);
+		rc = snapfile_read_back(&r);
 	if (rc) {
 		snapshot_free(r.s);
 		return rc;

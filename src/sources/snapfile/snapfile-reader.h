@@ -41,6 +41,11 @@ struct snapfile_reader {
 	uint64_t held_start;
 	unsigned int held_order;
 	bool held;
+	/*
+	 * A stream (snapfile-stream.c) reads the side tables before the slot
+	 * words: the counts and shmem rows' words are checked as they come.
+	 */
+	bool deferred;
 	uint32_t nr_orders;		/* snapfile_read_counters() */
 	struct snapfile_counter *counters;
 	size_t nr_counters, alloc_counters;
@@ -55,6 +60,19 @@ struct snapfile_head {
 	uint32_t page_size, cluster_size, max, nr_orders;
 	unsigned int files;
 };
+
+/* ---- snapfile-read.c: the parts of a reading ---- */
+
+/*
+ * snapfile_read_open - r->s, a new snapshot: snapshot @id's row (0: the
+ * last), its info, and the slot array the rows justify (made, all free).
+ */
+int snapfile_read_open(struct snapfile_reader *r, int64_t id);
+/*
+ * snapfile_read_back - the side tables and procs (after the slot words,
+ * unless r->deferred), then snapshot_finish().
+ */
+int snapfile_read_back(struct snapfile_reader *r);
 
 /* ---- snapfile-head.c: the snapshots table ---- */
 
@@ -93,6 +111,12 @@ int snapfile_runs_share_read(struct snapfile_reader *r, sqlite3_stmt *slots,
 /* snapfile_runs_prepare - the statements that read the slots and runs tables, rows chosen by @where. */
 int snapfile_runs_prepare(struct snapfile_reader *r, const char *where,
 			  sqlite3_stmt **slots, sqlite3_stmt **runs);
+/*
+ * snapfile_runs_until - the runs rows (@st, on row *@step) of the clusters
+ * before @below, set in the slot words; *@step is the row after them.
+ */
+int snapfile_runs_until(struct snapfile_reader *r, sqlite3_stmt *st,
+			int *step, int64_t below);
 /* snapfile_runs_read - the slots and runs tables in one share: the canonical reading. */
 int snapfile_runs_read(struct snapfile_reader *r);
 

@@ -145,8 +145,7 @@ static int snapfile_runs_row(struct snapfile_reader *r)
 	return 0;
 }
 
-/* The runs rows (@st, on row *@step) of the clusters before @below. */
-static int snapfile_runs_until(struct snapfile_reader *r, sqlite3_stmt *st,
+int snapfile_runs_until(struct snapfile_reader *r, sqlite3_stmt *st,
 			       int *step, int64_t below)
 {
 	int rc;

@@ -9,7 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "swapfs/array.h"
 #include "snapfile-row.h"
+
+/* Append a counts row (they come sorted and unique) without touching its word. */
+static int snapfile_side_count_add(struct snapfile_reader *r, uint32_t slot,
+				   uint32_t count)
+{
+	struct snapshot *s = r->s;
+
+	if (array_grow((void **)&s->counts, &s->alloc_counts, s->nr_counts,
+		       sizeof(*s->counts), 64))
+		return snapfile_row_nomem(r);
+	s->counts[s->nr_counts].slot = slot;
+	s->counts[s->nr_counts++].count = count;
+	return 0;
+}
 
 static int snapfile_side_counts_row(struct snapfile_reader *r)
 {
@@ -23,6 +38,8 @@ static int snapfile_side_counts_row(struct snapfile_reader *r)
 	    (rc = snapfile_row_int(r, 1, SNAPSHOT_COUNT_BIG, UINT32_MAX,
 				   "snap-counts-value", &count)))
 		return rc;
+	if (r->deferred)	/* the word comes later: the row goes in as it is */
+		return snapfile_side_count_add(r, (uint32_t)slot, (uint32_t)count);
 	w = s->slots[slot];
 	if ((w & SNAPSHOT_SLOT_COUNT) != SNAPSHOT_COUNT_BIG)
 		return snapfile_row_bad(r, "snap-counts-word",
@@ -39,7 +56,7 @@ static int snapfile_side_counts_complete(struct snapfile_reader *r)
 	uint32_t i;
 	size_t k = 0;
 
-	if (r->nr_big == s->nr_counts)
+	if (r->deferred || r->nr_big == s->nr_counts)
 		return 0;
 	for (i = 0; i < s->dev.max; i++) {
 		if ((s->slots[i] & SNAPSHOT_SLOT_COUNT) != SNAPSHOT_COUNT_BIG)
@@ -69,7 +86,7 @@ static int snapfile_side_shmem_row(struct snapfile_reader *r)
 		return snapfile_row_bad(r, "snap-shmem-era",
 					"era %c (%s) has no SWAP_MAP_SHMEM",
 					r->era->era, r->era->kernels);
-	w = s->slots[slot];
+	w = r->deferred ? 1 : s->slots[slot];
 	if ((w & SNAPSHOT_SLOT_COUNT) != 1 || (w & SNAPSHOT_SLOT_BAD))
 		return snapfile_row_bad(r, "snap-shmem-count",
 					"the slot's word 0x%04x is not count 1 and not bad, as a shmem-owned slot is",
