@@ -11,6 +11,7 @@
 #include "keys.h"
 #include "nav.h"
 #include "prompt.h"
+#include "refresh.h"
 #include "screen.h"
 #include "series.h"
 #include "views.h"
@@ -28,6 +29,24 @@ static void keys_back(struct session *sv)
 		sv->nav.order_filter = -1;
 		nav_message(sv, "all orders shown");
 	}
+}
+
+/* s: the next severity filter; n/N go on from the same finding. */
+static void keys_severity(struct session *sv)
+{
+	const struct analysis_finding *f = NULL;
+	struct analysis_finding was;
+
+	if (sv->nav.finding >= 0)
+		f = findnav_get(&sv->findings, sv->an, (uint64_t)sv->nav.finding);
+	if (f)
+		was = *f;
+	nav_severity_next(sv);
+	if (series_filter(sv))
+		nav_message(sv, "out of memory numbering the findings");
+	nav_refind(sv, f ? &was : NULL);
+	sv->nav.findings_cur = 0;
+	sv->nav.findings_top = 0;
 }
 
 void keys_handle(struct session *sv, int ch)
@@ -64,6 +83,12 @@ void keys_handle(struct session *sv, int ch)
 		break;
 	case 'N':
 		nav_step_finding(sv, -1);
+		break;
+	case 's':
+		keys_severity(sv);
+		break;
+	case 'p': case 'Z':
+		refresh_pause(sv);
 		break;
 	case 't':
 		series_step(sv, 1);
