@@ -14,6 +14,7 @@
 #include "refresh.h"
 #include "screen.h"
 #include "series.h"
+#include "seriesdiff.h"
 #include "views.h"
 
 #define KEYS_CTRL(c)	((c) & 0x1f)
@@ -47,6 +48,16 @@ static void keys_severity(struct session *sv)
 	nav_refind(sv, f ? &was : NULL);
 	sv->nav.findings_cur = 0;
 	sv->nav.findings_top = 0;
+}
+
+/* t/T: another snapshot of the series; with 'd' on, its change marks. */
+static void keys_step(struct session *sv, int dir)
+{
+	size_t was = sv->nav.series;
+
+	series_step(sv, dir);
+	if (sv->nav.series != was)
+		seriesdiff_after_step(sv);
 }
 
 void keys_handle(struct session *sv, int ch)
@@ -90,11 +101,14 @@ void keys_handle(struct session *sv, int ch)
 	case 'p': case 'Z':
 		refresh_pause(sv);
 		break;
+	case 'd':
+		seriesdiff_toggle(sv);
+		break;
 	case 't':
-		series_step(sv, 1);
+		keys_step(sv, 1);
 		break;
 	case 'T':
-		series_step(sv, -1);
+		keys_step(sv, -1);
 		break;
 	case '/': case 'c':
 		prompt_start(sv, ch);

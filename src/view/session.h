@@ -69,6 +69,7 @@ struct nav {
 	int help_top, info_top;
 	int64_t finding;	/* the finding n/N last went to, -1 none */
 	unsigned int severity;	/* the lowest severity shown ('s') */
+	bool diff;		/* 'd': changes since the previous snapshot */
 	struct prompt prompt;
 	char msg[256];		/* what the last key did */
 };

@@ -25,6 +25,7 @@ static const char *const help_keys[] = {
 	"  /              jump to a slot offset (decimal or 0x hex): opens its cluster",
 	"  c              jump to a cluster index (decimal or 0x hex)",
 	"  t  T           next / previous snapshot of a time series",
+	"  d              mark what changed since the previous snapshot of the series (again: off)",
 	"  p  Z           live: pause reading the kernel, or resume (the marks stay)",
 	"  Ctrl-L         redraw the screen",
 	"",

@@ -690,6 +690,59 @@ def test_time_series_t_and_T(tmp_path, screen):
     s2.press("T", lambda t: "this is the first snapshot" in t)
 
 
+def export_e(db, sid, out):
+    """Snapshot @sid of @db as an era E dump: (records, swap_map, cache lines)."""
+    run("export", "-s", sid, "--era", "E", db, "-o", out, check=0)
+    recs = [l.split() for l in (out / "clusters").read_text().splitlines()]
+    cache = out / "cache"
+    return recs, (out / "swap_map").read_bytes(), \
+        set(cache.read_text().splitlines()) if cache.exists() else set()
+
+
+def test_d_marks_what_changed_since_the_previous_snapshot(tmp_path, screen):
+    db = tmp_path / "t.db"
+    run("sim", "--builtin", "random:orders=0+4,fill=70,ops=3000", "--slots", 16384,
+        "--every", 1000, "-o", db, check=0)
+    con = sqlite3.connect(db)
+    ids = [r[0] for r in con.execute("select id from snapshots order by id")]
+    con.close()
+    # the truth, from the two snapshots exported: records, slots, folios
+    (ra, ma, ca), (rb, mb, cb) = (export_e(db, i, tmp_path / f"e{i}") for i in ids[-2:])
+    cs = 512
+    changed = {int(a[0]) for a, b in zip(ra, rb) if a != b}
+    moved = {int(a[0]) for a, b in zip(ra, rb) if a[2:4] != b[2:4]}
+    changed |= {i // cs for i in range(len(ma)) if ma[i] != mb[i]}
+    for line in ca ^ cb:
+        off, order = map(int, line.split()[:2])
+        changed |= {i // cs for i in range(off, off + (1 << order))}
+    assert changed
+    s = screen()
+    s.view(db, env="TERM=screen")
+    text = s.press("d", lambda t: "changed since snapshot" in t)
+    assert f"changed since snapshot {ids[-2]}: {len(changed)} clusters " \
+           f"({len(moved)} moved list or order)" in s.message(), s.message()
+    assert f"moved {len(moved)}" in text and f"touched {len(changed) - len(moved)}" in text
+    green = sum(1 for l in s.capture(escapes=True).split("\n")[1:-5]
+                for ch, a in attributed(l) if "bg42" in a)
+    zoom = re.search(r"1 cell = 1 cluster, (\d+)x(\d+) characters", text)
+    assert green == len(moved) * int(zoom.group(1)) * int(zoom.group(2))
+    ci = min(moved)
+    s.keys("c")
+    s.literal(str(ci))
+    text = s.press("Enter", lambda t: f"device map - cluster {ci} " in t)
+    assert "; changed: list " in text.split("\n")[0] or "; changed: " in text.split("\n")[0]
+    # T keeps the marks on: against the one before that
+    s.press("T", lambda t: f"changed since snapshot {ids[-3]}:" in t)
+    s.press("d", lambda t: "change marks off" in t)
+    assert not any("bg42" in a for l in s.capture(escapes=True).split("\n")[1:-5]
+                   for ch, a in attributed(l))
+    s.press("g", lambda t: True)
+    for _ in ids[:-2]:
+        s.keys("T")
+    s.wait_for(lambda t: f"[snapshot {ids[0]}, 1 of" in t)
+    s.press("d", lambda t: "the first snapshot of the series: none before it" in t)
+
+
 def test_t_on_a_dump(planted, screen, tmp_path):
     dev = Device(64)
     dev.use(20, 3)
@@ -697,12 +750,13 @@ def test_t_on_a_dump(planted, screen, tmp_path):
     s = screen()
     s.view(src)
     s.press("t", lambda t: "is not a time series" in t)
+    s.press("d", lambda t: "is not a time series: nothing to compare" in t)
 
 
 # ---- help, resize, quit ----
 
 HELP_KEYS = ["q", "?", "F1", "Esc", "Backspace", "f", "n", "N", "o", "i", "/", "c",
-             "t", "T", "Ctrl-L", "arrows", "hjkl", "PgUp", "PgDn", "g", "G", "Home",
+             "t", "T", "d", "s", "p", "Ctrl-L", "arrows", "hjkl", "PgUp", "PgDn", "g", "G", "Home",
              "End", "Enter"]
 
 
