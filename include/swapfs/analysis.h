@@ -225,6 +225,24 @@ int analysis_update_cluster(struct analysis *a, uint32_t ci);
  */
 int analysis_update_slots(struct analysis *a, uint32_t first, uint32_t nr);
 
+/*
+ * analysis_rebase - the same device read again (a live refresh, the next
+ * snapshot of a series): @s replaces the snapshot @a describes. @s must
+ * have @a's geometry (max, cluster_size, nr_orders) and era. The
+ * per-cluster summaries still describe the snapshot before: the caller
+ * then passes every cluster whose record, slot words, counts, shmem marks
+ * or folios differ to analysis_update_cluster(), and the clusters where
+ * a run or folio covering such a cluster's first slot starts (as
+ * analysis_update_slots() finds them). What is not kept per cluster is
+ * recounted here from @s: the folios per order (O(folios)), era B's
+ * hints, vm_swap_full() (@s's pages and inuse_pages) and the allocatable
+ * orders. Once those clusters are updated, *@a equals analysis_run() of
+ * @s, field for field. @a no longer reads
+ * the snapshot before, which may be freed. Returns 0, -EINVAL for
+ * another geometry or era, -ENOMEM (then *@a is as it was).
+ */
+int analysis_rebase(struct analysis *a, const struct snapshot *s);
+
 /* analysis_free - free an analysis (NULL is fine). */
 void analysis_free(struct analysis *a);
 

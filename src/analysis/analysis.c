@@ -631,6 +631,49 @@ int analysis_update_slots(struct analysis *a, uint32_t first, uint32_t nr)
 	return 0;
 }
 
+/* Swapping the snapshot: the era B hints are made again from @s's table. */
+int analysis_rebase(struct analysis *a, const struct snapshot *s)
+{
+	struct analysis_state *st = analysis_state(a);
+	uint64_t hint_blocks[SNAPSHOT_MAX_ORDER + 1];
+	struct analysis_hint *hints;
+	const struct snapshot *old;
+	size_t nr_hints, i;
+	unsigned int k;
+	int rc;
+
+	if (!a || !s || !s->slots || !s->clusters ||
+	    s->dev.max != a->snap->dev.max ||
+	    s->dev.cluster_size != a->snap->dev.cluster_size ||
+	    s->dev.nr_orders != a->snap->dev.nr_orders ||
+	    scan_era(s) != scan_era(a->snap))
+		return -EINVAL;
+	old = a->snap;
+	hints = st->hints;
+	nr_hints = st->nr_hints;
+	memcpy(hint_blocks, st->hint_blocks, sizeof(hint_blocks));
+	a->snap = s;
+	st->hints = NULL;
+	st->nr_hints = 0;
+	memset(st->hint_blocks, 0, sizeof(st->hint_blocks));
+	rc = analysis_hints_build(st);
+	if (rc) {
+		a->snap = old;
+		st->hints = hints;
+		st->nr_hints = nr_hints;
+		memcpy(st->hint_blocks, hint_blocks, sizeof(hint_blocks));
+		return rc;
+	}
+	free(hints);
+	for (k = 0; k <= SNAPSHOT_MAX_ORDER; k++)
+		a->orders[k].folios = 0;
+	for (i = 0; i < s->nr_folios; i++)
+		if (s->folios[i].order <= SNAPSHOT_MAX_ORDER)
+			a->orders[s->folios[i].order].folios++;
+	analysis_settle(st);
+	return 0;
+}
+
 int analysis_cluster_findings(const struct analysis *a, uint32_t ci,
 			      unsigned int mask, analysis_finding_fn fn,
 			      void *arg)

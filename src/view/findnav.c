@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * findnav.c - the findings of the whole device, in `swapfs check` stream
- * order, without making them all: a device can have millions.
+ * findnav.c - the findings of the whole device that the severity filter
+ * shows, in `swapfs check` stream order, without making them all: a
+ * device can have millions.
  *
  * The analysis counts each cluster's findings per check; a prefix sum of
  * those counts numbers every finding (finding g lives in the cluster whose
@@ -19,7 +20,8 @@
 
 #include "findnav.h"
 
-int findnav_build(struct findnav *nav, const struct analysis *a)
+int findnav_build(struct findnav *nav, const struct analysis *a,
+		  unsigned int mask)
 {
 	uint32_t n = a->snap->dev.nr_clusters, ci;
 	uint64_t *prefix = malloc(((size_t)n + 1) * sizeof(*prefix));
@@ -31,12 +33,14 @@ int findnav_build(struct findnav *nav, const struct analysis *a)
 	for (ci = 0; ci < n; ci++) {
 		prefix[ci] = sum;
 		for (chk = 0; chk < ANALYSIS_NR_CHECKS; chk++)
-			sum += a->clusters[ci].findings[chk];
+			if (mask & (1u << chk))
+				sum += a->clusters[ci].findings[chk];
 	}
 	prefix[n] = sum;
 	free(nav->prefix);
 	nav->prefix = prefix;
 	nav->total = sum;
+	nav->mask = mask;
 	nav->valid = false;
 	return 0;
 }
@@ -74,7 +78,7 @@ int findnav_cluster(struct findnav *nav, const struct analysis *a, uint32_t ci,
 	if (!nav->valid || nav->ci != ci) {
 		nav->nr = 0;
 		nav->ci = ci;
-		rc = analysis_cluster_findings(a, ci, ANALYSIS_ALL_CHECKS,
+		rc = analysis_cluster_findings(a, ci, nav->mask,
 					       findnav_collect, nav);
 		nav->valid = !rc;
 		if (rc)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * findnav.h - the findings of the whole device, numbered in `swapfs check`
- * stream order, derived once per load without making them all.
+ * findnav.h - the findings of the whole device that the severity filter
+ * shows, numbered in `swapfs check` stream order, derived once per load
+ * (and per refresh, per change of the filter) without making them all.
  */
 #ifndef SWAPVIEW_FINDNAV_H
 #define SWAPVIEW_FINDNAV_H
@@ -15,6 +16,7 @@
 struct findnav {
 	uint64_t *prefix;	/* [ci]: findings in clusters before ci; nr + 1 */
 	uint64_t total;
+	unsigned int mask;	/* the checks numbered (marks_shown()) */
 	/* the findings of one cluster, fetched again on demand */
 	uint32_t ci;
 	bool valid;
@@ -22,8 +24,12 @@ struct findnav {
 	size_t nr, alloc;
 };
 
-/* findnav_build - number the findings of analysis @a. 0 or -ENOMEM. */
-int findnav_build(struct findnav *nav, const struct analysis *a);
+/*
+ * findnav_build - number the findings of analysis @a of the checks in
+ * @mask. O(clusters). 0 or -ENOMEM (@nav as it was).
+ */
+int findnav_build(struct findnav *nav, const struct analysis *a,
+		  unsigned int mask);
 
 void findnav_free(struct findnav *nav);
 

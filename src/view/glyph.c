@@ -92,3 +92,8 @@ const char *glyph_separator(void)
 {
 	return glyph_utf8 ? "\u00b7" : "-";
 }
+
+const char *glyph_ellipsis(void)
+{
+	return glyph_utf8 ? "\u2026" : "...";
+}

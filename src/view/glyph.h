@@ -39,4 +39,7 @@ const char *glyph_boundary(void);
 /* glyph_separator - between a view's name and its title in the title bar. */
 const char *glyph_separator(void);
 
+/* glyph_ellipsis - the end of a line cut to the screen's width. */
+const char *glyph_ellipsis(void);
+
 #endif /* SWAPVIEW_GLYPH_H */

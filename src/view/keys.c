@@ -11,8 +11,10 @@
 #include "keys.h"
 #include "nav.h"
 #include "prompt.h"
+#include "refresh.h"
 #include "screen.h"
 #include "series.h"
+#include "seriesdiff.h"
 #include "views.h"
 
 #define KEYS_CTRL(c)	((c) & 0x1f)
@@ -28,6 +30,34 @@ static void keys_back(struct session *sv)
 		sv->nav.order_filter = -1;
 		nav_message(sv, "all orders shown");
 	}
+}
+
+/* s: the next severity filter; n/N go on from the same finding. */
+static void keys_severity(struct session *sv)
+{
+	const struct analysis_finding *f = NULL;
+	struct analysis_finding was;
+
+	if (sv->nav.finding >= 0)
+		f = findnav_get(&sv->findings, sv->an, (uint64_t)sv->nav.finding);
+	if (f)
+		was = *f;
+	nav_severity_next(sv);
+	if (series_filter(sv))
+		nav_message(sv, "out of memory numbering the findings");
+	nav_refind(sv, f ? &was : NULL);
+	sv->nav.findings_cur = 0;
+	sv->nav.findings_top = 0;
+}
+
+/* t/T: another snapshot of the series; with 'd' on, its change marks. */
+static void keys_step(struct session *sv, int dir)
+{
+	size_t was = sv->nav.series;
+
+	series_step(sv, dir);
+	if (sv->nav.series != was)
+		seriesdiff_after_step(sv);
 }
 
 void keys_handle(struct session *sv, int ch)
@@ -65,11 +95,20 @@ void keys_handle(struct session *sv, int ch)
 	case 'N':
 		nav_step_finding(sv, -1);
 		break;
+	case 's':
+		keys_severity(sv);
+		break;
+	case 'p': case 'Z':
+		refresh_pause(sv);
+		break;
+	case 'd':
+		seriesdiff_toggle(sv);
+		break;
 	case 't':
-		series_step(sv, 1);
+		keys_step(sv, 1);
 		break;
 	case 'T':
-		series_step(sv, -1);
+		keys_step(sv, -1);
 		break;
 	case '/': case 'c':
 		prompt_start(sv, ch);

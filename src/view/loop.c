@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * loop.c - the event loop: draw when something changed, take a key, and
- * the one place a new terminal size is taken in (loop_resize(): at start
- * and on KEY_RESIZE, which curses makes of SIGWINCH). While curses owns the
+ * loop.c - the event loop: draw when something changed, take a key, read
+ * a live source again when its time has come (refresh.c), and the one
+ * place a new terminal size is taken in (loop_resize(): at start and on
+ * KEY_RESIZE, which curses makes of SIGWINCH). While curses owns the
  * terminal, what is written to stderr shows on the message line.
  */
 #include <poll.h>
@@ -15,8 +16,12 @@
 #include "keys.h"
 #include "loop.h"
 #include "nav.h"
+#include "refresh.h"
 #include "screen.h"
 #include "views.h"
+
+/* The longest wait for a key: how late a signal or stderr is noticed. */
+#define LOOP_WAKE_MS	250
 
 static volatile sig_atomic_t loop_signal;
 
@@ -80,7 +85,13 @@ int loop_run(struct session *sv)
 		if (dirty)
 			views_draw(sv);
 		dirty = loop_stderr(sv);
+		/* wake up now and then: signals, stderr, a read that is due */
+		timeout(refresh_wait(sv, LOOP_WAKE_MS));
 		ch = getch();
+		if (refresh_due(sv)) {
+			refresh_now(sv);
+			dirty = true;
+		}
 		if (ch == ERR) {
 			/* a hangup without SIGHUP: end as SIGHUP would end us */
 			if (loop_hung_up())

@@ -88,6 +88,41 @@ void nav_loaded(struct session *sv)
 			n->series = i;
 }
 
+void nav_refind(struct session *sv, const struct analysis_finding *was)
+{
+	const struct analysis_finding *list;
+	size_t nr, i;
+
+	sv->nav.finding = -1;
+	if (!was || findnav_cluster(&sv->findings, sv->an, was->cluster, &list, &nr))
+		return;
+	for (i = 0; i < nr; i++)
+		if (list[i].check == was->check && list[i].offset == was->offset &&
+		    list[i].nr == was->nr) {
+			sv->nav.finding = (int64_t)(findnav_first(&sv->findings,
+								  was->cluster) + i);
+			return;
+		}
+}
+
+/*
+ * The filters in the order 's' steps through them: from the default
+ * (errors and warnings, as `swapfs check`), info is one key away.
+ */
+void nav_severity_next(struct session *sv)
+{
+	static const char *const said[] = {
+		[ANALYSIS_INFO] = "all findings shown, info too (s: errors only)",
+		[ANALYSIS_WARNING] = "errors and warnings shown (s: info too)",
+		[ANALYSIS_ERROR] = "errors only shown (s: errors and warnings)",
+	};
+	unsigned int *sev = &sv->nav.severity;
+
+	*sev = *sev == ANALYSIS_WARNING ? ANALYSIS_INFO :
+	       *sev == ANALYSIS_INFO ? ANALYSIS_ERROR : ANALYSIS_WARNING;
+	nav_message(sv, "%s", said[*sev]);
+}
+
 void nav_resized(struct session *sv)
 {
 	sv->nav.cluster_top = 0;

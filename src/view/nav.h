@@ -46,6 +46,16 @@ void nav_goto_cluster(struct session *sv, uint32_t ci);
  */
 void nav_loaded(struct session *sv);
 
+/*
+ * nav_refind - the findings were numbered again (a refresh, another
+ * severity filter): n/N go on from finding @was (NULL: none) where it is
+ * now, or from the cursor if it is gone. O(cluster).
+ */
+void nav_refind(struct session *sv, const struct analysis_finding *was);
+
+/* nav_severity_next - 's': the next severity filter, said on the message line. */
+void nav_severity_next(struct session *sv);
+
 /* nav_resized - a new terminal size: the cluster grid scrolls afresh. */
 void nav_resized(struct session *sv);
 

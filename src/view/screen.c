@@ -18,6 +18,7 @@
  * terminal is put back.
  */
 #include <curses.h>
+#include <term.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -38,6 +39,7 @@ enum {
 	SCREEN_PAIR_ERROR = SCREEN_PAIR_ORDER + SNAPSHOT_MAX_ORDER + 1,
 	SCREEN_PAIR_WARNING,
 	SCREEN_PAIR_INFO,
+	SCREEN_PAIR_CHANGED,	/* the change layer: htop's "new process" */
 	SCREEN_NR_PAIRS,
 };
 
@@ -144,12 +146,41 @@ static void screen_colors(bool color)
 	init_pair(SCREEN_PAIR_ERROR, COLOR_WHITE, COLOR_RED);
 	init_pair(SCREEN_PAIR_WARNING, COLOR_BLACK, COLOR_YELLOW);
 	init_pair(SCREEN_PAIR_INFO, COLOR_BLACK, COLOR_CYAN);
+	init_pair(SCREEN_PAIR_CHANGED, COLOR_BLACK, COLOR_GREEN);
+}
+
+/*
+ * The terminal TERM names must move the cursor: a dumb terminal (TERM=dumb,
+ * an editor's shell buffer) would get a screen of escape sequences. Asked
+ * of terminfo before curses takes anything.
+ */
+static int screen_check_term(void)
+{
+	const char *term = getenv("TERM");
+	char *cup, *cls;
+	int err = 0;
+
+	if (!term || !*term)
+		return -ENOENT;
+	if (setupterm(term, STDOUT_FILENO, &err) != OK)
+		return -ENOENT;
+	cup = tigetstr("cup");
+	cls = tigetstr("clear");
+	del_curterm(cur_term);
+	if (!cup || cup == (char *)-1 || !cls || cls == (char *)-1)
+		return -ENOTSUP;
+	return 0;
 }
 
 int screen_init(bool color)
 {
+	int rc;
+
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return -ENOTTY;
+	rc = screen_check_term();
+	if (rc)
+		return rc;
 	screen_term = newterm(NULL, stdout, stdin);
 	if (!screen_term)
 		return -ENOTTY;
@@ -162,8 +193,6 @@ int screen_init(bool color)
 	curs_set(0);
 	if (!getenv("ESCDELAY"))
 		set_escdelay(25);
-	/* wake up now and then: signals, and stderr to show */
-	timeout(250);
 	screen_colors(color);
 	return 0;
 }
@@ -221,6 +250,29 @@ int screen_attr_highlight(unsigned int highlight)
 				   SCREEN_PAIR_INFO);
 }
 
+int screen_attr_info(void)
+{
+	return A_UNDERLINE;
+}
+
+int screen_attr_moved(int attr)
+{
+	if (!screen_color)
+		return attr | A_REVERSE | A_BOLD;
+	return (attr & ~A_COLOR) | COLOR_PAIR(SCREEN_PAIR_CHANGED) | A_BOLD;
+}
+
+int screen_attr_touched(int attr)
+{
+	return attr | A_BOLD;
+}
+
+int screen_attr_changed(void)
+{
+	return screen_color ? COLOR_PAIR(SCREEN_PAIR_CHANGED) | A_BOLD :
+			      A_UNDERLINE | A_BOLD;
+}
+
 int screen_attr_dim(void)
 {
 	return A_DIM;
@@ -231,24 +283,61 @@ int screen_attr_bar(void)
 	return A_REVERSE;
 }
 
-void screen_put(int y, int x, int width, int attr, const char *text)
+/* The bytes of @text that fill @cols columns at most (one a character). */
+static size_t screen_fit(const char *text, int cols, bool *cut)
 {
 	const char *p = text;
-	int cols = 0;
+	int n = 0;
+
+	for (; *p; p++) {
+		if ((*p & 0xc0) == 0x80)
+			continue;
+		if (n == cols)
+			break;
+		n++;
+	}
+	*cut = *p != '\0';
+	return (size_t)(p - text);
+}
+
+void screen_put(int y, int x, int width, int attr, const char *text)
+{
+	bool cut;
 
 	if (y < 0 || y >= LINES || x < 0 || x >= COLS || width <= 0)
 		return;
 	if (width > COLS - x)
 		width = COLS - x;
-	for (; *p; p++) {
-		if ((*p & 0xc0) == 0x80)
-			continue;
-		if (cols == width)
-			break;
-		cols++;
-	}
 	attrset(attr);
-	mvaddnstr(y, x, text, (int)(p - text));
+	mvaddnstr(y, x, text, (int)screen_fit(text, width, &cut));
+	attrset(A_NORMAL);
+}
+
+void screen_put_cut(int y, int x, int width, int attr, const char *text,
+		    const char *ellipsis)
+{
+	size_t len;
+	bool cut;
+	int mark;
+
+	if (y < 0 || y >= LINES || x < 0 || x >= COLS || width <= 0)
+		return;
+	if (width > COLS - x)
+		width = COLS - x;
+	screen_fit(text, width, &cut);
+	if (!cut) {
+		screen_put(y, x, width, attr, text);
+		return;
+	}
+	for (mark = 0, len = 0; ellipsis[len]; len++)
+		mark += (ellipsis[len] & 0xc0) != 0x80;
+	if (mark > width)
+		mark = 0;
+	len = screen_fit(text, width - mark, &cut);
+	attrset(attr);
+	mvaddnstr(y, x, text, (int)len);
+	if (mark)
+		mvaddstr(y, x + width - mark, ellipsis);
 	attrset(A_NORMAL);
 }
 

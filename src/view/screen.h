@@ -16,8 +16,10 @@
 
 /*
  * screen_init - take the terminal, in colour when @color (no NO_COLOR) and
- * the terminal has them. Returns 0, or -ENOTTY when there is no usable
- * terminal (nothing was changed then).
+ * the terminal has them. Returns 0, or (nothing changed then) -ENOTTY when
+ * standard input or output is not a terminal, -ENOENT when TERM is unset
+ * or names no terminal terminfo knows, -ENOTSUP when that terminal cannot
+ * move the cursor or clear the screen (TERM=dumb).
  */
 int screen_init(bool color);
 
@@ -43,6 +45,18 @@ bool screen_has_color(void);
 int screen_attr_order(unsigned int order);
 int screen_attr_highlight(unsigned int highlight);
 int screen_attr_dim(void);
+
+/*
+ * The layers drawn over a state: an info finding (underlined, the glyph
+ * and the order's colour kept), a cluster that changed list or order in
+ * the last read (@attr with black on green, or in reverse video without
+ * colours), one whose count or slots changed (@attr in bold), and a slot
+ * that changed (black on green, or underlined and bold).
+ */
+int screen_attr_info(void);
+int screen_attr_moved(int attr);
+int screen_attr_touched(int attr);
+int screen_attr_changed(void);
 int screen_attr_bar(void);
 
 /*
@@ -50,6 +64,13 @@ int screen_attr_bar(void);
  * character of swapview's tables is one column wide).
  */
 void screen_put(int y, int x, int width, int attr, const char *text);
+
+/*
+ * screen_put_cut - as screen_put(), but text that does not fit ends in
+ * @ellipsis (glyph_ellipsis()) in the last columns, so a cut line says so.
+ */
+void screen_put_cut(int y, int x, int width, int attr, const char *text,
+		    const char *ellipsis);
 
 /* screen_glyph - one glyph at (@y, @x) in @attr, uncut (cells, marks). */
 void screen_glyph(int y, int x, int attr, const char *glyph);

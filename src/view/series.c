@@ -67,22 +67,29 @@ int series_list(struct session *sv, char *err, size_t len)
 static int series_derive(struct session *sv)
 {
 	return marks_build(&sv->marks, sv->snap, sv->an) ?:
-	       findnav_build(&sv->findings, sv->an) ?: views_layout(sv);
+	       findnav_build(&sv->findings, sv->an, marks_shown(sv->nav.severity)) ?:
+	       views_layout(sv);
 }
 
-int series_load(struct session *sv, int64_t id, char *err, size_t len)
+int series_reanalyse(struct session *sv)
 {
-	struct snapshot *s = NULL, *old_s = sv->snap;
-	struct analysis *a = NULL, *old_a = sv->an;
-	struct diag d;
+	struct analysis *a;
 	int rc;
 
-	diag_clear(&d);
-	rc = source_load(sv->src, id, &s, &d);
-	if (rc) {
-		snprintf(err, len, "%s", d.msg[0] ? d.msg : strerror(-rc));
+	rc = analysis_run(sv->snap, ANALYSIS_ALL_CHECKS, NULL, NULL, &a);
+	if (rc)
 		return rc;
-	}
+	analysis_free(sv->an);
+	sv->an = a;
+	return series_derive(sv);
+}
+
+int series_adopt(struct session *sv, struct snapshot *s, char *err, size_t len)
+{
+	struct snapshot *old_s = sv->snap;
+	struct analysis *a = NULL, *old_a = sv->an;
+	int rc;
+
 	rc = analysis_run(s, ANALYSIS_ALL_CHECKS, NULL, NULL, &a);
 	if (rc) {
 		snprintf(err, len, "%s: analysis: %s", sv->src, strerror(-rc));
@@ -92,7 +99,7 @@ int series_load(struct session *sv, int64_t id, char *err, size_t len)
 	sv->snap = s;
 	sv->an = a;
 	nav_loaded(sv);
-	rc = series_derive(sv);
+	rc = changes_reset(&sv->changes, &s->dev) ?: series_derive(sv);
 	if (rc) {
 		snprintf(err, len, "%s: %s", sv->src, strerror(-rc));
 		sv->snap = old_s;
@@ -106,6 +113,27 @@ int series_load(struct session *sv, int64_t id, char *err, size_t len)
 	analysis_free(old_a);
 	snapshot_free(old_s);
 	return 0;
+}
+
+int series_load(struct session *sv, int64_t id, char *err, size_t len)
+{
+	struct snapshot *s = NULL;
+	struct diag d;
+	int rc;
+
+	diag_clear(&d);
+	rc = source_load(sv->src, id, &s, &d);
+	if (rc) {
+		snprintf(err, len, "%s", d.msg[0] ? d.msg : strerror(-rc));
+		return rc;
+	}
+	return series_adopt(sv, s, err, len);
+}
+
+int series_filter(struct session *sv)
+{
+	return findnav_build(&sv->findings, sv->an, marks_shown(sv->nav.severity)) ?:
+	       views_layout(sv);
 }
 
 void series_step(struct session *sv, int dir)

@@ -25,6 +25,28 @@ int series_list(struct session *sv, char *err, size_t len);
 int series_load(struct session *sv, int64_t id, char *err, size_t len);
 
 /*
+ * series_adopt - make @s (the caller's no more) the snapshot shown: analyse
+ * it and derive what the views draw, with no change marks. Returns 0, or
+ * -errno with the reason in @err; @s is freed then and the snapshot shown
+ * before stays.
+ */
+int series_adopt(struct session *sv, struct snapshot *s, char *err, size_t len);
+
+/*
+ * series_reanalyse - analyse the snapshot shown whole again, and derive
+ * what the views draw (the change marks kept): after an update of the
+ * analysis that failed. Returns 0 or -ENOMEM (the analysis kept).
+ */
+int series_reanalyse(struct session *sv);
+
+/*
+ * series_filter - the severity filter (sv->nav.severity) changed: number
+ * the findings it shows and lay the views out again. O(clusters).
+ * Returns 0 or -ENOMEM.
+ */
+int series_filter(struct session *sv);
+
+/*
  * series_step - t (@dir 1) and T (-1): the next or previous snapshot of
  * the series, with what happened on the message line.
  */

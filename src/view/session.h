@@ -7,9 +7,11 @@
  *
  * Views read only the model (struct snapshot) and the analysis; what a
  * redraw needs that the analysis does not hold ready is derived once per
- * load (marks.h: one byte per cluster; findnav.h: where the findings are)
- * or once per terminal size (the map's cells, view-map.c), so a keystroke
- * costs O(what is shown), never O(device).
+ * load (marks.h: a few bytes per cluster; findnav.h: where the findings
+ * are) or once per terminal size (the map's cells, mapgrid.c), so a
+ * keystroke costs O(what is shown), never O(device). A live refresh
+ * (refresh.c) updates them for the clusters that changed, and says what
+ * changed in the change layer (changes.h).
  *
  * This header holds types only. The functions that move in struct nav are
  * nav.c's; each view reads struct nav when it draws.
@@ -25,6 +27,7 @@
 #include <swapfs/swapheader.h>
 #include <swapfs/snapshot.h>
 
+#include "changes.h"
 #include "findnav.h"
 #include "marks.h"
 
@@ -65,8 +68,23 @@ struct nav {
 	int orders_cur;		/* row of the order view: 0 all, 1 + order */
 	int help_top, info_top;
 	int64_t finding;	/* the finding n/N last went to, -1 none */
+	unsigned int severity;	/* the lowest severity shown ('s') */
+	bool diff;		/* 'd': changes since the previous snapshot */
 	struct prompt prompt;
 	char msg[256];		/* what the last key did */
+};
+
+struct live;
+
+/* A live: source, read again every interval (refresh.c). */
+struct refresh {
+	struct live *live;	/* the reader, kept open; NULL: not refreshing */
+	double interval;	/* seconds between reads (-d) */
+	double due;		/* when the next read is due (CLOCK_MONOTONIC s) */
+	bool paused;		/* 'p': no reads until 'p' again */
+	uint64_t reads;		/* reads shown so far, the first one included */
+	uint64_t failed;	/* reads that failed since the last that did not */
+	double last_ms;		/* the last refresh: read, compare, update */
 };
 
 struct session {
@@ -86,9 +104,11 @@ struct session {
 	uint64_t header_size;
 	struct swapheader_info hi;
 
-	/* derived once per load */
+	/* derived once per load, updated by a refresh */
 	struct marks marks;
 	struct findnav findings;
+	struct changes changes;	/* what the last refresh changed */
+	struct refresh refresh;
 
 	struct nav nav;
 	bool quit;		/* q was pressed */

@@ -8,10 +8,16 @@
  *	mark      c cached, z zswap, o zero; upper case: and cached
  *
  * Under a line of slots that findings cover, a line of their glyphs
- * (the map's, the highest priority one per slot) under the count column.
- * Above the grid the cluster's kernel fields and slot counts; below, the
- * cursor slot in words and the cluster's findings. The cursor is a slot
- * of the device: moving past the cluster's edge moves to the next one.
+ * (the map's, the highest priority one per slot shown by the severity
+ * filter) under the count column. Above the grid the cluster's kernel
+ * fields and slot counts; below, the cursor slot in words and the
+ * cluster's findings. The cursor is a slot of the device: moving past the
+ * cluster's edge moves to the next one.
+ *
+ * The change layer (live:): a slot that changed state in the last read
+ * has its count and mark columns in black on green (underlined and bold
+ * without colours); what changed in the cluster's record follows its
+ * fields.
  *
  * Cost: O(cluster) a redraw (one analysis_cluster_findings() scan).
  */
@@ -182,8 +188,12 @@ static void clusterview_draw_slots(const struct session *sv,
 		bool shmem = s->nr_shmem && snapshot_is_shmem(s, i);
 		unsigned int start = clusterview_start[i - g->first];
 		char mark[2] = { glyph_slot_mark(w), '\0' };
-		int attr = i == sv->nav.slot ? A_REVERSE : A_NORMAL;
+		int attr = A_NORMAL;
 
+		if (i == sv->nav.slot)
+			attr = A_REVERSE;
+		else if (changes_slot(&sv->changes, i))
+			attr = screen_attr_changed();
 		if (count == SNAPSHOT_COUNT_BIG)
 			count = snapshot_count(s, i);
 		if (start) {
@@ -254,6 +264,20 @@ static void clusterview_draw_grid(struct session *sv,
 	}
 }
 
+/* What changed in the cluster in the last read, from column @x of line 1. */
+static void clusterview_draw_change(const struct session *sv, uint32_t ci, int x)
+{
+	const struct changes_cluster *e = changes_of(&sv->changes, ci);
+	char line[160];
+	size_t n = 0;
+
+	if (!e || x >= COLS)
+		return;
+	text_append(line, sizeof(line), &n, "changed: ");
+	changes_describe(e, &sv->snap->clusters[ci], line, sizeof(line), &n);
+	screen_put(1, x, COLS - x, screen_attr_changed(), line);
+}
+
 /* The cluster's kernel fields, its slot counts, its free blocks and runs. */
 static void clusterview_draw_fields(const struct session *sv,
 				    const struct clusterview_geom *g)
@@ -277,6 +301,7 @@ static void clusterview_draw_fields(const struct session *sv,
 		    c->order, snapshot_size_name((uint64_t)s->dev.page_size << c->order,
 					size, sizeof(size)));
 	screen_put(1, 0, COLS, A_BOLD, line);
+	clusterview_draw_change(sv, g->ci, (int)n + 2);
 
 	n = 0;
 	text_append(line, sizeof(line), &n,
@@ -371,7 +396,9 @@ static void clusterview_draw_slot(const struct session *sv,
 	if (hl)
 		text_append(line, sizeof(line), &n, "; in: %s",
 			    analysis_check_name(hl - 1));
-	screen_put(y, 0, COLS, A_BOLD, line);
+	if (changes_slot(&sv->changes, slot))
+		text_append(line, sizeof(line), &n, "; changed in the last read");
+	screen_put_cut(y, 0, COLS, A_BOLD, line, glyph_ellipsis());
 }
 
 /* The cluster's findings, the current one marked; @height lines. */

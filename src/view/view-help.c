@@ -19,11 +19,14 @@ static const char *const help_keys[] = {
 	"  Esc Backspace  back to the view before; on the map: show all orders again",
 	"  f              findings pane: every finding, as swapfs check lists them",
 	"  n  N           next / previous finding from the cursor (map, cluster view, findings)",
+	"  s              severities shown: errors and warnings (the default), all, errors only",
 	"  o              order view: per-order clusters and allocatable counts",
 	"  i              source, device and on-disk header (--header)",
 	"  /              jump to a slot offset (decimal or 0x hex): opens its cluster",
 	"  c              jump to a cluster index (decimal or 0x hex)",
 	"  t  T           next / previous snapshot of a time series",
+	"  d              mark what changed since the previous snapshot of the series (again: off)",
+	"  p  Z           live: pause reading the kernel, or resume (the marks stay)",
 	"  Ctrl-L         redraw the screen",
 	"",
 	"Device map",
@@ -75,6 +78,12 @@ static int help_glyph_lines(char lines[][96])
 		snprintf(lines[n++], 96, "  %s  %-15s %s", glyph_highlight(i),
 			 analysis_check_name(i - 1),
 			 analysis_severity_name(analysis_check_severity(i - 1)));
+	snprintf(lines[n++], 96, "  On the map an info finding underlines the state glyph instead.");
+	snprintf(lines[n++], 96, "%s", "");
+	snprintf(lines[n++], 96, "Layers over the map (live:, the changes of the last read)");
+	snprintf(lines[n++], 96, "  black on green   a cluster changed list or order (reverse: no colours)");
+	snprintf(lines[n++], 96, "  bold             a cluster's count or slots changed");
+	snprintf(lines[n++], 96, "  black on green   in the cluster view: a slot that changed state");
 	snprintf(lines[n++], 96, "%s", "");
 	snprintf(lines[n++], 96, "Cluster view: a slot is three columns");
 	snprintf(lines[n++], 96, "  %s  first slot of a known run or swap-cache folio",

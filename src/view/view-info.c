@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <uuid/uuid.h>
+
 #include "keymap.h"
 #include "screen.h"
 #include "view.h"
@@ -28,6 +30,24 @@ static void infoview_set(char *buf, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, INFOVIEW_WIDTH, fmt, ap);
 	va_end(ap);
+}
+
+/*
+ * The UUID as blkid and swaplabel print it, and whether blkid reports it
+ * (swapheader_has_uuid(): trusted padding, not all zero).
+ */
+static void infoview_uuid(const struct swapheader_info *hi, char *buf)
+{
+	static const uint8_t zero[SWAPHEADER_UUID_LEN];
+	char text[37];
+
+	if (!memcmp(hi->uuid, zero, sizeof(zero))) {
+		infoview_set(buf, "  uuid          none (all zero)");
+		return;
+	}
+	uuid_unparse_lower(hi->uuid, text);
+	infoview_set(buf, "  uuid          %s%s", text, swapheader_has_uuid(hi) ? "" :
+		     " (blkid ignores it: padding not zero)");
 }
 
 /* Line @l of the view into @buf; false past the last line. */
@@ -69,8 +89,7 @@ static bool infoview_header_line(const struct session *sv, int l, char *buf)
 			 hi->ids_trusted ? "" : " (blkid ignores it: padding not zero)");
 		return true;
 	case 6:
-		infoview_set(buf, "  uuid          %s",
-			 swapheader_has_uuid(hi) ? "set" : "none");
+		infoview_uuid(hi, buf);
 		return true;
 	case 7:
 		infoview_set(buf, "  swapon        kernel %s %s%s",

@@ -13,6 +13,7 @@
 #define SWAPVIEW_VIEW_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "session.h"
 
@@ -32,6 +33,12 @@ struct view {
 	 * the terminal size; after every load and every resize. 0 or -ENOMEM.
 	 */
 	int (*layout)(struct session *sv);
+	/*
+	 * optional: after a live refresh, the @nr clusters in @clusters
+	 * changed (their state, findings or change marks): bring what
+	 * layout() derived up to date for them. 0 or -ENOMEM.
+	 */
+	int (*update)(struct session *sv, const uint32_t *clusters, size_t nr);
 	/* optional: free what layout() made */
 	void (*free)(void);
 };

@@ -70,6 +70,20 @@ int views_layout(struct session *sv)
 	return 0;
 }
 
+int views_update(struct session *sv, const uint32_t *clusters, size_t nr)
+{
+	int i, rc;
+
+	for (i = 0; i < VIEW_NR; i++) {
+		if (!views_table[i]->update)
+			continue;
+		rc = views_table[i]->update(sv, clusters, nr);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 void views_free(void)
 {
 	int i;

@@ -7,6 +7,9 @@
 #ifndef SWAPVIEW_VIEWS_H
 #define SWAPVIEW_VIEWS_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "session.h"
 
 /*
@@ -29,6 +32,12 @@ void views_open(struct session *sv, enum view_id id);
  * Returns 0, or the first error (-ENOMEM).
  */
 int views_layout(struct session *sv);
+
+/*
+ * views_update - every view's update handler, after a live refresh that
+ * changed the @nr clusters in @clusters. Returns 0, or the first error.
+ */
+int views_update(struct session *sv, const uint32_t *clusters, size_t nr);
 
 /* views_free - what the layout handlers made. */
 void views_free(void);

@@ -180,7 +180,8 @@ needs_root = pytest.mark.skipif(not is_root, reason="needs root (swapon, loop de
 # areas. Each such module holds this lock while it runs.
 KERNEL_SWAP_MODULES = {
     "test_capture", "test_header_corpus", "test_kernel_replay", "test_label",
-    "test_list", "test_live", "test_mount", "test_mount_live", "test_prometheus", "test_swapview",
+    "test_list", "test_live", "test_mount", "test_mount_live", "test_prometheus",
+    "test_swapview_live",
 }
 KERNEL_SWAP_LOCK = "/run/swapfs-tests.kernel-swap.lock"
 

@@ -204,9 +204,10 @@ def check_json(src):
     return json.loads(p.stdout)["findings"]
 
 
-def check_lines(src):
-    """Every finding check prints (info too), without its summary line."""
-    p = run("check", "--severity", "info", src)
+def check_lines(src, severity="warning"):
+    """`swapfs check` at swapview's default filter (errors and warnings),
+    without its summary line."""
+    p = run("check", "--severity", severity, src)
     assert p.returncode in (0, 1), p.stderr
     lines = p.stdout.splitlines()
     assert lines[-1].startswith("summary "), p.stdout
@@ -340,9 +341,12 @@ def map_cells(lines, nr_clusters):
 
 
 def expected_cells(dev, findings, scale, highlight, state):
-    """What each cell must show: its best highlight, else its worst state."""
+    """What each cell must show: its best error or warning, else its worst
+    state (an info finding never hides the state glyph)."""
     first = {}
     for f in findings:
+        if f["severity"] == "info":
+            continue
         c = f["cluster"]
         if c not in first or CHECKS.index(f["check"]) < CHECKS.index(first[c]):
             first[c] = f["check"]
@@ -411,8 +415,9 @@ def test_map_highlights_planted_findings(planted, screen):
     assert cells == want
     # the planted regions, by position: line 1 + ci // 112, column 5 + ci % 112
     lines = s.lines()
+    # info findings (partial-block at 400, cache-only at 900) keep the state
     for ci, glyph in [(100, "M"), (701, "M"), (300, "X"), (1500, "X"),
-                      (400, "p"), (500, "Z"), (900, "c")]:
+                      (400, "-"), (500, "Z"), (900, "-")]:
         assert lines[1 + ci // per_row][5 + ci % per_row] == glyph, ci
     # the legend names each highlight with its number of clusters
     legend = "\n".join(lines[1 + 19:37])
@@ -447,6 +452,7 @@ def test_map_utf8_glyphs(planted, screen):
     assert cells[100] == "\u25c6" and cells[300] == "\u259e"
     assert s.lines()[0].startswith(" device map \u00b7 cluster 0 ")
     # the cluster view: run boundaries, free slots, findings under them
+    s.press("s", lambda t: "all findings shown" in t)
     s.keys("/")
     s.literal("1606")
     text = s.press("Enter", lambda t: "slot 1606, cluster 100 " in t)
@@ -512,8 +518,54 @@ def test_findings_pane(planted, screen):
     assert f"{len(want)} (" in text.split("\n")[0]
     s.press("G", lambda t: True)
     s.press("Enter", lambda t: ", cluster 1500 of 2048 (" in t)
-    assert "> p partial-block cluster=1500" in s.capture()
+    assert "> X mixed-order cluster=1500" in s.capture()
     s.press("Escape", lambda t: " findings - " in t)
+
+
+def test_info_findings_keep_the_state_glyph_and_colour(planted, screen):
+    """An info finding is a layer of its own: the state glyph and the
+    order's colour stay, underlined; errors and warnings replace it."""
+    _, snap, _ = planted
+    s = screen()
+    s.view(snap, env="TERM=screen")
+
+    def cell(ci):
+        line = s.capture(escapes=True).split("\n")[1 + ci // 112]
+        return attributed(line)[5 + ci % 112]
+    plain, info = cell(200), cell(400)         # order 2: no finding, partial-block
+    fg = {a for a in plain[1] if a.startswith("fg")}
+    assert plain[0] == "#" and fg and "underline" not in plain[1]
+    assert info[0] == "-" and "underline" not in info[1]    # info hidden (default)
+    s.press("s", lambda t: "all findings shown" in t)
+    info = cell(400)
+    assert info[0] == "-" and "underline" in info[1] and fg <= info[1]
+    assert cell(100)[0] == "M"                  # an error still replaces the glyph
+    text = s.capture()
+    assert re.search(r"- partial-block \d+", text)     # the legend names the layer
+    s.press("s", lambda t: "errors only shown" in t)
+    assert cell(300)[0] == "-" and cell(100)[0] == "M"   # mixed-order: a warning
+
+
+def test_severity_filter_for_n_and_the_pane(planted, screen):
+    _, snap, _ = planted
+    by = {sev: check_lines(snap, sev) for sev in ("info", "warning", "error")}
+    assert len(by["info"]) > len(by["warning"]) > len(by["error"])
+    s = screen()
+    s.view(snap)
+    assert "(info hidden: s)" in s.lines()[-3]
+    for sev, said in [("info", "all findings shown"), ("error", "errors only shown"),
+                      ("warning", "errors and warnings shown")]:
+        s.press("s", lambda t, m=said: m in t)
+        n = len(by[sev])
+        s.press("g", lambda t: " device map - cluster 0 " in t)
+        s.press("n", lambda t, n=n: f"finding 1/{n}: " in t)
+        assert s.message() == f"finding 1/{n}: " + by[sev][0]
+        text = s.press("f", lambda t: " findings - " in t)
+        rows = [l for l in text.split("\n")[2:] if re.match(r"\s+\d+ ", l)]
+        want = by[sev][:len(rows)]
+        assert [re.sub(r"^\s+\d+ . \w+\s+", "", r).rstrip() for r in rows] == want
+        assert f"{n} (" in text.split("\n")[0]
+        s.press("Escape", lambda t: " device map - " in t)
 
 
 # ---- moving between views ----
@@ -541,6 +593,7 @@ def test_slot_jump_lands_on_the_slot(planted, screen):
     s = screen()
     s.view(snap)
     slot = 100 * 16 + 7                 # inside the misaligned run at 1606
+    s.press("s", lambda t: "all findings shown" in t)
     s.keys("/")
     s.literal(str(slot))
     text = s.press("Enter", lambda t: f"slot {slot}, cluster" in t)
@@ -575,6 +628,8 @@ def test_cluster_jump(planted, screen):
     s.keys("c")
     s.literal("1500")
     text = s.press("Enter", lambda t: "device map - cluster 1500 (slots 24000-24015)" in t)
+    assert "1 finding" in text.split("\n")[0]          # mixed-order; info hidden
+    text = s.press("s", lambda t: "all findings shown" in t)
     assert "2 findings" in text.split("\n")[0]
     s.press("Enter", lambda t: "cluster 1500 of 2048" in t)
     s.keys("c")
@@ -638,6 +693,59 @@ def test_time_series_t_and_T(tmp_path, screen):
     s2.press("T", lambda t: "this is the first snapshot" in t)
 
 
+def export_e(db, sid, out):
+    """Snapshot @sid of @db as an era E dump: (records, swap_map, cache lines)."""
+    run("export", "-s", sid, "--era", "E", db, "-o", out, check=0)
+    recs = [l.split() for l in (out / "clusters").read_text().splitlines()]
+    cache = out / "cache"
+    return recs, (out / "swap_map").read_bytes(), \
+        set(cache.read_text().splitlines()) if cache.exists() else set()
+
+
+def test_d_marks_what_changed_since_the_previous_snapshot(tmp_path, screen):
+    db = tmp_path / "t.db"
+    run("sim", "--builtin", "random:orders=0+4,fill=70,ops=3000", "--slots", 16384,
+        "--every", 1000, "-o", db, check=0)
+    con = sqlite3.connect(db)
+    ids = [r[0] for r in con.execute("select id from snapshots order by id")]
+    con.close()
+    # the truth, from the two snapshots exported: records, slots, folios
+    (ra, ma, ca), (rb, mb, cb) = (export_e(db, i, tmp_path / f"e{i}") for i in ids[-2:])
+    cs = 512
+    changed = {int(a[0]) for a, b in zip(ra, rb) if a != b}
+    moved = {int(a[0]) for a, b in zip(ra, rb) if a[2:4] != b[2:4]}
+    changed |= {i // cs for i in range(len(ma)) if ma[i] != mb[i]}
+    for line in ca ^ cb:
+        off, order = map(int, line.split()[:2])
+        changed |= {i // cs for i in range(off, off + (1 << order))}
+    assert changed
+    s = screen()
+    s.view(db, env="TERM=screen")
+    text = s.press("d", lambda t: "changed since snapshot" in t)
+    assert f"changed since snapshot {ids[-2]}: {len(changed)} clusters " \
+           f"({len(moved)} moved list or order)" in s.message(), s.message()
+    assert f"moved {len(moved)}" in text and f"touched {len(changed) - len(moved)}" in text
+    green = sum(1 for l in s.capture(escapes=True).split("\n")[1:-5]
+                for ch, a in attributed(l) if "bg42" in a)
+    zoom = re.search(r"1 cell = 1 cluster, (\d+)x(\d+) characters", text)
+    assert green == len(moved) * int(zoom.group(1)) * int(zoom.group(2))
+    ci = min(moved)
+    s.keys("c")
+    s.literal(str(ci))
+    text = s.press("Enter", lambda t: f"device map - cluster {ci} " in t)
+    assert "; changed: list " in text.split("\n")[0] or "; changed: " in text.split("\n")[0]
+    # T keeps the marks on: against the one before that
+    s.press("T", lambda t: f"changed since snapshot {ids[-3]}:" in t)
+    s.press("d", lambda t: "change marks off" in t)
+    assert not any("bg42" in a for l in s.capture(escapes=True).split("\n")[1:-5]
+                   for ch, a in attributed(l))
+    s.press("g", lambda t: True)
+    for _ in ids[:-2]:
+        s.keys("T")
+    s.wait_for(lambda t: f"[snapshot {ids[0]}, 1 of" in t)
+    s.press("d", lambda t: "the first snapshot of the series: none before it" in t)
+
+
 def test_t_on_a_dump(planted, screen, tmp_path):
     dev = Device(64)
     dev.use(20, 3)
@@ -645,12 +753,13 @@ def test_t_on_a_dump(planted, screen, tmp_path):
     s = screen()
     s.view(src)
     s.press("t", lambda t: "is not a time series" in t)
+    s.press("d", lambda t: "is not a time series: nothing to compare" in t)
 
 
 # ---- help, resize, quit ----
 
 HELP_KEYS = ["q", "?", "F1", "Esc", "Backspace", "f", "n", "N", "o", "i", "/", "c",
-             "t", "T", "Ctrl-L", "arrows", "hjkl", "PgUp", "PgDn", "g", "G", "Home",
+             "t", "T", "d", "s", "p", "Ctrl-L", "arrows", "hjkl", "PgUp", "PgDn", "g", "G", "Home",
              "End", "Enter"]
 
 
@@ -766,6 +875,55 @@ def test_header_in_the_info_view(tmp_path, screen):
     assert "label         viewlabel" in text
     assert "last_page     255 (256 slots; the snapshot has max 256, the same)" in text
     assert "swapon        kernel 6.18.44 accepts it" in text
+    uuid = subprocess.run(["blkid", "-p", "-o", "value", "-s", "UUID", str(img)],
+                          capture_output=True, text=True).stdout.strip()
+    assert re.fullmatch(r"[0-9a-f-]{36}", uuid)
+    assert f"uuid          {uuid}" in text
+
+
+def test_term_dumb_is_refused(planted, screen):
+    _, snap, _ = planted
+    s = screen()
+    s.start(f"env TERM=dumb {SWAPVIEW} {snap}")
+    text = s.wait_for(lambda t: "[exit" in t)
+    assert "[exit 1]" in text and "TERM=dumb" in text and "full-screen terminal" in text
+
+
+def test_cut_status_lines_end_in_an_ellipsis(planted, screen):
+    _, snap, _ = planted
+    s = screen(MIN_COLS, MIN_LINES + 5)
+    s.view(snap)
+    status = s.lines()[-3]
+    assert len(status) == MIN_COLS and status.endswith("...")
+    s2 = screen(MIN_COLS, MIN_LINES + 5)
+    s2.view(snap, env="LANG=C.UTF-8 LC_ALL=C.UTF-8", ascii=False)
+    assert s2.lines()[-3].rstrip().endswith("\u2026")
+    # a line that fits has none
+    s3 = screen(400, 40)
+    s3.view(snap)
+    assert "..." not in s3.lines()[-3]
+
+
+def test_a_small_device_fills_the_screen(tmp_path, screen):
+    dev = Device(64)
+    dev.use(20, 3)
+    src = dev.write(tmp_path / "d")
+    s = screen(120, 45)
+    text = s.view(src)
+    lines = text.split("\n")
+    legend = next(i for i, l in enumerate(lines) if l.startswith("1 cell = "))
+    m = re.search(r"1 cell = 1 cluster, (\d+)x(\d+) characters, (\d+) a line", text)
+    assert m, text
+    zx, zy, per_row = map(int, m.groups())
+    used = sum(1 for l in lines[1:legend] if l.strip())
+    assert used == -(-64 // per_row) * zy
+    assert used >= (legend - 1) * 2 // 3, (used, legend)
+    # cluster 1 (slots 16-31, three used) is a zx by zy block of its glyph
+    row0 = lines[1]
+    gutter = len("63") + 1
+    assert row0[gutter + zx:gutter + 2 * zx] == "-" * zx
+    assert row0[gutter:gutter + zx] == "-" * zx       # cluster 0: the header slot
+    s.press("l", lambda t: "cluster 1 (slots 16-31)" in t)
 
 
 def test_errors_are_printed_before_the_screen(tmp_path, planted):
@@ -817,3 +975,15 @@ def test_owners_of_the_slot(tmp_path, screen):
     s.literal("11")
     text = s.press("Enter", lambda t: "slot 11, cluster" in t)
     assert "mapped by" not in next(l for l in text.split("\n") if l.startswith("slot 11:"))
+
+
+def test_live_delay_option(planted, tmp_path):
+    _, snap, _ = planted
+    for bad in ("0", "0.01", "x", "-1"):
+        p = subprocess.run([SWAPVIEW, "-d", bad, "live:"], capture_output=True,
+                           text=True, stdin=subprocess.DEVNULL)
+        assert p.returncode == 2 and f"invalid delay '{bad}'" in p.stderr
+    p = subprocess.run([SWAPVIEW, "-d", "1", str(snap)], capture_output=True,
+                       text=True, stdin=subprocess.DEVNULL)
+    assert p.returncode == 2 and "is not one" in p.stderr
+

@@ -591,6 +591,150 @@ static int random_edit(struct snapedit *e, const struct snapshot *s,
 	return snapedit_slot(e, pick_slot(s), v, n, d);
 }
 
+/* ---- rebase: the same device read again ------------------------------------ */
+
+static bool folio_same(const struct snapshot *x, const struct snapshot_folio *f,
+		       const struct snapshot *y)
+{
+	const struct snapshot_folio *g = snapshot_folio_at(y, f->offset);
+
+	return g && g->offset == f->offset && g->order == f->order &&
+	       g->flags == f->flags &&
+	       !strcmp(snapshot_folio_extra(x, f), snapshot_folio_extra(y, g));
+}
+
+/*
+ * The clusters where @x and @y differ, found the plain way: the record,
+ * the slot words, the exact counts, shmem, and the cluster where a folio
+ * of either that the other lacks starts.
+ */
+static void rebase_dirty(const struct snapshot *x, const struct snapshot *y,
+			 bool *dirty)
+{
+	uint32_t shift = x->dev.cluster_shift, ci, i;
+	size_t j;
+
+	for (ci = 0; ci < x->dev.nr_clusters; ci++) {
+		uint32_t first = snapshot_cluster_first(x, ci);
+		uint32_t n = snapshot_cluster_end(x, ci) - first;
+
+		dirty[ci] = memcmp(&x->clusters[ci], &y->clusters[ci],
+				   sizeof(x->clusters[ci])) ||
+			    memcmp(x->slots + first, y->slots + first, n * 2);
+	}
+	for (i = 0; i < x->dev.max; i++)
+		if (snapshot_count(x, i) != snapshot_count(y, i) ||
+		    snapshot_is_shmem(x, i) != snapshot_is_shmem(y, i))
+			dirty[i >> shift] = true;
+	for (j = 0; j < x->nr_folios; j++)
+		if (!folio_same(x, &x->folios[j], y))
+			dirty[x->folios[j].offset >> shift] = true;
+	for (j = 0; j < y->nr_folios; j++)
+		if (!folio_same(y, &y->folios[j], x))
+			dirty[y->folios[j].offset >> shift] = true;
+}
+
+/* Some of what a kernel does between two reads, on the simulator. */
+static void rebase_step(struct sim *sim, unsigned int round)
+{
+	const struct snapshot *s;
+	uint32_t offs[16];
+	unsigned int i, nr;
+
+	for (i = 0; i < 6 + round; i++)
+		sim_swap_out(sim, i % 4, (i + round) % 3, 1, i % 2, offs, &nr);
+	if (sim_snapshot(sim, &s))
+		abort();
+	for (i = 0; i < s->nr_folios && i < 3; i++)
+		sim_swap_cache_del_folio(sim, s->folios[i].offset);
+	for (i = 0; i < 40; i++) {
+		uint32_t slot = rnd() % s->dev.max;
+
+		if (s->slots[slot] & SNAPSHOT_SLOT_COUNT)
+			sim_swap_put_entries_direct(sim, slot, 1);
+	}
+	sim_set_zswap(sim, 1 + rnd() % (s->dev.max - 1), 1, true);
+}
+
+/*
+ * analysis_rebase(): a series of states of one simulated device, each
+ * read back from a file as a view would; the analysis of the first,
+ * rebased on each next and updated only where they differ, equals a
+ * fresh analysis of it, field for field.
+ */
+static void test_rebase(void)
+{
+	struct snapshot *prev, *next, *other;
+	struct sim_config cfg;
+	struct analysis *a;
+	struct workload *w;
+	unsigned int round, changed = 0, bad = 0;
+	struct sim *sim;
+	char path[4096], why[256] = "";
+	struct diag d;
+	bool *dirty;
+
+	sim_config_default(&cfg, 16384);
+	cfg.cluster_size = 64;
+	cfg.cpus = 4;
+	if (sim_new(&cfg, NULL, 0, &sim, &d) ||
+	    workload_builtin("random:orders=0+1+2,fill=60,ops=20000,cpus=4", &w, &d) ||
+	    workload_run(w, sim, 3, NULL, &d))
+		abort();
+	workload_free(w);
+	dirty = calloc(16384 / 64, sizeof(*dirty));
+	tmp_path(path, sizeof(path), "rebase.db");
+	prev = NULL;
+	a = NULL;
+	for (round = 0; round < 8 && dirty; round++) {
+		const struct snapshot *ss;
+		uint32_t ci;
+
+		if (round)
+			rebase_step(sim, round);
+		if (sim_snapshot(sim, &ss))
+			abort();
+		write_snap(path, ss);
+		next = read_snap(path, 1, false);
+		if (!next)
+			abort();
+		if (!prev) {
+			a = analyse(next);
+			prev = next;
+			continue;
+		}
+		rebase_dirty(prev, next, dirty);
+		if (analysis_rebase(a, next))
+			bad++;
+		for (ci = 0; ci < next->dev.nr_clusters; ci++) {
+			if (!dirty[ci])
+				continue;
+			changed++;
+			if (analysis_update_slots(a, snapshot_cluster_first(next, ci),
+						  snapshot_cluster_end(next, ci) -
+						  snapshot_cluster_first(next, ci)))
+				bad++;
+		}
+		snapshot_free(prev);
+		prev = next;
+		if (!analysis_fresh(a, why, sizeof(why))) {
+			printf("# round %u: %s\n", round, why);
+			bad++;
+		}
+	}
+	ok(!bad && changed > 20,
+	   "rebased on 7 next states (%u cluster changes), the updated analysis equals a fresh one each time",
+	   changed);
+	other = dev_new(512, 64, 7, prev->dev.era);
+	ok(analysis_rebase(a, other) == -EINVAL && a->snap == prev,
+	   "rebase on a device of another size: EINVAL, nothing changed");
+	snapshot_free(other);
+	analysis_free(a);
+	snapshot_free(prev);
+	sim_free(sim);
+	free(dirty);
+}
+
 /* ---- the invariant ----------------------------------------------------------------- */
 
 struct prop {
@@ -1693,6 +1837,7 @@ int main(int argc, char **argv)
 	test_slots();
 	test_eras();
 	test_property();
+	test_rebase();
 	test_save_replace();
 	test_save_split();
 	test_save_append();
