@@ -163,8 +163,8 @@ needs_root = pytest.mark.skipif(not is_root, reason="needs root (swapon, loop de
 # once (two checkouts, a developer's and a script's) would see each other's
 # areas. Each such module holds this lock while it runs.
 KERNEL_SWAP_MODULES = {
-    "test_capture", "test_diff", "test_header_corpus", "test_kernel_replay", "test_label",
-    "test_list", "test_live", "test_mount", "test_swapview",
+    "test_capture", "test_diff_live", "test_header_corpus", "test_kernel_replay",
+    "test_label", "test_list", "test_live", "test_mount", "test_swapview",
 }
 KERNEL_SWAP_LOCK = "/run/swapfs-tests.kernel-swap.lock"
 
