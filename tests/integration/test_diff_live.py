@@ -106,6 +106,7 @@ def test_live_reads_around_a_workload(tmp_path):
         d = json.loads(p.stdout)
         assert d["b"]["source"] == f"live:{node}"
         want = assert_diff(d, a, b0)
+        print("live diff:", d["summary"], "runs:", sum(len(c[3]) for c in want.values()))
         kinds = {(r[2], r[3]) for c in want.values() for r in c[3]}
         assert ("used", "free") in kinds and ("free", "used") in kinds
     finally:
