@@ -52,6 +52,7 @@ extern const struct cli_cmd cmd_import_entry;
 extern const struct cli_cmd cmd_export_entry;
 extern const struct cli_cmd cmd_stat_entry;
 extern const struct cli_cmd cmd_check_entry;
+extern const struct cli_cmd cmd_diff_entry;
 extern const struct cli_cmd cmd_sim_entry;
 extern const struct cli_cmd cmd_mount_entry;
 extern const struct cli_cmd cmd_capture_entry;

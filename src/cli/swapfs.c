@@ -23,6 +23,7 @@ static const struct cli_cmd *const swapfs_cmds[] = {
 	&cmd_export_entry,
 	&cmd_stat_entry,
 	&cmd_check_entry,
+	&cmd_diff_entry,
 	&cmd_sim_entry,
 	&cmd_mount_entry,
 	&cmd_capture_entry,

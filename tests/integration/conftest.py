@@ -179,7 +179,7 @@ needs_root = pytest.mark.skipif(not is_root, reason="needs root (swapon, loop de
 # once (two checkouts, a developer's and a script's) would see each other's
 # areas. Each such module holds this lock while it runs.
 KERNEL_SWAP_MODULES = {
-    "test_capture", "test_header_corpus", "test_kernel_replay", "test_label",
+    "test_capture", "test_diff_live", "test_header_corpus", "test_kernel_replay", "test_label",
     "test_list", "test_live", "test_mount", "test_mount_live", "test_prometheus",
     "test_swapview_live",
 }
