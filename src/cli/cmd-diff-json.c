@@ -15,46 +15,46 @@ static void cmd_diff_json_series_begin(void *out, const char *path)
 {
 	struct cmd_diff_json *o = out;
 
-	json_begin(&o->j, stdout);
+	jsonout_begin(&o->j, stdout);
 	o->series = true;
-	json_string(&o->j, "series", path);
-	json_array_open(&o->j, "diffs");
+	jsonout_string(&o->j, "series", path);
+	jsonout_array_open(&o->j, "diffs");
 }
 
 static void cmd_diff_json_series_end(void *out)
 {
 	struct cmd_diff_json *o = out;
 
-	json_array_close(&o->j);
-	json_end(&o->j);
+	jsonout_array_close(&o->j);
+	jsonout_end(&o->j);
 }
 
 /* A nullable integer: @value when @known, else null. */
-static void cmd_diff_json_opt(struct json *j, const char *key, bool known,
+static void cmd_diff_json_opt(struct jsonout *j, const char *key, bool known,
 			      int64_t value)
 {
 	if (known)
-		json_i64(j, key, value);
+		jsonout_i64(j, key, value);
 	else
-		json_null(j, key);
+		jsonout_null(j, key);
 }
 
-static void cmd_diff_json_side(struct json *j, const char *key,
+static void cmd_diff_json_side(struct jsonout *j, const char *key,
 			       const struct cmd_diff_name *n,
 			       const struct snapshot *s)
 {
 	char era[2] = { s->dev.era, '\0' };
 
-	json_object_open(j, key);
-	json_string(j, "source", n->src);
-	json_string(j, "path", s->prov.source_path);
-	json_string(j, "kind", s->prov.source_kind);
-	json_string(j, "kernel", s->dev.kernel);
-	json_string(j, "era", era);
-	json_string(j, "created", s->prov.created);
+	jsonout_object_open(j, key);
+	jsonout_string(j, "source", n->src);
+	jsonout_string(j, "path", s->prov.source_path);
+	jsonout_string(j, "kind", s->prov.source_kind);
+	jsonout_string(j, "kernel", s->dev.kernel);
+	jsonout_string(j, "era", era);
+	jsonout_string(j, "created", s->prov.created);
 	cmd_diff_json_opt(j, "snapshot", s->prov.id != 0, s->prov.id);
 	cmd_diff_json_opt(j, "step", s->prov.step >= 0, s->prov.step);
-	json_object_close(j);
+	jsonout_object_close(j);
 }
 
 static void cmd_diff_json_pair_begin(void *out, const struct cmd_diff_pair *p)
@@ -63,29 +63,29 @@ static void cmd_diff_json_pair_begin(void *out, const struct cmd_diff_pair *p)
 	const struct snapshot *s = p->side[0].snap;
 
 	if (o->series)
-		json_object_open(&o->j, NULL);
+		jsonout_object_open(&o->j, NULL);
 	else
-		json_begin(&o->j, stdout);
+		jsonout_begin(&o->j, stdout);
 	cmd_diff_json_side(&o->j, "a", &p->name[0], s);
 	cmd_diff_json_side(&o->j, "b", &p->name[1], p->side[1].snap);
-	json_object_open(&o->j, "device");
-	json_u64(&o->j, "slots", s->dev.max);
-	json_u64(&o->j, "page_size", s->dev.page_size);
-	json_u64(&o->j, "cluster_size", s->dev.cluster_size);
-	json_u64(&o->j, "clusters", s->dev.nr_clusters);
-	json_object_close(&o->j);
-	json_array_open(&o->j, "clusters");
+	jsonout_object_open(&o->j, "device");
+	jsonout_u64(&o->j, "slots", s->dev.max);
+	jsonout_u64(&o->j, "page_size", s->dev.page_size);
+	jsonout_u64(&o->j, "cluster_size", s->dev.cluster_size);
+	jsonout_u64(&o->j, "clusters", s->dev.nr_clusters);
+	jsonout_object_close(&o->j);
+	jsonout_array_open(&o->j, "clusters");
 	o->in_findings = false;
 }
 
-static void cmd_diff_json_cluster_side(struct json *j, const char *key,
+static void cmd_diff_json_cluster_side(struct jsonout *j, const char *key,
 				       const struct snapshot_cluster *c)
 {
-	json_object_open(j, key);
-	json_string(j, "flags", snapshot_cluster_flag_name(c->flags));
-	json_u64(j, "order", c->order);
-	json_u64(j, "count", c->count);
-	json_object_close(j);
+	jsonout_object_open(j, key);
+	jsonout_string(j, "flags", snapshot_cluster_flag_name(c->flags));
+	jsonout_u64(j, "order", c->order);
+	jsonout_u64(j, "count", c->count);
+	jsonout_object_close(j);
 }
 
 static void cmd_diff_json_cluster(void *out, const struct cmd_diff_pair *p,
@@ -97,27 +97,27 @@ static void cmd_diff_json_cluster(void *out, const struct cmd_diff_pair *p,
 	uint32_t i;
 
 	(void)p;
-	json_object_open(&o->j, NULL);
-	json_u64(&o->j, "cluster", c->index);
+	jsonout_object_open(&o->j, NULL);
+	jsonout_u64(&o->j, "cluster", c->index);
 	cmd_diff_json_cluster_side(&o->j, "a", &c->a);
 	cmd_diff_json_cluster_side(&o->j, "b", &c->b);
-	json_u64(&o->j, "slots_changed", c->slots_changed);
-	json_array_open(&o->j, "runs");
+	jsonout_u64(&o->j, "slots_changed", c->slots_changed);
+	jsonout_array_open(&o->j, "runs");
 	for (i = 0; i < c->nr_runs; i++) {
 		const struct diff_run *r = &runs[i];
 
-		json_object_open(&o->j, NULL);
-		json_u64(&o->j, "first", r->first);
-		json_u64(&o->j, "last", r->first + r->nr - 1);
-		json_u64(&o->j, "nr", r->nr);
-		json_string(&o->j, "from", diff_kind_name(r->from));
-		json_string(&o->j, "to", diff_kind_name(r->to));
-		json_string(&o->j, "changed",
+		jsonout_object_open(&o->j, NULL);
+		jsonout_u64(&o->j, "first", r->first);
+		jsonout_u64(&o->j, "last", r->first + r->nr - 1);
+		jsonout_u64(&o->j, "nr", r->nr);
+		jsonout_string(&o->j, "from", diff_kind_name(r->from));
+		jsonout_string(&o->j, "to", diff_kind_name(r->to));
+		jsonout_string(&o->j, "changed",
 			    diff_attr_format(r->changed, attrs, sizeof(attrs)));
-		json_object_close(&o->j);
+		jsonout_object_close(&o->j);
 	}
-	json_array_close(&o->j);
-	json_object_close(&o->j);
+	jsonout_array_close(&o->j);
+	jsonout_object_close(&o->j);
 }
 
 static void cmd_diff_json_finding(void *out, const struct analysis_finding *f,
@@ -126,114 +126,114 @@ static void cmd_diff_json_finding(void *out, const struct analysis_finding *f,
 	struct cmd_diff_json *o = out;
 
 	if (!o->in_findings) {
-		json_array_close(&o->j);		/* clusters */
-		json_array_open(&o->j, "findings");
+		jsonout_array_close(&o->j);		/* clusters */
+		jsonout_array_open(&o->j, "findings");
 		o->in_findings = true;
 	}
-	json_object_open(&o->j, NULL);
-	json_string(&o->j, "change", change == DIFF_ADDED ? "added" : "removed");
-	json_string(&o->j, "check", analysis_check_name(f->check));
-	json_string(&o->j, "severity",
+	jsonout_object_open(&o->j, NULL);
+	jsonout_string(&o->j, "change", change == DIFF_ADDED ? "added" : "removed");
+	jsonout_string(&o->j, "check", analysis_check_name(f->check));
+	jsonout_string(&o->j, "severity",
 		    analysis_severity_name(analysis_check_severity(f->check)));
-	json_u64(&o->j, "cluster", f->cluster);
-	json_u64(&o->j, "offset", f->offset);
-	json_u64(&o->j, "nr", f->nr);
+	jsonout_u64(&o->j, "cluster", f->cluster);
+	jsonout_u64(&o->j, "offset", f->offset);
+	jsonout_u64(&o->j, "nr", f->nr);
 	cmd_diff_json_opt(&o->j, "order", f->order >= 0, f->order);
-	json_string(&o->j, "detail", f->detail[0] ? f->detail : NULL);
-	json_object_close(&o->j);
+	jsonout_string(&o->j, "detail", f->detail[0] ? f->detail : NULL);
+	jsonout_object_close(&o->j);
 }
 
 /* {"a": x, "b": y} */
-static void cmd_diff_json_ab(struct json *j, const char *key, const uint64_t v[2])
+static void cmd_diff_json_ab(struct jsonout *j, const char *key, const uint64_t v[2])
 {
-	json_object_open(j, key);
-	json_u64(j, "a", v[0]);
-	json_u64(j, "b", v[1]);
-	json_object_close(j);
+	jsonout_object_open(j, key);
+	jsonout_u64(j, "a", v[0]);
+	jsonout_u64(j, "b", v[1]);
+	jsonout_object_close(j);
 }
 
-static void cmd_diff_json_counters(struct json *j, const struct diff *df,
+static void cmd_diff_json_counters(struct jsonout *j, const struct diff *df,
 				   unsigned int k)
 {
 	const struct diff_counter *c;
 	size_t nr, i;
 
 	c = diff_counters(df, &nr);
-	json_object_open(j, "counters");
+	jsonout_object_open(j, "counters");
 	for (i = 0; i < nr; i++) {
 		if (c[i].order != k)
 			continue;
-		json_object_open(j, c[i].name);
+		jsonout_object_open(j, c[i].name);
 		cmd_diff_json_opt(j, "a", c[i].has_a, (int64_t)c[i].a);
 		cmd_diff_json_opt(j, "b", c[i].has_b, (int64_t)c[i].b);
-		json_object_close(j);
+		jsonout_object_close(j);
 	}
-	json_object_close(j);
+	jsonout_object_close(j);
 }
 
-static void cmd_diff_json_orders(struct json *j, const struct cmd_diff_pair *p)
+static void cmd_diff_json_orders(struct jsonout *j, const struct cmd_diff_pair *p)
 {
 	unsigned int k;
 
-	json_array_open(j, "orders");
+	jsonout_array_open(j, "orders");
 	for (k = 0; k < diff_nr_orders(p->df); k++) {
 		struct diff_order d = diff_order(p->df, k);
 
-		json_object_open(j, NULL);
-		json_u64(j, "order", k);
-		json_u64(j, "size", (uint64_t)p->side[0].snap->dev.page_size << k);
+		jsonout_object_open(j, NULL);
+		jsonout_u64(j, "order", k);
+		jsonout_u64(j, "size", (uint64_t)p->side[0].snap->dev.page_size << k);
 		cmd_diff_json_ab(j, "allocatable", d.allocatable);
 		cmd_diff_json_ab(j, "clusters", d.clusters);
 		cmd_diff_json_ab(j, "runs", d.runs);
 		cmd_diff_json_ab(j, "folios", d.folios);
 		cmd_diff_json_counters(j, p->df, k);
-		json_object_close(j);
+		jsonout_object_close(j);
 	}
-	json_array_close(j);
+	jsonout_array_close(j);
 }
 
-static void cmd_diff_json_totals(struct json *j, const struct cmd_diff_pair *p)
+static void cmd_diff_json_totals(struct jsonout *j, const struct cmd_diff_pair *p)
 {
 	const struct analysis_totals *x = &p->side[0].an->totals;
 	const struct analysis_totals *y = &p->side[1].an->totals;
 	unsigned int i;
 
-	json_object_open(j, "totals");
+	jsonout_object_open(j, "totals");
 	for (i = 0; i < CMD_DIFF_NR_TOTALS; i++) {
 		uint64_t v[2] = { cmd_diff_total(x, i), cmd_diff_total(y, i) };
 
 		cmd_diff_json_ab(j, cmd_diff_totals[i].key, v);
 	}
-	json_object_open(j, "vm_swap_full");
-	json_bool(j, "a", x->vm_swap_full);
-	json_bool(j, "b", y->vm_swap_full);
-	json_object_close(j);
-	json_object_close(j);
+	jsonout_object_open(j, "vm_swap_full");
+	jsonout_bool(j, "a", x->vm_swap_full);
+	jsonout_bool(j, "b", y->vm_swap_full);
+	jsonout_object_close(j);
+	jsonout_object_close(j);
 }
 
 static int cmd_diff_json_pair_end(void *out, const struct cmd_diff_pair *p)
 {
 	struct cmd_diff_json *o = out;
 
-	json_array_close(&o->j);	/* clusters or findings */
+	jsonout_array_close(&o->j);	/* clusters or findings */
 	if (!o->in_findings) {
-		json_array_open(&o->j, "findings");
-		json_array_close(&o->j);
+		jsonout_array_open(&o->j, "findings");
+		jsonout_array_close(&o->j);
 	}
 	cmd_diff_json_orders(&o->j, p);
 	cmd_diff_json_totals(&o->j, p);
-	json_object_open(&o->j, "summary");
-	json_bool(&o->j, "same", diff_same(p->df));
-	json_u64(&o->j, "clusters_changed", diff_clusters_changed(p->df));
-	json_u64(&o->j, "slots_changed", p->slots_changed);
-	json_u64(&o->j, "findings_added", p->added);
-	json_u64(&o->j, "findings_removed", p->removed);
-	json_object_close(&o->j);
-	if (o->series)
-		json_object_close(&o->j);
-	else
-		json_end(&o->j);
-	return 0;
+	jsonout_object_open(&o->j, "summary");
+	jsonout_bool(&o->j, "same", diff_same(p->df));
+	jsonout_u64(&o->j, "clusters_changed", diff_clusters_changed(p->df));
+	jsonout_u64(&o->j, "slots_changed", p->slots_changed);
+	jsonout_u64(&o->j, "findings_added", p->added);
+	jsonout_u64(&o->j, "findings_removed", p->removed);
+	jsonout_object_close(&o->j);
+	if (o->series) {
+		jsonout_object_close(&o->j);
+		return 0;
+	}
+	return jsonout_end(&o->j);
 }
 
 const struct cmd_diff_out cmd_diff_json_out = {

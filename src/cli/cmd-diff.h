@@ -19,7 +19,7 @@
 
 #include <swapfs/diff.h>
 
-#include "json.h"
+#include "jsonout.h"
 
 /* One state as the command names it: the operand, and which snapshot. */
 struct cmd_diff_name {
@@ -49,7 +49,7 @@ struct cmd_diff_out {
 
 /* The JSON printer's state (cmd-diff-json.c). */
 struct cmd_diff_json {
-	struct json j;
+	struct jsonout j;
 	bool series;		/* inside {"series": ..., "diffs": [...]} */
 	bool in_findings;	/* the "findings" array is open */
 };
