@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "cmd-diff.h"
@@ -31,6 +32,18 @@ static const struct output_column cmd_diff_table_cols[DT_NR] = {
 	[DT_A] = { "A", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
 	[DT_B] = { "B", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
 	[DT_DELTA] = { "DELTA", SCOLS_JSON_NUMBER, 8, SCOLS_FL_RIGHT },
+};
+
+/* Defined here, the lowest of the diff printers that use it. */
+const struct cmd_diff_total cmd_diff_totals[CMD_DIFF_NR_TOTALS] = {
+	{ "slots_used", "used", offsetof(struct analysis_totals, slots_used) },
+	{ "slots_free", "free", offsetof(struct analysis_totals, slots_free) },
+	{ "slots_cached", "cached", offsetof(struct analysis_totals, slots_cached) },
+	{ "slots_cache_only", "cache-only",
+	  offsetof(struct analysis_totals, slots_cache_only) },
+	{ "slots_bad", "bad", offsetof(struct analysis_totals, slots_bad) },
+	{ "slots_zero", "zero", offsetof(struct analysis_totals, slots_zero) },
+	{ "slots_zswap", "zswap", offsetof(struct analysis_totals, slots_zswap) },
 };
 
 /*

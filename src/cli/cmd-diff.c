@@ -42,17 +42,6 @@
 #include "cli.h"
 #include "cmd-diff.h"
 
-const struct cmd_diff_total cmd_diff_totals[CMD_DIFF_NR_TOTALS] = {
-	{ "slots_used", "used", offsetof(struct analysis_totals, slots_used) },
-	{ "slots_free", "free", offsetof(struct analysis_totals, slots_free) },
-	{ "slots_cached", "cached", offsetof(struct analysis_totals, slots_cached) },
-	{ "slots_cache_only", "cache-only",
-	  offsetof(struct analysis_totals, slots_cache_only) },
-	{ "slots_bad", "bad", offsetof(struct analysis_totals, slots_bad) },
-	{ "slots_zero", "zero", offsetof(struct analysis_totals, slots_zero) },
-	{ "slots_zswap", "zswap", offsetof(struct analysis_totals, slots_zswap) },
-};
-
 struct cmd_diff_ctl {
 	bool json;			/* -J */
 	const char *series;		/* --series */

@@ -81,8 +81,8 @@ int diff_findings_mark(struct diff *df)
 	}
 	for (w = 0; w < words; w++)
 		df->findings[w] = df->changed[w];
-	for (ci = diff_next_changed(df, 0); ci < df->nr_clusters;
-	     ci = diff_next_changed(df, ci + 1)) {
+	for (ci = diff_next_bit(df->changed, df->nr_clusters, 0); ci < df->nr_clusters;
+	     ci = diff_next_bit(df->changed, df->nr_clusters, ci + 1)) {
 		uint32_t first = snapshot_cluster_first(a, ci);
 
 		diff_mark_reach(df, a, first);
@@ -193,8 +193,8 @@ int diff_findings_differ(const struct diff *df)
 	uint32_t ci;
 	int rc;
 
-	for (ci = diff_next_findings(df, 0); ci < df->nr_clusters;
-	     ci = diff_next_findings(df, ci + 1)) {
+	for (ci = diff_next_bit(df->findings, df->nr_clusters, 0); ci < df->nr_clusters;
+	     ci = diff_next_bit(df->findings, df->nr_clusters, ci + 1)) {
 		rc = diff_cluster_findings(df, ci, diff_findings_stop, NULL);
 		if (rc)
 			return rc < 0 ? rc : 1;

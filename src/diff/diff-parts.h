@@ -35,7 +35,23 @@ static inline void diff_set_bit(uint64_t *map, uint32_t i)
 }
 
 /* diff_next_bit - the first set bit >= @i of @map (@n bits), or @n. */
-uint32_t diff_next_bit(const uint64_t *map, uint32_t n, uint32_t i);
+static inline uint32_t diff_next_bit(const uint64_t *map, uint32_t n, uint32_t i)
+{
+	uint64_t w;
+
+	if (i >= n)
+		return n;
+	w = map[i / 64] & (~0ull << (i % 64));
+	i -= i % 64;
+	while (!w) {
+		i += 64;
+		if (i >= n)
+			return n;
+		w = map[i / 64];
+	}
+	i += (uint32_t)__builtin_ctzll(w);
+	return i < n ? i : n;
+}
 
 /*
  * diff_findings_mark - fill df->findings from df->changed, the runs and

@@ -18,24 +18,6 @@
 
 #include "diff-parts.h"
 
-uint32_t diff_next_bit(const uint64_t *map, uint32_t n, uint32_t i)
-{
-	uint64_t w;
-
-	if (i >= n)
-		return n;
-	w = map[i / 64] & (~0ull << (i % 64));
-	i -= i % 64;
-	while (!w) {
-		i += 64;
-		if (i >= n)
-			return n;
-		w = map[i / 64];
-	}
-	i += (uint32_t)__builtin_ctzll(w);
-	return i < n ? i : n;
-}
-
 /* The two sides must describe one geometry; the message says how not. */
 static int diff_check_geometry(const struct snapshot *a,
 			       const struct snapshot *b, struct diag *d)

@@ -59,3 +59,26 @@ void kr_state_of(const struct snapshot *s, uint32_t round,
 		st->mixed[c->order] += part != 0;
 	}
 }
+
+bool kr_checkpoint_due(const struct kr_result *r, uint32_t round)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nr_checkpoints; i++)
+		if (r->checkpoint_at[i] == round)
+			return true;
+	return false;
+}
+
+uint32_t kr_orders_of(const struct workload_selftest *p, uint32_t page_size)
+{
+	unsigned int shift = (unsigned int)__builtin_ctz(page_size), b;
+	uint32_t orders = 0;
+
+	if (p->mixed)
+		return p->mixed_orders & ~1u;
+	for (b = shift + 1; b < 32; b++)
+		if (p->sizes & (1u << b))
+			orders |= 1u << (b - shift);
+	return orders;
+}

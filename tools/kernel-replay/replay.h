@@ -5,7 +5,7 @@
  * simulator (replay-sim.c), with the same picks, and what both report:
  * the mTHP counters of each enabled order, round by round, and the swap
  * area's cluster state at checkpoints (replay-state.c), as one JSON
- * document (replay.c) the fidelity harness compares.
+ * document (replay-main.c) the fidelity harness compares.
  */
 #ifndef SWAPFS_REPLAY_H
 #define SWAPFS_REPLAY_H

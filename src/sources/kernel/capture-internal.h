@@ -27,6 +27,13 @@
 int capture_read_line(const char *path, char *buf, size_t len);
 
 /*
+ * capture_pagemap - capture_run() with --method pagemap: everything from
+ * the page tables (capture.c). Returns as capture_run().
+ */
+int capture_pagemap(const struct capture_opts *o, struct snapshot **out,
+		    struct capture_stats *st, struct diag *d);
+
+/*
  * capture_walk - the page-table walk alone: the references of every
  * process (or @o->pids) to area @type of @max slots, added to @s (sized,
  * its info set) as processes and references, each slot's count raised

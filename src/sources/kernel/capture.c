@@ -715,9 +715,8 @@ int capture_walk(const struct capture_opts *o, unsigned int type, uint32_t max,
 	return rc;
 }
 
-/* capture_run() with --method pagemap: everything from the page tables. */
-static int capture_pagemap(const struct capture_opts *o, struct snapshot **out,
-			   struct capture_stats *st, struct diag *d)
+int capture_pagemap(const struct capture_opts *o, struct snapshot **out,
+		    struct capture_stats *st, struct diag *d)
 {
 	struct capture c = { .o = o, .st = st, .d = d, .counts = true };
 	const struct swaps_entry *e = NULL;
@@ -752,31 +751,4 @@ static int capture_pagemap(const struct capture_opts *o, struct snapshot **out,
 	}
 	*out = c.s;
 	return 0;
-}
-
-/* Why the live reader cannot work here: a cause the walk does not share. */
-static bool capture_live_unusable(int rc)
-{
-	return rc == -EPERM || rc == -EACCES || rc == -ENOTSUP || rc == -EPROTO ||
-	       rc == -ENOSYS;
-}
-
-int capture_run(const struct capture_opts *o, struct snapshot **out,
-		struct capture_stats *st, struct diag *d)
-{
-	int rc;
-
-	memset(st, 0, sizeof(*st));
-	diag_clear(d);
-	if (o->method == CAPTURE_PAGEMAP)
-		return capture_pagemap(o, out, st, d);
-	rc = capture_live(o, out, st, d);
-	if (!rc || o->method == CAPTURE_BPF || !capture_live_unusable(rc))
-		return rc;
-	/* the page tables alone, and why */
-	memset(st, 0, sizeof(*st));
-	snprintf(st->why_not_bpf, sizeof(st->why_not_bpf), "%s",
-		 d->msg[0] ? d->msg : strerror(-rc));
-	diag_clear(d);
-	return capture_pagemap(o, out, st, d);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * replay.c - swapfs-kernel-replay: the "selftest" workload of
+ * replay-main.c - swapfs-kernel-replay: the "selftest" workload of
  * swapfs-workload(5) (the kernel selftest
  * tools/testing/selftests/mm/thp_swap_allocator_test.c and its variants)
  * on the running kernel, or with --sim on the simulator, with the same
@@ -139,29 +139,6 @@ static int kr_checkpoints(struct kr_result *r, const char *list)
 		list = *end ? end + 1 : end;
 	}
 	return 0;
-}
-
-bool kr_checkpoint_due(const struct kr_result *r, uint32_t round)
-{
-	unsigned int i;
-
-	for (i = 0; i < r->nr_checkpoints; i++)
-		if (r->checkpoint_at[i] == round)
-			return true;
-	return false;
-}
-
-uint32_t kr_orders_of(const struct workload_selftest *p, uint32_t page_size)
-{
-	unsigned int shift = (unsigned int)__builtin_ctz(page_size), b;
-	uint32_t orders = 0;
-
-	if (p->mixed)
-		return p->mixed_orders & ~1u;
-	for (b = shift + 1; b < 32; b++)
-		if (p->sizes & (1u << b))
-			orders |= 1u << (b - shift);
-	return orders;
 }
 
 static void kr_print_sizes(const struct kr_result *r)
