@@ -9,7 +9,7 @@
  */
 #include <stdio.h>
 
-#include "cmd-diff.h"
+#include "cmd-diff-out.h"
 
 static void cmd_diff_json_series_begin(void *out, const char *path)
 {

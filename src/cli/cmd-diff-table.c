@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "cmd-diff.h"
+#include "cmd-diff-out.h"
 #include "output.h"
 
 enum { DT_ORDER, DT_SIZE, DT_VALUE, DT_A, DT_B, DT_DELTA, DT_NR };

@@ -40,7 +40,7 @@
 
 #include "args.h"
 #include "cli.h"
-#include "cmd-diff.h"
+#include "cmd-diff-out.h"
 
 struct cmd_diff_ctl {
 	bool json;			/* -J */

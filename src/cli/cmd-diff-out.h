@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * cmd-diff.h - what the files of swapfs diff share: one comparison as
+ * cmd-diff-out.h - what the files of swapfs diff share: one comparison as
  * the command walks it, and the two ways of printing it (human lines in
  * cmd-diff.c, JSON in cmd-diff-json.c, kept apart so the JSON writer can
  * change under it alone).
@@ -10,8 +10,8 @@
  * removed in cluster order, then pair_end (orders, totals, summary). With
  * --series, series_begin comes first and series_end last.
  */
-#ifndef SWAPFS_CMD_DIFF_H
-#define SWAPFS_CMD_DIFF_H
+#ifndef SWAPFS_CMD_DIFF_OUT_H
+#define SWAPFS_CMD_DIFF_OUT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -79,4 +79,4 @@ static inline uint64_t cmd_diff_total(const struct analysis_totals *t,
  */
 int cmd_diff_tables(const struct cmd_diff_pair *p);
 
-#endif /* SWAPFS_CMD_DIFF_H */
+#endif /* SWAPFS_CMD_DIFF_OUT_H */
