@@ -121,16 +121,16 @@ int cli_analyse(const char *src, int64_t id, unsigned int mask,
 	rc = source_load_stream(src, id, &s, &d);
 	if (rc)
 		return cli_diag_error(src, rc, &d);
-	if (s->stream && !cli_analyse_stream(s, mask, &h, a)) {
-		*out = s;
-		/* what @fn or @begin refuse is theirs to say: no second reading */
-		rc = (begin ? begin(s, arg) : 0) ?: cli_held_replay(&h, fn, arg);
-		free(h.buf);
-		return rc ? cli_errno_error(rc) : SWAPFS_EXIT_OK;
-	}
-	free(h.buf);
 	if (s->stream) {
-		/* the stream failed: the whole reading names what is wrong */
+		if (!cli_analyse_stream(s, mask, &h, a)) {
+			*out = s;
+			/* what @fn or @begin refuse is theirs to say: no second reading */
+			rc = (begin ? begin(s, arg) : 0) ?: cli_held_replay(&h, fn, arg);
+			free(h.buf);
+			return rc ? cli_errno_error(rc) : SWAPFS_EXIT_OK;
+		}
+		free(h.buf);
+		/* the stream failed (@s is freed): the whole reading names what is wrong */
 		rc = cli_load_source(src, id, &s);
 		if (rc)
 			return rc;
