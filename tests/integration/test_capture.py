@@ -22,8 +22,6 @@ that FILE@N and swapview's t/T walk.
 Everything (THP sizes, zswap, the zram device) is put back; root and zram
 are needed, else every test skips (exit 77).
 """
-import importlib.machinery
-import importlib.util
 import json
 import os
 import shutil
@@ -32,41 +30,23 @@ import time
 
 import pytest
 
-from conftest import SWAPFS, is_root, run
+import kernelhost
+from conftest import SWAPFS, run
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(SWAPFS))))
 LAYOUT = os.environ.get("SWAPFS_TEST_LAYOUT") or os.path.join(
     BUILD, "tests", "swapfs-test-layout")
-DRIVER = os.path.join(HERE, "..", "..", "tools", "kernel-replay", "kernel-replay")
-THP = "/sys/kernel/mm/transparent_hugepage"
+THP = kernelhost.THP
 PAGE = os.sysconf("SC_PAGESIZE")
 BLOCKS = 64
 
 
-def _why_not():
-    if not is_root:
-        return "needs root (zram, swapon, THP sysfs, CAP_SYS_ADMIN)"
-    if not os.path.exists("/sys/class/zram-control/hot_add"):
-        return "zram not available (no /sys/class/zram-control)"
-    if not os.path.exists(os.path.join(THP, "hugepages-64kB", "stats", "swpout")):
-        return "kernel has no mTHP swap counters"
-    return None
-
-
-pytestmark = pytest.mark.skipif(_why_not() is not None, reason=_why_not() or "")
-
-def _load_driver():
-    loader = importlib.machinery.SourceFileLoader("kernel_replay", DRIVER)
-    spec = importlib.util.spec_from_loader("kernel_replay", loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
-
+WHY_NOT = kernelhost.why_not()
+pytestmark = pytest.mark.skipif(WHY_NOT is not None, reason=WHY_NOT or "")
 
 # The replay driver's host handling: the same undo list, lock and zram setup.
-kr = _load_driver() \
-    if _why_not() is None else None
+kr = kernelhost.driver() if WHY_NOT is None else None
 
 
 def sizes():
@@ -107,29 +87,11 @@ def read_dump(path):
 @pytest.fixture
 def host():
     """THP sizes, zswap and a zram device of our own; put back afterwards."""
-    lock = kr.take_lock()
-    h = kr.Host()
-    other = [s for s in kr.proc_swaps()]
-    if other:
-        os.close(lock)
-        pytest.skip(f"other swap areas are active ({other[0][0]}): the mTHP "
-                    "counters are global")
-    try:
+    with kernelhost.own_host(": the mTHP counters are global") as h:
         yield h
-    finally:
-        h.restore()
-        os.close(lock)
-        assert not h.errors, h.errors
 
 
-def enable_only(h, kb):
-    for name in sorted(os.listdir(THP)):
-        path = os.path.join(THP, name, "enabled")
-        if name.startswith("hugepages-") and os.path.exists(path):
-            h.set_sysfs(path, "always" if name == f"hugepages-{kb}kB" else "never",
-                        kr.choice(path))
-    if os.path.exists(kr.ZSWAP_ENABLED):
-        h.set_sysfs(kr.ZSWAP_ENABLED, "N", kr.read(kr.ZSWAP_ENABLED))
+enable_only = kernelhost.only_mthp
 
 
 @pytest.mark.parametrize("kb", sizes())

@@ -32,8 +32,6 @@ live snapshot (exported as a dump, as swapfs-dump(5) says):
 Everything (THP sizes, zswap, the zram device) is put back. Root, zram and
 a swapfs built with the BPF reader are needed, else every test skips (77).
 """
-import importlib.machinery
-import importlib.util
 import json
 import os
 import re
@@ -43,14 +41,13 @@ import time
 
 import pytest
 
-from conftest import SWAPFS, is_root, run
+import kernelhost
+from conftest import SWAPFS, run
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(SWAPFS))))
 LAYOUT = os.environ.get("SWAPFS_TEST_LAYOUT") or os.path.join(
     BUILD, "tests", "swapfs-test-layout")
-DRIVER = os.path.join(HERE, "..", "..", "tools", "kernel-replay", "kernel-replay")
-THP = "/sys/kernel/mm/transparent_hugepage"
+THP = kernelhost.THP
 PAGE = os.sysconf("SC_PAGESIZE")
 BLOCKS = 64
 ZERO_PAGES = 40
@@ -59,62 +56,19 @@ READBACK = 4
 # hex, or one written in decimal (>= 0xffff800000000000 is 1844660...)
 POINTER = re.compile(rb"(?i)(0x)?ffff[0-9a-f]{12}|0x[0-9a-f]{13,}|\b18446[0-9]{15}\b")
 
-
-def _why_not():
-    if not is_root:
-        return "needs root (zram, swapon, THP sysfs, BPF)"
-    if not os.path.exists("/sys/class/zram-control/hot_add"):
-        return "zram not available (no /sys/class/zram-control)"
-    if not os.path.exists(os.path.join(THP, "hugepages-64kB", "stats", "swpout")):
-        return "kernel has no mTHP swap counters"
-    p = run("stat", "live:")
-    if "live-not-built" in p.stderr:
-        return "this swapfs has no BPF reader (built without clang/bpftool/libbpf)"
-    if "live-area" not in p.stderr and p.returncode != 0:
-        return "the BPF reader does not work here: " + p.stderr.strip()
-    return None
-
-
-WHY_NOT = _why_not()
+WHY_NOT = kernelhost.why_not(live=True)
 pytestmark = pytest.mark.skipif(WHY_NOT is not None, reason=WHY_NOT or "")
-
-
-def _load_driver():
-    loader = importlib.machinery.SourceFileLoader("kernel_replay", DRIVER)
-    spec = importlib.util.spec_from_loader("kernel_replay", loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
-
-
-kr = _load_driver() if WHY_NOT is None else None
+kr = kernelhost.driver() if WHY_NOT is None else None
 
 
 @pytest.fixture
 def host():
     """THP sizes, zswap and a zram device of our own; put back afterwards."""
-    lock = kr.take_lock()
-    h = kr.Host()
-    other = kr.proc_swaps()
-    if other:
-        os.close(lock)
-        pytest.skip(f"other swap areas are active ({other[0][0]})")
-    try:
+    with kernelhost.own_host() as h:
         yield h
-    finally:
-        h.restore()
-        os.close(lock)
-        assert not h.errors, h.errors
 
 
-def enable_only(h, kb):
-    for name in sorted(os.listdir(THP)):
-        path = os.path.join(THP, name, "enabled")
-        if name.startswith("hugepages-") and os.path.exists(path):
-            h.set_sysfs(path, "always" if name == f"hugepages-{kb}kB" else "never",
-                        kr.choice(path))
-    if os.path.exists(kr.ZSWAP_ENABLED):
-        h.set_sysfs(kr.ZSWAP_ENABLED, "N", kr.read(kr.ZSWAP_ENABLED))
+enable_only = kernelhost.only_mthp
 
 
 def swpout():

@@ -17,11 +17,11 @@ import math
 import os
 import re
 import shutil
-import subprocess
 
 import pytest
 
-from conftest import SWAPFS, is_root, run
+import kernelhost
+from conftest import run
 
 try:
     from prometheus_client.parser import text_string_to_metric_families
@@ -144,21 +144,6 @@ def test_prometheus_bad_format():
 
 # ---- live: (root, zram, BPF) ----
 
-def _why_not_live():
-    if not is_root:
-        return "needs root (zram, swapon, BPF)"
-    if not os.path.exists("/sys/class/zram-control/hot_add"):
-        return "zram not available"
-    if not os.path.isdir(os.path.join(THP, "hugepages-64kB", "stats")):
-        return "kernel has no mTHP stats"
-    p = run("stat", "live:")
-    if "live-not-built" in p.stderr:
-        return "this swapfs has no BPF reader"
-    if "live-area" not in p.stderr and p.returncode != 0:
-        return "the BPF reader does not work here: " + p.stderr.strip()
-    return None
-
-
 def sysfs_stats():
     out = {}
     for d in sorted(os.listdir(THP)):
@@ -169,27 +154,12 @@ def sysfs_stats():
     return out
 
 
-@pytest.mark.skipif(_why_not_live() is not None, reason=_why_not_live() or "")
+@pytest.mark.skipif(kernelhost.why_not(live=True) is not None,
+                    reason=kernelhost.why_not(live=True) or "")
 def test_prometheus_live(tmp_path):
-    import importlib.machinery
-    import importlib.util
-    driver = os.path.join(HERE, "..", "..", "tools", "kernel-replay", "kernel-replay")
-    loader = importlib.machinery.SourceFileLoader("kernel_replay", driver)
-    spec = importlib.util.spec_from_loader("kernel_replay", loader)
-    kr = importlib.util.module_from_spec(spec)
-    loader.exec_module(kr)
-    lock = kr.take_lock()
-    h = kr.Host()
-    try:
-        if kr.proc_swaps():
-            pytest.skip("other swap areas are active")
-        for name in sorted(os.listdir(THP)):
-            path = os.path.join(THP, name, "enabled")
-            if name.startswith("hugepages-") and os.path.exists(path):
-                h.set_sysfs(path, "always" if name == "hugepages-64kB" else "never",
-                            kr.choice(path))
-        if os.path.exists(kr.ZSWAP_ENABLED):
-            h.set_sysfs(kr.ZSWAP_ENABLED, "N", kr.read(kr.ZSWAP_ENABLED))
+    kr = kernelhost.driver()
+    with kernelhost.own_host() as h:
+        kernelhost.only_mthp(h, 64)
         dev, _ = kr.zram_up(h, "16M", None)
         node = f"/dev/{dev}"
         before = sysfs_stats()
@@ -212,7 +182,3 @@ def test_prometheus_live(tmp_path):
                 assert v0 <= got[0].value <= after[(size, n)], (n, size)
             seen.add((size, n))
         assert seen and {"swpout", "swpout_fallback", "swpin", "zswpout"} <= {n for _, n in seen}
-    finally:
-        h.restore()
-        os.close(lock)
-    assert not h.errors, h.errors

@@ -12,68 +12,27 @@ read at once; the quiet area then shows no marks).
 Root, zram and a swapfs built with the BPF reader are needed, else the
 test skips (77), saying why.
 """
-import os
 import re
 import time
 
 import pytest
 
-from conftest import run
+import kernelhost
 from test_swapview import TIMEOUT, attributed, screen  # noqa: F401 (a fixture)
 
 
 # ---- live: the running kernel, read again every interval ----
 
-def _live_why_not():
-    if os.geteuid() != 0:
-        return "needs root (zram, swapon, BPF)"
-    if not os.path.exists("/sys/class/zram-control/hot_add"):
-        return "zram not available (no /sys/class/zram-control)"
-    p = run("stat", "live:")
-    if "live-not-built" in p.stderr:
-        return "this swapfs has no BPF reader (built without clang/bpftool/libbpf)"
-    if "live-area" not in p.stderr and p.returncode != 0:
-        return "the BPF reader does not work here: " + p.stderr.strip()
-    return None
-
-
-def _kernel_replay():
-    import importlib.machinery
-    import importlib.util
-    path = os.path.join(os.path.dirname(__file__), "..", "..", "tools",
-                        "kernel-replay", "kernel-replay")
-    loader = importlib.machinery.SourceFileLoader("kernel_replay", path)
-    spec = importlib.util.spec_from_loader("kernel_replay", loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
-
-
 @pytest.fixture
 def live_area():
     """A zram swap area of our own, small pages only, zswap off; put back."""
-    why = _live_why_not()
+    why = kernelhost.why_not(live=True, mthp=False)
     if why:
         pytest.skip(why)
-    kr = _kernel_replay()
-    lock = kr.take_lock()
-    h = kr.Host()
-    try:
-        if kr.proc_swaps():
-            pytest.skip(f"other swap areas are active ({kr.proc_swaps()[0][0]})")
-        thp = "/sys/kernel/mm/transparent_hugepage"
-        for name in sorted(os.listdir(thp)):
-            path = os.path.join(thp, name, "enabled")
-            if name.startswith("hugepages-") and os.path.exists(path):
-                h.set_sysfs(path, "never", kr.choice(path))
-        if os.path.exists(kr.ZSWAP_ENABLED):
-            h.set_sysfs(kr.ZSWAP_ENABLED, "N", kr.read(kr.ZSWAP_ENABLED))
-        dev, _ = kr.zram_up(h, "64M", None)
+    with kernelhost.own_host() as h:
+        kernelhost.only_mthp(h)
+        dev, _ = kernelhost.driver().zram_up(h, "64M", None)
         yield f"/dev/{dev}"
-    finally:
-        h.restore()
-        os.close(lock)
-        assert not h.errors, h.errors
 
 
 def page_out(nbytes):
