@@ -25,6 +25,14 @@ int durable_write_file(const char *path, const void *data, size_t len,
 		       mode_t mode);
 
 /*
+ * durable_create_file - durable_write_file() for a @path that must not
+ * exist: the rename does not replace (RENAME_NOREPLACE), so a file that
+ * appears meanwhile is kept and -EEXIST returned.
+ */
+int durable_create_file(const char *path, const void *data, size_t len,
+			mode_t mode);
+
+/*
  * durable_sync_dir - fsync the directory that holds @path, so a rename or
  * creation in it survives a crash. Returns 0 or -errno.
  */

@@ -58,32 +58,6 @@ static void undo_hex(const uint8_t *b, size_t n, char *out)
 		sprintf(out + 2 * i, "%02x", b[i]);
 }
 
-/*
- * @text as the new file @path, which must not exist: written whole and
- * synced under a temporary name beside it, then renamed without replacing
- * (RENAME_NOREPLACE), so an undo file that appears meanwhile is kept too.
- */
-static int undo_write_new(const char *path, const char *text, size_t len)
-{
-	char tmp[PATH_MAX];
-	int fd, rc;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	rc = durable_write_file(tmp, text, len, 0600);
-	if (!rc && renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE))
-		rc = -errno;
-	if (!rc)
-		rc = durable_sync_dir(path);
-	else
-		unlink(tmp);
-	return rc;
-}
-
 int undo_check_new(const char *path, bool replace)
 {
 	struct stat st;
@@ -122,7 +96,7 @@ int undo_save(const char *path, const struct undo_record *u, bool replace)
 	rc = undo_check_new(path, replace);
 	if (!rc)
 		rc = replace ? durable_write_file(path, text, len, 0600) :
-			       undo_write_new(path, text, len);
+			       durable_create_file(path, text, len, 0600);
 	free(text);
 	return rc;
 }

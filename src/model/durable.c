@@ -79,8 +79,9 @@ int durable_sync_dir(const char *path)
 	return rc;
 }
 
-int durable_write_file(const char *path, const void *data, size_t len,
-		       mode_t mode)
+/* The temporary beside @path is renamed onto it with @flags (renameat2). */
+static int durable_write_as(const char *path, const void *data, size_t len,
+			    mode_t mode, unsigned int flags)
 {
 	char tmp[PATH_MAX];
 	int fd, rc;
@@ -97,11 +98,23 @@ int durable_write_file(const char *path, const void *data, size_t len,
 		rc = durable_close(fd);
 	else
 		close(fd);
-	if (!rc && rename(tmp, path))
+	if (!rc && renameat2(AT_FDCWD, tmp, AT_FDCWD, path, flags))
 		rc = -errno;
 	if (rc) {
 		unlink(tmp);
 		return rc;
 	}
 	return durable_sync_dir(path);
+}
+
+int durable_write_file(const char *path, const void *data, size_t len,
+		       mode_t mode)
+{
+	return durable_write_as(path, data, len, mode, 0);
+}
+
+int durable_create_file(const char *path, const void *data, size_t len,
+			mode_t mode)
+{
+	return durable_write_as(path, data, len, mode, RENAME_NOREPLACE);
 }
