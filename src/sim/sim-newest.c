@@ -295,10 +295,15 @@ static void sim_newest_reclaim_full_clusters(struct sim *sim, bool force)
 	}
 }
 
-/* Rotational devices: the device's global cluster, serialized. */
-static uint32_t sim_alloc_global_cluster(struct sim *sim, unsigned int order)
+/*
+ * An allocation hint (the device's global cluster, or a CPU's): its
+ * cluster scanned from the hint if it still serves @order, from its
+ * start once it is empty again; 0 for none.
+ */
+static uint32_t sim_alloc_at_hint(struct sim *sim, uint32_t offset,
+				  unsigned int order)
 {
-	uint32_t offset = sim->global_next[order], ci;
+	uint32_t ci;
 
 	if (!offset)
 		return 0;
@@ -308,6 +313,12 @@ static uint32_t sim_alloc_global_cluster(struct sim *sim, unsigned int order)
 	if (!sim->cl[ci].count)
 		offset = sim_cluster_first(sim, ci);
 	return sim_alloc_swap_scan_cluster(sim, ci, order, offset);
+}
+
+/* Rotational devices: the device's global cluster, serialized. */
+static uint32_t sim_alloc_global_cluster(struct sim *sim, unsigned int order)
+{
+	return sim_alloc_at_hint(sim, sim->global_next[order], order);
 }
 
 /* Order 0 steals from the clusters of higher orders, frag ones first. */
@@ -372,19 +383,10 @@ static uint32_t sim_cluster_alloc_swap_entry(struct sim *sim, unsigned int order
  */
 static uint32_t sim_swap_alloc_fast(struct sim *sim, unsigned int order)
 {
-	uint32_t offset, ci;
-
 	if (!sim->ssd)
 		return 0;
-	offset = sim->pcp[sim->cpu * sim->nr_orders + order];
-	if (!offset)
-		return 0;
-	ci = offset >> sim->shift;
-	if (!sim_cluster_is_usable(sim, ci, order))
-		return 0;
-	if (!sim->cl[ci].count)
-		offset = sim_cluster_first(sim, ci);
-	return sim_alloc_swap_scan_cluster(sim, ci, order, offset);
+	return sim_alloc_at_hint(sim, sim->pcp[sim->cpu * sim->nr_orders + order],
+				 order);
 }
 
 /*
