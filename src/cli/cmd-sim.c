@@ -19,6 +19,7 @@
 #include <swapfs/snapfile.h>
 #include <swapfs/source.h>
 #include <swapfs/workload.h>
+#include <swapfs/utc.h>
 
 #include "args.h"
 #include "cli.h"
@@ -95,15 +96,6 @@ static size_t cmd_sim_counters(const struct sim *sim, struct snapfile_counter *c
 	return n;
 }
 
-/* Now, as provenance wants it: ISO 8601 UTC. */
-static void cmd_sim_now(char *buf, size_t len)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 static int cmd_sim_snapshot(void *arg, struct sim *sim, const char *note)
 {
@@ -119,7 +111,7 @@ static int cmd_sim_snapshot(void *arg, struct sim *sim, const char *note)
 		return rc;
 	/* the sim owns it; provenance strings are ours to set until its next op */
 	s = (struct snapshot *)cs;
-	cmd_sim_now(created, sizeof(created));
+	utc_now(created, sizeof(created));
 	if (asprintf(&text, "%s%s%s", note ? note : run->user_note ? run->user_note : "",
 		     note || run->user_note ? "; " : "", run->note) < 0)
 		return -ENOMEM;

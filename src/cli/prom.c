@@ -23,6 +23,7 @@
 #include <swapfs/analysis.h>
 #include <swapfs/capture.h>
 #include <swapfs/live.h>
+#include <swapfs/utc.h>
 
 #include "prom.h"
 
@@ -144,7 +145,7 @@ static uint64_t prom_created(const struct snapshot *s)
 
 	if (!s->prov.created)
 		return 0;
-	end = strptime(s->prov.created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	end = strptime(s->prov.created, UTC_FORMAT, &tm);
 	if (!end || *end)
 		return 0;
 	t = timegm(&tm);

@@ -17,6 +17,7 @@
 
 #include "swapfs/durable.h"
 #include "swapfs/snapfile.h"
+#include "swapfs/utc.h"
 
 #include "snapedit-parts.h"
 
@@ -31,7 +32,7 @@
  */
 #define SNAPEDIT_SAVE_MARK	"edited by swapfs "
 #define SNAPEDIT_SAVE_MARK_SEP	"; "
-#define SNAPEDIT_SAVE_TIME_LEN	20	/* YYYY-MM-DDTHH:MM:SSZ */
+#define SNAPEDIT_SAVE_TIME_LEN	UTC_LEN	/* YYYY-MM-DDTHH:MM:SSZ */
 #define SNAPEDIT_SAVE_LINES	4
 
 /* Whether @p starts with a time as the mark writes it. */
@@ -100,15 +101,11 @@ static void snapedit_save_summary(const struct snapedit *e, FILE *f)
 static char *snapedit_save_note(const struct snapedit *e)
 {
 	char when[SNAPEDIT_SAVE_TIME_LEN + 1];
-	time_t now = time(NULL);
 	char *note = NULL;
 	size_t size = 0;
-	struct tm tm;
 	FILE *f;
 
-	if (!gmtime_r(&now, &tm) ||
-	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) !=
-	    SNAPEDIT_SAVE_TIME_LEN)
+	if (utc_now(when, sizeof(when)) || strlen(when) != SNAPEDIT_SAVE_TIME_LEN)
 		return NULL;
 	f = open_memstream(&note, &size);
 	if (!f)

@@ -12,6 +12,7 @@
 #include <fuse_log.h>
 
 #include <swapfs/diag.h>
+#include <swapfs/utc.h>
 
 #include "fs-buf.h"
 #include "fs-state.h"
@@ -37,12 +38,9 @@ int fs_state_refuse(struct fs *fs, int err, const char *fmt, ...)
 {
 	char when[32], what[sizeof(fs->refused) - 64];
 	const char *name = strerrorname_np(-err);
-	time_t now = time(NULL);
-	struct tm tm;
 	va_list ap;
 
-	if (!gmtime_r(&now, &tm) ||
-	    !strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm))
+	if (utc_now(when, sizeof(when)))
 		strcpy(when, "-");
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "swapfs/info.h"
+#include "swapfs/utc.h"
 #include "dump-text.h"
 
 /* Bounds that keep hostile text linear: exporters write a dozen keys. */
@@ -77,16 +78,13 @@ static int dump_info_provenance(struct dump_reader *r, const struct stat *info_s
 	struct snapshot_provenance *p = &r->s->prov;
 	char created[32];
 	char *real;
-	struct tm tm;
 
 	real = realpath(r->dir, NULL);
 	if (!real)
 		return diag_errno(r->d, r->dir, -errno);
 	free(p->source_path);
 	p->source_path = real;
-	if (!gmtime_r(&info_st->st_mtime, &tm) ||
-	    !strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm))
-		created[0] = '\0';
+	utc_format(info_st->st_mtime, created, sizeof(created));	/* "" if it cannot */
 	if (snapshot_set_string(&p->source_kind, "dump") ||
 	    snapshot_set_string(&p->created, created))
 		return dump_file_nomem(r);

@@ -35,6 +35,7 @@
 #include "capture-internal.h"
 #include "swapfs/swapheader.h"
 #include "swapfs/info.h"
+#include "swapfs/utc.h"
 #include "swapfs/swaps.h"
 #include "swapfs/target.h"
 
@@ -628,11 +629,8 @@ static int capture_provenance(struct capture *c, const struct swaps_entry *e)
 {
 	struct snapshot *s = c->s;
 	char created[32], note[256];
-	time_t now = time(NULL);
-	struct tm tm;
 
-	gmtime_r(&now, &tm);
-	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	utc_now(created, sizeof(created));
 	snprintf(note, sizeof(note),
 		 "captured from page tables: counts observed; folio runs (up to "
 		 "order %u), cluster orders and flags inferred; %" PRIu64

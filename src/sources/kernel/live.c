@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "swapfs/live.h"
+#include "swapfs/utc.h"
 #include "swapfs/moving.h"
 #include "live-internal.h"
 
@@ -106,11 +107,8 @@ static int live_provenance(struct snapshot *s, const struct live_areas *a,
 			   const struct live_target *t, const struct live_read_stats *st)
 {
 	char created[32], note[256];
-	time_t now = time(NULL);
-	struct tm tm;
 
-	gmtime_r(&now, &tm);
-	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	utc_now(created, sizeof(created));
 	snprintf(note, sizeof(note),
 		 "read from the running kernel through BPF (swap_info by %s): exact; "
 		 "%u clusters moving", live_method_name(a->method), st->moving);

@@ -13,6 +13,7 @@
 #include "snapfile-codec.h"
 #include "snapfile-batch.h"
 #include "snapfile-writer.h"
+#include "swapfs/utc.h"
 
 static int snapfile_append_head(struct snapfile_writer *w)
 {
@@ -20,8 +21,6 @@ static int snapfile_append_head(struct snapfile_writer *w)
 	const struct snapshot_provenance *p = &s->prov;
 	char files[64], created[32], era[2] = { s->dev.era, 0 };
 	sqlite3_stmt *st;
-	struct tm tm;
-	time_t now;
 	int rc;
 
 	rc = snapfile_sql_scalar(w->f, "SELECT coalesce(max(id), 0) + 1 FROM snapshots",
@@ -33,9 +32,7 @@ static int snapfile_append_head(struct snapfile_writer *w)
 	if (p->created && *p->created) {
 		snprintf(created, sizeof(created), "%s", p->created);
 	} else {
-		now = time(NULL);
-		if (!gmtime_r(&now, &tm) ||
-		    !strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		if (utc_now(created, sizeof(created)))
 			return diag_errno(w->d, w->f->path, -EOVERFLOW);
 	}
 	rc = snapfile_sql_prepare(w->f, "INSERT INTO snapshots VALUES"
