@@ -12,7 +12,10 @@
  * optionally followed by names; prio -32768..32767; nr_orders
  * 1..log2(cluster_size)+1; rotational 0 or 1; live_moving_clusters
  * clusters below nr_clusters (moving.h: info_apply() fills the model's
- * moving list from it). Unknown keys are kept.
+ * moving list from it); area 0..31 and areas 1..32, both or neither,
+ * area < areas (one of several areas read at one moment: a simulator run
+ * with several --area, a live: read of every active area). Unknown keys
+ * are kept.
  */
 #ifndef SWAPFS_INFO_H
 #define SWAPFS_INFO_H

@@ -174,7 +174,7 @@ struct snapshot_device {
 	uint32_t nr_clusters;	/* DIV_ROUND_UP(max, cluster_size) */
 	uint32_t nr_orders;	/* SWAP_NR_ORDERS (given, or cluster_shift + 1) */
 	bool has_pages, has_inuse, has_type, has_flags, has_prio,
-	     has_rotational, has_nr_orders;
+	     has_rotational, has_nr_orders, has_area;
 	uint32_t pages;
 	uint64_t inuse_pages;
 	uint32_t type;
@@ -182,6 +182,8 @@ struct snapshot_device {
 	int32_t prio;
 	bool rotational;
 	const char *path;	/* NULL when not given */
+	uint32_t area;		/* place among the areas read together (0 alone) */
+	uint32_t areas;		/* how many were read together (1 alone) */
 };
 
 /* SWP_* bits the analysis needs (include/linux/swap.h). */

@@ -158,6 +158,28 @@ static int info_check_type(const char *v, struct info_error *e)
 	return 0;
 }
 
+/* A simulator run or a live: read of several areas stores one snapshot
+ * per area: "area" is its place among them, "areas" how many were read. */
+static int info_check_area(const char *v, struct info_error *e)
+{
+	uint64_t n;
+
+	if (!info_parse_u64(v, 31, &n))
+		return info_fail(e, "info-area",
+				 "area '%.60s' is not a number from 0 to 31", v);
+	return 0;
+}
+
+static int info_check_areas(const char *v, struct info_error *e)
+{
+	uint64_t n;
+
+	if (!info_parse_u64(v, 32, &n) || !n)
+		return info_fail(e, "info-areas",
+				 "areas '%.60s' is not a number from 1 to 32", v);
+	return 0;
+}
+
 static int info_check_path(const char *v, struct info_error *e)
 {
 	if (!*v)
@@ -270,6 +292,8 @@ static const struct info_key info_keys[] = {
 	{ "nr_orders", "info-nr-orders", info_check_nr_orders },
 	{ "rotational", "info-rotational", info_check_rotational },
 	{ MOVING_KEY, "info-moving", info_check_moving },
+	{ "area", "info-area", info_check_area },
+	{ "areas", "info-areas", info_check_areas },
 };
 
 static const struct info_key *info_key_find(const char *key)
@@ -403,6 +427,12 @@ static void info_apply_optional(struct snapshot *s)
 	if ((dev->has_nr_orders = (v = snapshot_info_get(s, "nr_orders"))))
 		dev->nr_orders = info_u32(v);
 	dev->path = snapshot_info_get(s, "path");
+	dev->area = 0;
+	dev->areas = 1;
+	if ((dev->has_area = (v = snapshot_info_get(s, "area"))))
+		dev->area = info_u32(v);
+	if ((v = snapshot_info_get(s, "areas")))
+		dev->areas = info_u32(v);
 }
 
 /* What only two keys together show. */
@@ -429,6 +459,13 @@ static int info_apply_cross(struct snapshot *s, struct info_error *e)
 		return info_fail(e, "info-nr-orders",
 				 "nr_orders %u exceeds log2(cluster_size) + 1 = %u (the largest order fills a cluster)",
 				 dev->nr_orders, dev->cluster_shift + 1);
+	}
+	if (dev->has_area != (snapshot_info_get(s, "areas") != NULL) ||
+	    dev->area >= dev->areas) {
+		e->key = dev->has_area ? "area" : "areas";
+		return info_fail(e, dev->has_area ? "info-area" : "info-areas",
+				 "area %u of %u: 'area' and 'areas' come together, the area below the count",
+				 dev->area, dev->areas);
 	}
 	s->nr_moving = 0;
 	rc = moving ? moving_parse(s, moving, &bad) : 0;
