@@ -15,7 +15,7 @@ static void cmd_diff_json_series_begin(void *out, const char *path)
 {
 	struct cmd_diff_json *o = out;
 
-	jsonout_begin(&o->j, stdout);
+	jsonout_begin(&o->j, o->fp);
 	o->series = true;
 	jsonout_string(&o->j, "series", path);
 	jsonout_array_open(&o->j, "diffs");
@@ -65,7 +65,7 @@ static void cmd_diff_json_pair_begin(void *out, const struct cmd_diff_pair *p)
 	if (o->series)
 		jsonout_object_open(&o->j, NULL);
 	else
-		jsonout_begin(&o->j, stdout);
+		jsonout_begin(&o->j, o->fp);
 	cmd_diff_json_side(&o->j, "a", &p->name[0], s);
 	cmd_diff_json_side(&o->j, "b", &p->name[1], p->side[1].snap);
 	jsonout_object_open(&o->j, "device");

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <swapfs/diff.h>
 
@@ -47,8 +48,15 @@ struct cmd_diff_out {
 	void (*series_end)(void *out);
 };
 
+/* The human printer's state (cmd-diff.c). */
+struct cmd_diff_text {
+	FILE *fp;		/* where it prints: stdout, or a mount's file */
+	bool printed;		/* a pair was printed (a blank line before the next) */
+};
+
 /* The JSON printer's state (cmd-diff-json.c). */
 struct cmd_diff_json {
+	FILE *fp;		/* where it prints: stdout, or a mount's file */
 	struct jsonout j;
 	bool series;		/* inside {"series": ..., "diffs": [...]} */
 	bool in_findings;	/* the "findings" array is open */
@@ -74,9 +82,31 @@ static inline uint64_t cmd_diff_total(const struct analysis_totals *t,
 }
 
 /*
- * cmd_diff_tables - the human tables of @p (cmd-diff-table.c): what
- * differs per order, then the totals. Returns 0 or -errno.
+ * cmd_diff_tables - the human tables of @p on @fp (cmd-diff-table.c):
+ * what differs per order, then the totals. Returns 0 or -errno.
  */
-int cmd_diff_tables(const struct cmd_diff_pair *p);
+int cmd_diff_tables(const struct cmd_diff_pair *p, FILE *fp);
+
+/*
+ * What swapfs mount lends the tree for series/<N>/diff and diff.json
+ * (struct series_ops, src/fuse/dirs.h), as loading a state for a diff
+ * and printing one are this command's (cmd-diff.c); a state is opaque
+ * to the tree.
+ *
+ * cmd_diff_state_new - load @src (snapshot @id) with its stored counters
+ * and analyse it, as swapfs diff loads an operand, printing nothing.
+ * Returns 0 or -errno, @d saying why where a source did.
+ *
+ * cmd_diff_state_free - free a state (NULL is fine).
+ *
+ * cmd_diff_print - what `swapfs diff [--json] A B` prints for the states
+ * @a and @b, named @name_a and @name_b as its operands would be
+ * ("FILE@3"), on @fp. Returns 0 or -errno: -EXDEV for two geometries,
+ * as diff_new().
+ */
+int cmd_diff_state_new(const char *src, int64_t id, void **out, struct diag *d);
+void cmd_diff_state_free(void *state);
+int cmd_diff_print(const char *name_a, const void *a, const char *name_b,
+		   const void *b, bool json, FILE *fp);
 
 #endif /* SWAPFS_CMD_DIFF_OUT_H */

@@ -100,14 +100,18 @@ static int cmd_diff_table_delta(struct libscols_table *tb, unsigned int first,
 	return cmd_diff_table_row(tb, first, cells);
 }
 
-/* Print @tb after a blank line if it has rows; free it. */
-static int cmd_diff_table_print(struct libscols_table *tb)
+/* Print @tb on @fp after a blank line if it has rows; free it. */
+static int cmd_diff_table_print(struct libscols_table *tb, FILE *fp)
 {
 	if (!scols_table_get_nlines(tb)) {
 		scols_unref_table(tb);
 		return 0;
 	}
-	putchar('\n');
+	fputc('\n', fp);
+	if (scols_table_set_stream(tb, fp)) {
+		scols_unref_table(tb);
+		return -ENOMEM;
+	}
 	return output_print(tb);
 }
 
@@ -164,7 +168,7 @@ static int cmd_diff_table_totals(struct libscols_table *tb,
 	return rc;
 }
 
-int cmd_diff_tables(const struct cmd_diff_pair *p)
+int cmd_diff_tables(const struct cmd_diff_pair *p, FILE *fp)
 {
 	struct libscols_table *tb = cmd_diff_table_new(DT_ORDER, "ORDER");
 	unsigned int k;
@@ -178,7 +182,7 @@ int cmd_diff_tables(const struct cmd_diff_pair *p)
 		scols_unref_table(tb);
 		return rc;
 	}
-	rc = cmd_diff_table_print(tb);
+	rc = cmd_diff_table_print(tb, fp);
 	if (rc)
 		return rc;
 	tb = cmd_diff_table_new(DT_VALUE, "TOTAL");
@@ -189,5 +193,5 @@ int cmd_diff_tables(const struct cmd_diff_pair *p)
 		scols_unref_table(tb);
 		return rc;
 	}
-	return cmd_diff_table_print(tb);
+	return cmd_diff_table_print(tb, fp);
 }

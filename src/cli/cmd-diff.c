@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include <swapfs/snapfile.h>
+#include <swapfs/source.h>
 
 #include "args.h"
 #include "cli.h"
@@ -50,7 +51,7 @@ struct cmd_diff_ctl {
 	const struct cmd_diff_out *out;
 	void *state;			/* the printer's */
 	struct cmd_diff_json js;
-	bool printed;			/* human: a pair was printed (a blank line before the next) */
+	struct cmd_diff_text text;
 	bool differ;			/* a pair was not the same */
 };
 
@@ -68,71 +69,72 @@ static void cmd_diff_set_snapshot(void *p, const char *arg)
 
 /* ---- the human printer ---- */
 
-static void cmd_diff_text_name(const char *mark, const struct cmd_diff_name *n,
+static void cmd_diff_text_name(FILE *fp, const char *mark,
+			       const struct cmd_diff_name *n,
 			       const struct snapshot *s)
 {
-	printf("%s %s", mark, n->src);
+	fprintf(fp, "%s %s", mark, n->src);
 	if (s->prov.id)
-		printf(" snapshot %" PRId64, s->prov.id);
+		fprintf(fp, " snapshot %" PRId64, s->prov.id);
 	if (s->prov.step >= 0)
-		printf(", step %" PRId64, s->prov.step);
+		fprintf(fp, ", step %" PRId64, s->prov.step);
 	if (s->prov.created)
-		printf(", taken %s", s->prov.created);
-	putchar('\n');
+		fprintf(fp, ", taken %s", s->prov.created);
+	fputc('\n', fp);
 }
 
 static void cmd_diff_text_pair_begin(void *out, const struct cmd_diff_pair *p)
 {
-	bool *printed = out;
+	struct cmd_diff_text *o = out;
 
 	if (diff_same(p->df))
 		return;
-	if (*printed)
-		putchar('\n');
-	*printed = true;
-	cmd_diff_text_name("---", &p->name[0], p->side[0].snap);
-	cmd_diff_text_name("+++", &p->name[1], p->side[1].snap);
+	if (o->printed)
+		fputc('\n', o->fp);
+	o->printed = true;
+	cmd_diff_text_name(o->fp, "---", &p->name[0], p->side[0].snap);
+	cmd_diff_text_name(o->fp, "+++", &p->name[1], p->side[1].snap);
 }
 
 static void cmd_diff_text_cluster(void *out, const struct cmd_diff_pair *p,
 				  const struct diff_cluster *c,
 				  const struct diff_run *runs)
 {
+	struct cmd_diff_text *o = out;
 	char line[256];
 	uint32_t i;
 
-	(void)out;
 	(void)p;
 	if (diff_cluster_format(c, line, sizeof(line)))
-		puts(line);
+		fprintf(o->fp, "%s\n", line);
 	for (i = 0; i < c->nr_runs; i++) {
 		diff_run_format(c->index, &runs[i], line, sizeof(line));
-		puts(line);
+		fprintf(o->fp, "%s\n", line);
 	}
 }
 
 static void cmd_diff_text_finding(void *out, const struct analysis_finding *f,
 				  enum diff_change change)
 {
+	struct cmd_diff_text *o = out;
 	char line[256];
 
-	(void)out;
 	analysis_finding_format(f, line, sizeof(line));
-	printf("%c %s\n", change == DIFF_ADDED ? '+' : '-', line);
+	fprintf(o->fp, "%c %s\n", change == DIFF_ADDED ? '+' : '-', line);
 }
 
 static int cmd_diff_text_pair_end(void *out, const struct cmd_diff_pair *p)
 {
+	struct cmd_diff_text *o = out;
 	uint32_t n = diff_clusters_changed(p->df);
 	int rc;
 
-	(void)out;
 	if (diff_same(p->df))
 		return 0;
-	rc = cmd_diff_tables(p);
+	rc = cmd_diff_tables(p, o->fp);
 	if (rc)
 		return rc;
-	printf("\n%" PRIu32 " cluster%s changed (%" PRIu64 " slot%s), %" PRIu64
+	fprintf(o->fp, "\n%" PRIu32 " cluster%s changed (%" PRIu64 " slot%s), %" PRIu64
 	       " finding%s added, %" PRIu64 " removed\n", n, n == 1 ? "" : "s",
 	       p->slots_changed, p->slots_changed == 1 ? "" : "s", p->added,
 	       p->added == 1 ? "" : "s", p->removed);
@@ -186,25 +188,76 @@ static int cmd_diff_stats(struct cmd_diff_state *st)
 	return 0;
 }
 
-/* Load @n with its counters and analyse it. Prints; returns the exit code. */
-static int cmd_diff_load(const struct cmd_diff_name *n, struct cmd_diff_state *st)
+/*
+ * Load @src (snapshot @id; 0: the one it names, or the last) with its
+ * stored counters and analyse it, printing nothing (the mount loads in
+ * its daemon). Returns 0 or -errno, @d saying why where a source did.
+ */
+static int cmd_diff_state_load(const char *src, int64_t id,
+			       struct cmd_diff_state *st, struct diag *d)
 {
+	struct snapfile *f;
+	int64_t at_id = 0;
+	char *path = NULL;
 	int rc;
 
 	memset(st, 0, sizeof(*st));
-	rc = cli_load_source(n->src, n->id, &st->s) ?:
-	     cli_load_counters(n->src, n->id, &st->counters, &st->nr_counters);
-	if (rc) {
+	rc = source_load(src, id, &st->s, d) ?:
+	     source_name_split(src, &path, &at_id, d);
+	if (!rc && snapfile_probe(path) && !(rc = snapfile_open(path, false, &f, d))) {
+		rc = snapfile_read_counters(f, id ? id : at_id, &st->counters,
+					    &st->nr_counters, d);
+		snapfile_close(f);
+	}
+	free(path);
+	rc = rc ?: analysis_run(st->s, ANALYSIS_ALL_CHECKS, NULL, NULL, &st->an) ?:
+	     cmd_diff_stats(st);
+	if (rc)
 		cmd_diff_unload(st);
+	return rc;
+}
+
+/* Load @n as cmd_diff_state_load(). Prints; returns the exit code. */
+static int cmd_diff_load(const struct cmd_diff_name *n, struct cmd_diff_state *st)
+{
+	struct diag d;
+	int64_t at_id;
+	char *path;
+	int rc;
+
+	/* FILE@N and -s naming two snapshots is a usage error */
+	memset(st, 0, sizeof(*st));
+	rc = cli_source_split(n->src, n->id, &path, &at_id);
+	if (rc)
+		return rc;
+	free(path);
+	diag_clear(&d);
+	rc = cmd_diff_state_load(n->src, n->id, st, &d);
+	return rc ? cli_diag_error(n->src, rc, &d) : SWAPFS_EXIT_OK;
+}
+
+int cmd_diff_state_new(const char *src, int64_t id, void **out, struct diag *d)
+{
+	struct cmd_diff_state *st = malloc(sizeof(*st));
+	int rc;
+
+	if (!st)
+		return -ENOMEM;
+	diag_clear(d);
+	rc = cmd_diff_state_load(src, id, st, d);
+	if (rc) {
+		free(st);
 		return rc;
 	}
-	rc = analysis_run(st->s, ANALYSIS_ALL_CHECKS, NULL, NULL, &st->an) ?:
-	     cmd_diff_stats(st);
-	if (rc) {
-		cmd_diff_unload(st);
-		return cli_diag_error(n->src, rc, NULL);
-	}
-	return SWAPFS_EXIT_OK;
+	*out = st;
+	return 0;
+}
+
+void cmd_diff_state_free(void *state)
+{
+	if (state)
+		cmd_diff_unload(state);
+	free(state);
 }
 
 static struct diff_side cmd_diff_side(const struct cmd_diff_state *st)
@@ -287,6 +340,37 @@ static int cmd_diff_pair(struct cmd_diff_ctl *ctl, const struct cmd_diff_name *n
 	ctl->differ |= !diff_same(df);
 	diff_free(df);
 	return rc ? cli_errno_error(rc) : SWAPFS_EXIT_OK;
+}
+
+/* The printer of --json or not, printing on @fp. */
+static void cmd_diff_set_out(struct cmd_diff_ctl *ctl, FILE *fp)
+{
+	ctl->out = ctl->json ? &cmd_diff_json_out : &cmd_diff_text_out;
+	ctl->state = ctl->json ? (void *)&ctl->js : (void *)&ctl->text;
+	ctl->js.fp = fp;
+	ctl->text.fp = fp;
+}
+
+int cmd_diff_print(const char *name_a, const void *a, const char *name_b,
+		   const void *b, bool json, FILE *fp)
+{
+	struct cmd_diff_ctl ctl = { .json = json };
+	struct cmd_diff_pair p = {
+		.name = { { name_a, 0 }, { name_b, 0 } },
+		.side = { cmd_diff_side(a), cmd_diff_side(b) },
+	};
+	struct diff *df;
+	struct diag d;
+	int rc;
+
+	cmd_diff_set_out(&ctl, fp);
+	rc = diff_new(&p.side[0], &p.side[1], &df, &d);
+	if (rc)
+		return rc;
+	p.df = df;
+	rc = cmd_diff_walk(&ctl, &p);
+	diff_free(df);
+	return rc;
 }
 
 static int cmd_diff_two(struct cmd_diff_ctl *ctl, const char *src_a,
@@ -374,8 +458,7 @@ static int cmd_diff_exec(int argc, char **argv)
 		args_usage_error(&cmd_diff_entry, "--series and --snapshot are mutually exclusive");
 	if (!ctl.series && argc - first != 2)
 		args_usage_error(&cmd_diff_entry, "two sources to compare, or --series <file>");
-	ctl.out = ctl.json ? &cmd_diff_json_out : &cmd_diff_text_out;
-	ctl.state = ctl.json ? (void *)&ctl.js : (void *)&ctl.printed;
+	cmd_diff_set_out(&ctl, stdout);
 	/* a diff of two large devices can be millions of lines */
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (ctl.series)

@@ -27,6 +27,7 @@
 
 #include "args.h"
 #include "cli.h"
+#include "cmd-diff-out.h"
 #include "fs-live.h"
 #include "fs.h"
 
@@ -215,6 +216,26 @@ static int cmd_mount_source(struct cmd_mount_ctl *ctl, struct fs *fs)
 	return rc ? cli_diag_error(ctl->src, rc, &d) : SWAPFS_EXIT_OK;
 }
 
+/*
+ * series/: the snapshot ids of a time series, listed now (the file as it
+ * is at mount); its diffs are printed by swapfs diff's own printers.
+ */
+static int cmd_mount_series(struct cmd_mount_ctl *ctl, struct fs *fs)
+{
+	static const struct series_ops ops = {
+		.load = cmd_diff_state_new,
+		.free = cmd_diff_state_free,
+		.print = cmd_diff_print,
+	};
+	struct diag d;
+	int rc;
+
+	if (cmd_mount_is_live(ctl->src))
+		return SWAPFS_EXIT_OK;
+	rc = series_dir_open(fs, ctl->src_abs, ctl->src, &ops, &d);
+	return rc ? cli_diag_error(ctl->src, rc, &d) : SWAPFS_EXIT_OK;
+}
+
 /* The model and its analysis, loaded before anything is mounted. */
 static int cmd_mount_load(struct cmd_mount_ctl *ctl, struct fs *fs)
 {
@@ -232,7 +253,7 @@ static int cmd_mount_load(struct cmd_mount_ctl *ctl, struct fs *fs)
 		return SWAPFS_EXIT_SYSTEM;
 	}
 	fs->src = ctl->src;
-	return SWAPFS_EXIT_OK;
+	return cmd_mount_series(ctl, fs);
 }
 
 /*

@@ -7,9 +7,12 @@
 #ifndef SWAPFS_FUSE_DIRS_H
 #define SWAPFS_FUSE_DIRS_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <swapfs/analysis.h>
+#include <swapfs/diag.h>
 #include <swapfs/snapshot.h>
 
 #include "fs-buf.h"
@@ -30,6 +33,7 @@ extern const struct fs_kind lists_dir_kind, lists_group_kind, lists_list_kind,
 extern const struct fs_kind cache_dir_kind, cache_folio_kind, cache_file_kind;
 extern const struct fs_kind findings_dir_kind, findings_file_kind;
 extern const struct fs_kind procs_dir_kind, procs_proc_kind, procs_file_kind;
+extern const struct fs_kind series_dir_kind, series_snap_kind, series_file_kind;
 
 /*
  * procs_slot_owners - " owners=PID:0xVADDR,..." for a slot that processes
@@ -66,5 +70,40 @@ int findings_analyse(struct fs *fs);
 
 /* findings_index_free - free findings.c's cache (fs_destroy()). */
 void findings_index_free(struct findings_index *idx);
+
+/*
+ * What series/<N>/diff and diff.json are made with: swapfs diff's loading
+ * of an operand and its printers, which are the command's, above the
+ * tree; swapfs mount lends them (cmd-diff-out.h). A state is opaque here.
+ *
+ * load: snapshot @id of the snapshot file @src, with what a diff needs,
+ * into *@state. Returns 0 or -errno, @d saying why where it can.
+ * free: free a state (NULL is fine).
+ * print: what `swapfs diff [--json] FILE@M FILE@N` prints for states @a
+ * and @b, named @name_a and @name_b, on @fp (@json: --json). Returns 0
+ * or -errno.
+ */
+struct series_ops {
+	int (*load)(const char *src, int64_t id, void **state, struct diag *d);
+	void (*free)(void *state);
+	int (*print)(const char *name_a, const void *a, const char *name_b,
+		     const void *b, bool json, FILE *fp);
+};
+
+/*
+ * series_dir_open - series/ for the snapshot file @path (absolute),
+ * named @name in the diffs (as the user gave it), when it holds two
+ * snapshots or more; nothing for any other source (series.c). Lists the
+ * ids now; loads nothing. @ops must outlive @fs. Returns 0 or -errno
+ * with @d filled.
+ */
+int series_dir_open(struct fs *fs, const char *path, const char *name,
+		    const struct series_ops *ops, struct diag *d);
+
+/* series_dir_free - free series.c's state (fs_destroy(); NULL is fine). */
+void series_dir_free(struct series *se);
+
+/* series_dir_count - how many snapshots series/ lists (0: no series/). */
+uint64_t series_dir_count(const struct fs *fs);
 
 #endif /* SWAPFS_FUSE_DIRS_H */

@@ -45,6 +45,9 @@
  *	PROCS_DIR	ONE	0			procs/
  *	PROC		OWN	index in s->procs	procs/<pid>/
  *	PROC_FILE	SUB	index << 4 | file	procs/<pid>/comm, refs
+ *	SERIES_DIR	ONE	0			series/
+ *	SERIES_SNAP	OWN	position in the ids	series/<id>/
+ *	SERIES_FILE	SUB	position << 4 | file	series/<id>/diff, diff.json
  *
  * So nothing is allocated per node and forget() has nothing to do; a
  * node's existence is checked again on every lookup and getattr (an edit
@@ -95,6 +98,9 @@ enum fs_kind_id {
 	FS_KIND_PROCS_DIR,
 	FS_KIND_PROC,
 	FS_KIND_PROC_FILE,
+	FS_KIND_SERIES_DIR,
+	FS_KIND_SERIES_SNAP,
+	FS_KIND_SERIES_FILE,
 	FS_NR_KINDS,
 };
 
@@ -201,6 +207,7 @@ enum fs_count {
 	FS_COUNT_ORDERS,
 	FS_COUNT_FOLIOS,
 	FS_COUNT_PROCS,
+	FS_COUNT_SERIES,	/* the snapshots of a time series (series.c) */
 };
 
 /* An entry of a directory whose names come from a table. */

@@ -44,6 +44,9 @@ const struct fs_kind *const fs_node_kinds[FS_NR_KINDS] = {
 	[FS_KIND_PROCS_DIR] = &procs_dir_kind,
 	[FS_KIND_PROC] = &procs_proc_kind,
 	[FS_KIND_PROC_FILE] = &procs_file_kind,
+	[FS_KIND_SERIES_DIR] = &series_dir_kind,
+	[FS_KIND_SERIES_SNAP] = &series_snap_kind,
+	[FS_KIND_SERIES_FILE] = &series_file_kind,
 };
 
 /* The bound k->count stands for in this model. */
@@ -68,6 +71,8 @@ static uint64_t fs_node_count(const struct fs *fs, const struct fs_kind *k)
 		return s->nr_folios;
 	case FS_COUNT_PROCS:
 		return s->nr_procs;
+	case FS_COUNT_SERIES:
+		return series_dir_count(fs);
 	}
 	return UINT64_MAX;
 }

@@ -28,6 +28,7 @@
 
 struct fs_buf;
 struct live;
+struct series;
 
 struct fs {
 	/* Set before the session starts, then only read. */
@@ -55,6 +56,8 @@ struct fs {
 
 	pthread_mutex_t findings_lock;	/* findings.c's cache */
 	struct findings_index *findings;
+
+	struct series *series;		/* series.c's (own lock); NULL: no series/ */
 
 	/*
 	 * live: (fs-live.c): the reader, and when it last read. live_lock

@@ -60,6 +60,7 @@ void fs_destroy(struct fs *fs)
 	live_close(fs->live);
 	pthread_mutex_destroy(&fs->live_lock);
 	findings_index_free(fs->findings);
+	series_dir_free(fs->series);
 	snapedit_free(fs->edit);
 	analysis_free(fs->an);
 	snapshot_free(fs->snap);

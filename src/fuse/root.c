@@ -42,6 +42,10 @@ static const char root_readme[] =
 "findings/<check>    the lines of `swapfs check`, by check; findings/all: all\n"
 "procs/<pid>/        a process that maps slots (swapfs capture): comm, and refs,\n"
 "                    a table of vaddr slot order; empty for other sources\n"
+"series/<N>/         a snapshot N of a time series (a snapshot file of two or\n"
+"                    more): diff and diff.json, what `swapfs diff [--json]\n"
+"                    FILE@M FILE@N` prints, M the snapshot before N (empty\n"
+"                    for the first)\n"
 "\n"
 "clusters/<i>/slots/<offset>: count=N cached=0|1 bad=0|1 zero=0|1 zswap=0|1\n"
 "order=K|unknown, and for a capture owners=PID:0xVADDR,... (who maps it).\n"
@@ -78,12 +82,20 @@ static const struct fs_name root_names[] = {
 	{ "cache", FS_KIND_CACHE_DIR, 0 },
 	{ "findings", FS_KIND_FINDINGS_DIR, 0 },
 	{ "procs", FS_KIND_PROCS_DIR, 0 },
+	{ "series", FS_KIND_SERIES_DIR, 0 },
 };
 
-/* header/ is there only with --header. */
+/* header/ is there only with --header, series/ only for a time series. */
 static bool root_dir_has(struct fs *fs, uint64_t index, uint64_t n)
 {
-	return root_names[n].kind != FS_KIND_HEADER_DIR || fs->header_path;
+	switch (root_names[n].kind) {
+	case FS_KIND_HEADER_DIR:
+		return fs->header_path;
+	case FS_KIND_SERIES_DIR:
+		return fs->series;
+	default:
+		return true;
+	}
 }
 
 const struct fs_kind root_dir_kind = {
