@@ -27,11 +27,12 @@ import os
 import shutil
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
 import kernelhost
-from conftest import SWAPFS, run
+from conftest import SWAPFS, Mount, run
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(SWAPFS))))
@@ -171,16 +172,8 @@ def test_capture_layout(host, tmp_path, kb):
 
 def mounted_back_references(snap, tmp_path, lay, truth, folio):
     """The mount's procs/ and owners= say what pagemap said."""
-    mnt = tmp_path / "mnt"
-    mnt.mkdir()
-    proc = subprocess.Popen([SWAPFS, "mount", "-f", snap, mnt], stderr=subprocess.PIPE,
-                            text=True)
-    try:
-        for _ in range(500):
-            if os.path.ismount(mnt) or proc.poll() is not None:
-                break
-            time.sleep(0.02)
-        assert os.path.ismount(mnt), proc.stderr.read() if proc.poll() is not None else ""
+    with Mount(snap, tmp_path / "mnt") as m:
+        mnt = Path(m.path())
         assert sorted(os.listdir(mnt / "procs")) == sorted(
             str(p) for p in (lay["pid"], lay["child"]))
         rows = (mnt / "procs" / str(lay["pid"]) / "refs").read_text().splitlines()
@@ -198,9 +191,6 @@ def mounted_back_references(snap, tmp_path, lay, truth, folio):
         line = (mnt / "clusters" / str(first // cs) / "slots" / str(first)).read_text()
         owners = line.split(" owners=")[1].split()[0].split(",")
         assert sorted(int(o.split(":")[0]) for o in owners) == sorted((lay["pid"], lay["child"]))
-    finally:
-        subprocess.run(["fusermount3", "-u", mnt], capture_output=True)
-        proc.wait(timeout=30)
 
 
 def opens_in_swapview(snap, tmp_path):

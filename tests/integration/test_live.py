@@ -42,7 +42,7 @@ import time
 import pytest
 
 import kernelhost
-from conftest import SWAPFS, run
+from conftest import FUSERMOUNT, SWAPFS, Mount, run
 
 BUILD = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(SWAPFS))))
 LAYOUT = os.environ.get("SWAPFS_TEST_LAYOUT") or os.path.join(
@@ -299,20 +299,11 @@ def test_live_leaks_no_address(workload, tmp_path):
             if name in ("swap_map", "zeromap", "zswap"):
                 continue        # one byte (bit) a slot: no room for an address
             grep_pointers(name, data)
-    if not kr or not shutil.which("fusermount3") or not os.path.exists("/dev/fuse"):
+    if not kr or not FUSERMOUNT or not os.path.exists("/dev/fuse"):
         return
-    mnt = tmp_path / "mnt"
-    mnt.mkdir()
-    proc = subprocess.Popen([SWAPFS, "mount", "-f", src, mnt], stderr=subprocess.PIPE,
-                            text=True)
-    try:
-        for _ in range(500):
-            if os.path.ismount(mnt) or proc.poll() is not None:
-                break
-            time.sleep(0.02)
-        assert os.path.ismount(mnt), proc.stderr.read() if proc.poll() is not None else ""
+    with Mount(src, tmp_path / "mnt") as m:
         seen = 0
-        for root, _, names in os.walk(mnt):
+        for root, _, names in os.walk(m.path()):
             for n in names:
                 if seen > 5000:
                     break
@@ -321,9 +312,6 @@ def test_live_leaks_no_address(workload, tmp_path):
                     grep_pointers(path, f.read(1 << 16))
                 seen += 1
         assert seen
-    finally:
-        subprocess.run(["fusermount3", "-u", mnt], capture_output=True)
-        proc.wait(timeout=30)
 
 
 # 16 private pages paged out, then 70 children: each slot's count is 71,
