@@ -2,10 +2,13 @@
 
 A simulated series of 20 snapshots is mounted; each series/<N>/diff and
 diff.json must be byte for byte what `swapfs diff [--json] FILE@M FILE@N`
-prints (M the snapshot before N), their sizes what stat says, and reading
+prints (M the snapshot before N; the text taken from one run of --series,
+its operands renamed, and checked against the per-pair run at both ends),
+their sizes what stat says, and reading
 them all must load each snapshot at most twice (the daemon logs each load
 with -f). The tree stays read-only there, with the tree's errnos.
 """
+import concurrent.futures
 import errno
 import os
 import re
@@ -28,13 +31,31 @@ def series(tmp_path_factory):
     db = d / "s.db"
     run("sim", "--builtin", "fragment:orders=0+2+4,fill=80,holes=50,hole_order=0",
         "--slots", 8192, "--every", 75, "-o", db, check=0)
+    # the text of each pair from one run of --series (each pair's lines,
+    # its operands named FILE@N), the JSON from one run per pair: 20 runs
+    # of swapfs, not 38 (under ASan most of a run is its start)
+    text = run("diff", "--series", db, check=1).stdout
+    pairs = re.split(r"(?m)^(?=--- )", text)[1:]
+    assert len(pairs) == STEPS - 1
+
+    def doc(n):
+        return run("diff", "--json", f"{db}@{n - 1}", f"{db}@{n}", check=1).stdout
+
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        docs = list(pool.map(doc, range(2, STEPS + 1)))
     want = {}
-    for n in range(2, STEPS + 1):
-        a, b = f"{db}@{n - 1}", f"{db}@{n}"
-        text = run("diff", a, b).stdout
-        doc = run("diff", "--json", a, b).stdout
-        assert text and doc.startswith("{"), (n, text, doc)
-        want[n] = (text.encode(), doc.encode())
+    for n, pair, d in zip(range(2, STEPS + 1), pairs, docs):
+        if n < STEPS:
+            assert pair.endswith("\n\n")      # the blank line between pairs
+            pair = pair[:-1]
+        a, b, rest = pair.split("\n", 2)
+        assert a.startswith(f"--- {db} snapshot {n - 1},"), a
+        assert b.startswith(f"+++ {db} snapshot {n},"), b
+        a = a.replace(f"--- {db} ", f"--- {db}@{n - 1} ", 1)
+        b = b.replace(f"+++ {db} ", f"+++ {db}@{n} ", 1)
+        want[n] = ("\n".join((a, b, rest)).encode(), d.encode())
+    for n in (2, STEPS):        # which is what one pair's own run prints
+        assert want[n][0] == run("diff", f"{db}@{n - 1}", f"{db}@{n}", check=1).stdout.encode()
     return db, want
 
 
