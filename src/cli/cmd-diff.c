@@ -27,6 +27,10 @@
  *	1 cluster changed (32 slots), 0 findings added, 1 removed
  *
  * Identical states print nothing, as diff(1).
+ *
+ * The printers write on a FILE *: stdout here, and the mount's
+ * series/<N>/diff and diff.json, which swapfs mount has made with this
+ * file's loading and printing (cmd_diff_state_new(), cmd_diff_print()).
  */
 #include <err.h>
 #include <errno.h>
