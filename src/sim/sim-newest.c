@@ -15,6 +15,7 @@
  */
 #include "sim-cluster.h"
 #include "sim-entries.h"
+#include "sim-explain.h"
 #include "sim-reclaim.h"
 #include "sim-scan.h"
 #include "sim-state.h"
@@ -217,6 +218,7 @@ static uint32_t sim_alloc_swap_scan_cluster(struct sim *sim, uint32_t ci,
 	uint32_t next = 0, found = 0, cand;
 	bool reclaim, usable, ret;
 
+	sim_explain_scanned(sim);
 	if (c->count + nr > sim->cs)
 		goto out;
 	while (offset <= end) {
@@ -271,6 +273,7 @@ static uint32_t sim_alloc_swap_scan_list(struct sim *sim, unsigned int li,
 		if (found)
 			break;
 	} while (scan_all && --budget);
+	sim_explain_list(sim, li, found);
 	return found;
 }
 
@@ -293,6 +296,8 @@ static void sim_newest_reclaim_full_clusters(struct sim *sim, bool force)
 		if (to_scan <= 0)
 			break;
 	}
+	if (!force)
+		sim_explain_step(sim, SIM_XS_RECLAIM, 0, false);
 }
 
 /*
@@ -318,7 +323,10 @@ static uint32_t sim_alloc_at_hint(struct sim *sim, uint32_t offset,
 /* Rotational devices: the device's global cluster, serialized. */
 static uint32_t sim_alloc_global_cluster(struct sim *sim, unsigned int order)
 {
-	return sim_alloc_at_hint(sim, sim->global_next[order], order);
+	uint32_t found = sim_alloc_at_hint(sim, sim->global_next[order], order);
+
+	sim_explain_step(sim, SIM_XS_GLOBAL, order, found);
+	return found;
 }
 
 /* Order 0 steals from the clusters of higher orders, frag ones first. */
@@ -347,8 +355,10 @@ static uint32_t sim_cluster_alloc_swap_entry(struct sim *sim, unsigned int order
 	uint32_t found;
 
 	/* a swap file is no block device: no large entries */
-	if (order && !sim->blkdev)
+	if (order && !sim->blkdev) {
+		sim_explain_refuse(sim, SIM_REASON_NOT_BLKDEV);
 		return 0;
+	}
 	if (!sim->ssd && (found = sim_alloc_global_cluster(sim, order)))
 		return found;
 
@@ -383,10 +393,14 @@ static uint32_t sim_cluster_alloc_swap_entry(struct sim *sim, unsigned int order
  */
 static uint32_t sim_swap_alloc_fast(struct sim *sim, unsigned int order)
 {
+	uint32_t found;
+
 	if (!sim->ssd)
 		return 0;
-	return sim_alloc_at_hint(sim, sim->pcp[sim->cpu * sim->nr_orders + order],
-				 order);
+	found = sim_alloc_at_hint(sim, sim->pcp[sim->cpu * sim->nr_orders + order],
+				  order);
+	sim_explain_step(sim, SIM_XS_PERCPU, order, found);
+	return found;
 }
 
 /*
@@ -395,8 +409,10 @@ static uint32_t sim_swap_alloc_fast(struct sim *sim, unsigned int order)
  */
 static uint32_t sim_swap_alloc_slow(struct sim *sim, unsigned int order)
 {
-	if (sim->inuse >= sim->pages)
+	if (sim->inuse >= sim->pages) {
+		sim_explain_refuse(sim, SIM_REASON_OFF_AVAIL_LIST);
 		return 0;
+	}
 	return sim_cluster_alloc_swap_entry(sim, order);
 }
 
@@ -409,6 +425,7 @@ static uint32_t sim_newest_folio_alloc(struct sim *sim, unsigned int order)
 {
 	uint32_t found;
 
+	sim_explain_begin(sim, order);
 	for (;;) {
 		found = sim_swap_alloc_fast(sim, order);
 		if (!found)
@@ -416,6 +433,7 @@ static uint32_t sim_newest_folio_alloc(struct sim *sim, unsigned int order)
 		if (found || order || !sim->discard ||
 		    !sim_cluster_discard_all(sim))
 			return found;
+		sim_explain_step(sim, SIM_XS_SYNC_DISCARD, 0, false);
 	}
 }
 

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sim-explain.c - swapfs sim --explain: the steps each allocation took
+ * (told by the policies through sim-explain.h), the reason of each
+ * fallback and each order-0 steal counted per order, and the trace lines
+ * (swapfs/sim-explain.h has the rules and the line format).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim-explain.h"
+
+static const char *const sim_reason_names[SIM_NR_REASONS] = {
+	[SIM_REASON_OFF_AVAIL_LIST] = "off_avail_list",
+	[SIM_REASON_NO_SWAP_PAGES] = "no_swap_pages",
+	[SIM_REASON_NOT_BLKDEV] = "not_blkdev",
+	[SIM_REASON_NO_CLUSTER_INFO] = "no_cluster_info",
+	[SIM_REASON_FREE_EMPTY] = "free_empty",
+	[SIM_REASON_FREE_NO_ROOM] = "free_no_room",
+	[SIM_REASON_NONFULL_EMPTY] = "nonfull_empty",
+	[SIM_REASON_NONFULL_NO_ROOM] = "nonfull_no_room",
+	[SIM_REASON_FRAG_EMPTY] = "frag_empty",
+	[SIM_REASON_FRAG_NO_ROOM] = "frag_no_room",
+	[SIM_REASON_UNKNOWN] = "unknown",
+};
+
+static const char *const sim_steal_names[SIM_NR_STEALS] = { "frag", "nonfull" };
+
+/* The trace's name of each step; those of an order get "[k]". */
+static const char *const sim_xstep_names[SIM_NR_XSTEPS] = {
+	[SIM_XS_PERCPU] = "percpu_swap_cluster",
+	[SIM_XS_PERCPU_NEXT] = "percpu_cluster",
+	[SIM_XS_GLOBAL] = "global_cluster",
+	[SIM_XS_FREE] = "free_clusters",
+	[SIM_XS_NONFULL] = "nonfull_clusters",
+	[SIM_XS_FRAG] = "frag_clusters",
+	[SIM_XS_RECLAIM] = "swap_reclaim_full_clusters",
+	[SIM_XS_SYNC_DISCARD] = "swap_sync_discard",
+	[SIM_XS_DISCARD] = "swap_do_scheduled_discard",
+};
+
+const char *sim_reason_name(enum sim_reason r)
+{
+	return (unsigned int)r < SIM_NR_REASONS ? sim_reason_names[r] : NULL;
+}
+
+const char *sim_steal_name(enum sim_steal s)
+{
+	return (unsigned int)s < SIM_NR_STEALS ? sim_steal_names[s] : NULL;
+}
+
+int sim_explain_on(struct sim *sim, int trace_fd)
+{
+	struct sim_explain *x;
+
+	if (!sim)
+		return -EINVAL;
+	if (sim->explain)
+		return -EBUSY;
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return -ENOMEM;
+	x->fd = trace_fd;
+	x->refusal = x->last_list = x->last_held = -1;
+	sim->explain = x;
+	return 0;
+}
+
+int sim_explain_is_on(const struct sim *sim)
+{
+	return sim && sim->explain;
+}
+
+void sim_explain_free(struct sim_explain *x)
+{
+	free(x);
+}
+
+uint64_t sim_explain_fallbacks(const struct sim *sim, unsigned int order,
+			       enum sim_reason r)
+{
+	if (!sim || !sim->explain || order >= sim->nr_orders ||
+	    (unsigned int)r >= SIM_NR_REASONS)
+		return 0;
+	return sim->explain->fallbacks[order][r];
+}
+
+uint64_t sim_explain_steals(const struct sim *sim, unsigned int order,
+			    enum sim_steal l)
+{
+	if (!sim || !sim->explain || order >= sim->nr_orders ||
+	    (unsigned int)l >= SIM_NR_STEALS)
+		return 0;
+	return sim->explain->steals[order][l];
+}
+
+int sim_explain_set_fallbacks(struct sim *sim, unsigned int order,
+			      enum sim_reason r, uint64_t value)
+{
+	if (!sim || !sim->explain || order >= sim->nr_orders ||
+	    (unsigned int)r >= SIM_NR_REASONS)
+		return -EINVAL;
+	sim->explain->fallbacks[order][r] = value;
+	return 0;
+}
+
+int sim_explain_set_steals(struct sim *sim, unsigned int order,
+			   enum sim_steal l, uint64_t value)
+{
+	if (!sim || !sim->explain || order >= sim->nr_orders ||
+	    (unsigned int)l >= SIM_NR_STEALS)
+		return -EINVAL;
+	sim->explain->steals[order][l] = value;
+	return 0;
+}
+
+/* Write the buffer out; after a failure nothing more is written. */
+static void sim_explain_write(struct sim_explain *x)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (!x->err && done < x->len) {
+		n = write(x->fd, x->buf + done, x->len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			x->err = n < 0 ? -errno : -EIO;
+		else
+			done += (size_t)n;
+	}
+	x->len = 0;
+}
+
+int sim_explain_flush(struct sim *sim)
+{
+	struct sim_explain *x = sim ? sim->explain : NULL;
+
+	if (!x)
+		return 0;
+	if (x->fd >= 0)
+		sim_explain_write(x);
+	return x->err;
+}
+
+void sim_explain_begin_slow(struct sim *sim, unsigned int order)
+{
+	struct sim_explain *x = sim->explain;
+
+	x->order = order;
+	x->at_step = x->scanned;
+	x->refusal = x->last_list = x->last_held = -1;
+	x->nr_log = 0;
+	x->cut = false;
+}
+
+static bool sim_xstep_is_list(enum sim_xstep step)
+{
+	return step == SIM_XS_FREE || step == SIM_XS_NONFULL || step == SIM_XS_FRAG;
+}
+
+static bool sim_xstep_is_action(enum sim_xstep step)
+{
+	return step == SIM_XS_RECLAIM || step == SIM_XS_SYNC_DISCARD ||
+	       step == SIM_XS_DISCARD;
+}
+
+/* The trace's TRIED field: the steps of the path so far. */
+static size_t sim_explain_tried(const struct sim_explain *x, char *p, size_t room)
+{
+	const struct sim_xlog *l;
+	size_t n = 0;
+	unsigned int i;
+
+	if (!x->nr_log)
+		return (size_t)snprintf(p, room, "-");
+	for (i = 0; i < x->nr_log && n < room; i++) {
+		l = &x->log[i];
+		n += (size_t)snprintf(p + n, room - n, "%s%s", i ? "," : "",
+				      sim_xstep_names[l->step]);
+		if (n < room && (l->step == SIM_XS_NONFULL || l->step == SIM_XS_FRAG))
+			n += (size_t)snprintf(p + n, room - n, "[%u]", l->order);
+		if (n < room && !sim_xstep_is_action(l->step))
+			n += (size_t)snprintf(p + n, room - n, ":%" PRIu32, l->tried);
+	}
+	if (x->cut && n < room)
+		n += (size_t)snprintf(p + n, room - n, ",...");
+	return n < room ? n : room - 1;
+}
+
+/* One trace line: OP ORDER KIND REASON TRIED. */
+static void sim_explain_line(struct sim *sim, unsigned int order,
+			     const char *kind, const char *reason)
+{
+	struct sim_explain *x = sim->explain;
+	size_t room;
+	int n;
+
+	if (x->fd < 0 || x->err)
+		return;
+	if (sizeof(x->buf) - x->len < 4096)
+		sim_explain_write(x);
+	room = sizeof(x->buf) - x->len;
+	n = snprintf(x->buf + x->len, room, "%" PRIu64 " %u %s %s ",
+		     sim->ops + 1, order, kind, reason);
+	if (n < 0 || (size_t)n >= room)
+		return;
+	x->len += (size_t)n;
+	x->len += sim_explain_tried(x, x->buf + x->len, sizeof(x->buf) - x->len - 1);
+	x->buf[x->len++] = '\n';
+}
+
+void sim_explain_step_slow(struct sim *sim, enum sim_xstep step,
+			   unsigned int order, bool found)
+{
+	struct sim_explain *x = sim->explain;
+	uint32_t tried = x->scanned - x->at_step;
+
+	x->at_step = x->scanned;
+	if (x->nr_log < SIM_XLOG_MAX)
+		x->log[x->nr_log++] = (struct sim_xlog){ (uint8_t)step, (uint8_t)order, tried };
+	else
+		x->cut = true;
+	if (sim_xstep_is_list(step)) {
+		x->last_list = (int)step;
+		if (tried)
+			x->last_held = (int)step;
+	}
+	/* the steal loop: order 0 found its slot on a list of order @order */
+	if (found && !x->order && order &&
+	    (step == SIM_XS_FRAG || step == SIM_XS_NONFULL)) {
+		enum sim_steal l = step == SIM_XS_FRAG ? SIM_STEAL_FRAG :
+							 SIM_STEAL_NONFULL;
+
+		x->steals[order][l]++;
+		sim_explain_line(sim, order, "steal", sim_steal_names[l]);
+	}
+}
+
+void sim_explain_refuse_slow(struct sim *sim, enum sim_reason r)
+{
+	sim->explain->refusal = (int)r;
+}
+
+/* The list reason: <list>_empty or <list>_no_room. */
+static enum sim_reason sim_explain_list_reason(int step, bool held)
+{
+	switch (step) {
+	case SIM_XS_FREE:
+		return held ? SIM_REASON_FREE_NO_ROOM : SIM_REASON_FREE_EMPTY;
+	case SIM_XS_NONFULL:
+		return held ? SIM_REASON_NONFULL_NO_ROOM : SIM_REASON_NONFULL_EMPTY;
+	case SIM_XS_FRAG:
+		return held ? SIM_REASON_FRAG_NO_ROOM : SIM_REASON_FRAG_EMPTY;
+	}
+	return SIM_REASON_UNKNOWN;
+}
+
+void sim_explain_fallback_slow(struct sim *sim, unsigned int order)
+{
+	struct sim_explain *x = sim->explain;
+	enum sim_reason r;
+
+	if (x->refusal >= 0)
+		r = (enum sim_reason)x->refusal;
+	else if (x->last_held >= 0)
+		r = sim_explain_list_reason(x->last_held, true);
+	else
+		r = sim_explain_list_reason(x->last_list, false);
+	x->fallbacks[order][r]++;
+	sim_explain_line(sim, order, "fallback", sim_reason_names[r]);
+}
