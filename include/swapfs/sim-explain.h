@@ -59,6 +59,7 @@ enum sim_reason {
 	SIM_REASON_NONFULL_NO_ROOM,
 	SIM_REASON_FRAG_EMPTY,
 	SIM_REASON_FRAG_NO_ROOM,
+	SIM_REASON_UNRECORDED,		/* counted before, without explain (--from) */
 	SIM_REASON_UNKNOWN,		/* no step recorded: a bug if ever seen */
 	SIM_NR_REASONS,
 };
@@ -77,11 +78,17 @@ const char *sim_reason_name(enum sim_reason r);
 const char *sim_steal_name(enum sim_steal s);
 
 /*
- * sim_explain_on - record from now on; with @trace_fd >= 0 also write the
- * trace lines there (buffered: sim_explain_flush()). The fd stays the
- * caller's. Once per sim: -EBUSY the second time, -ENOMEM.
+ * sim_explain_on - record from now on. Once per sim: -EBUSY the second
+ * time, -ENOMEM.
  */
-int sim_explain_on(struct sim *sim, int trace_fd);
+int sim_explain_on(struct sim *sim);
+
+/*
+ * sim_explain_trace - also write the trace lines to @fd (buffered:
+ * sim_explain_flush()); -1 stops. The fd stays the caller's. -EINVAL when
+ * explain is off.
+ */
+int sim_explain_trace(struct sim *sim, int fd);
 
 /* sim_explain_is_on - whether sim_explain_on() was called. */
 int sim_explain_is_on(const struct sim *sim);

@@ -25,6 +25,7 @@ static const char *const sim_reason_names[SIM_NR_REASONS] = {
 	[SIM_REASON_NONFULL_NO_ROOM] = "nonfull_no_room",
 	[SIM_REASON_FRAG_EMPTY] = "frag_empty",
 	[SIM_REASON_FRAG_NO_ROOM] = "frag_no_room",
+	[SIM_REASON_UNRECORDED] = "unrecorded",
 	[SIM_REASON_UNKNOWN] = "unknown",
 };
 
@@ -53,7 +54,7 @@ const char *sim_steal_name(enum sim_steal s)
 	return (unsigned int)s < SIM_NR_STEALS ? sim_steal_names[s] : NULL;
 }
 
-int sim_explain_on(struct sim *sim, int trace_fd)
+int sim_explain_on(struct sim *sim)
 {
 	struct sim_explain *x;
 
@@ -64,7 +65,7 @@ int sim_explain_on(struct sim *sim, int trace_fd)
 	x = calloc(1, sizeof(*x));
 	if (!x)
 		return -ENOMEM;
-	x->fd = trace_fd;
+	x->fd = -1;
 	x->refusal = x->last_list = x->last_held = -1;
 	sim->explain = x;
 	return 0;
@@ -134,6 +135,16 @@ static void sim_explain_write(struct sim_explain *x)
 			done += (size_t)n;
 	}
 	x->len = 0;
+}
+
+int sim_explain_trace(struct sim *sim, int fd)
+{
+	if (!sim || !sim->explain)
+		return -EINVAL;
+	if (sim->explain->fd >= 0)
+		sim_explain_write(sim->explain);
+	sim->explain->fd = fd;
+	return 0;
 }
 
 int sim_explain_flush(struct sim *sim)

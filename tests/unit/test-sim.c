@@ -412,8 +412,8 @@ static struct sim *mk_explain(enum sim_kernel k, uint32_t slots, unsigned int cp
 	struct sim *sim = mk(k, slots, cpus, flags);
 
 	trace_file = tmpfile();
-	if (!trace_file || sim_explain_on(sim, fileno(trace_file)) ||
-	    sim_explain_on(sim, -1) != -EBUSY)
+	if (!trace_file || sim_explain_on(sim) ||
+	    sim_explain_trace(sim, fileno(trace_file)) || sim_explain_on(sim) != -EBUSY)
 		exit(1);
 	return sim;
 }
@@ -1153,7 +1153,7 @@ static void soak(const char *name, enum sim_kernel kern, uint32_t cs,
 	sim = mk_bad(kern, slots, cpus, flags, bad, nr_bad);
 	cluster_size = CS;
 	/* every soak explains: the reasons must add up whatever happened */
-	if (sim_explain_on(sim, -1))
+	if (sim_explain_on(sim))
 		exit(1);
 	memset(soak_fa_fails, 0, sizeof(soak_fa_fails));
 	soak_run(name, sim, cpus, steps);
