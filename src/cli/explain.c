@@ -138,7 +138,8 @@ size_t cli_explain_counters(const struct sim *sim, struct snapfile_counter *c)
 			v = r < SIM_NR_REASONS ?
 			    sim_explain_fallbacks(sim, k, (enum sim_reason)r) :
 			    sim_explain_steals(sim, k, (enum sim_steal)(r - SIM_NR_REASONS));
-			if (!v)
+			/* unrecorded always: its counter says explain was on */
+			if (!v && r != SIM_REASON_UNRECORDED)
 				continue;
 			c[n].order = k;
 			c[n].value = v;
@@ -213,7 +214,7 @@ static void cli_reasons_json_one(struct jsonout *j, const char *key,
 
 	jsonout_object_open(j, key);
 	for (i = 0; i < nr; i++)
-		if (c[i].order == k && !strncmp(c[i].name, prefix, len))
+		if (c[i].order == k && c[i].value && !strncmp(c[i].name, prefix, len))
 			jsonout_u64(j, c[i].name + len, c[i].value);
 	jsonout_object_close(j);
 }

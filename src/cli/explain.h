@@ -56,8 +56,10 @@ int cli_explain_start(struct cli_explain *x, struct sim *sim,
 int cli_explain_open(struct cli_explain *x, struct sim *sim);
 
 /*
- * cli_explain_counters - the reasons of @sim, the non-zero ones, as
- * counters at @c (room for CLI_EXPLAIN_COUNTERS_MAX). Returns how many.
+ * cli_explain_counters - the reasons of @sim as counters at @c (room for
+ * CLI_EXPLAIN_COUNTERS_MAX): the non-zero ones, and fallback_unrecorded
+ * of every order k > 0 even when 0, so that a snapshot made with
+ * --explain is known by its counters. Returns how many (0 when off).
  */
 size_t cli_explain_counters(const struct sim *sim, struct snapfile_counter *c);
 
@@ -79,7 +81,8 @@ bool cli_reasons_present(const struct snapfile_counter *c, size_t nr);
 
 /*
  * cli_reasons_json - order @k's "fallback_reasons": {reason: count} and
- * "steals": {list: count} members of the object open in @j.
+ * "steals": {list: count} members of the object open in @j (the non-zero
+ * counts).
  */
 void cli_reasons_json(struct jsonout *j, const struct snapfile_counter *c,
 		      size_t nr, unsigned int k);

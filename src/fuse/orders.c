@@ -56,13 +56,13 @@ static bool orders_has(struct fs *fs, uint64_t index, uint64_t n)
 	       orders_names[n].n != ORDERS_FALLBACK_REASONS || orders_has_reasons(fs);
 }
 
-/* "reason count" lines: order @k's fallbacks by reason, as stored. */
+/* "reason count" lines: order @k's fallbacks by reason, as stored (not 0). */
 static void orders_reasons(struct fs *fs, unsigned int k, struct fs_buf *b)
 {
 	size_t i, len = strlen(SNAPFILE_COUNTER_FALLBACK);
 
 	for (i = 0; i < fs->nr_counters; i++)
-		if (fs->counters[i].order == k &&
+		if (fs->counters[i].order == k && fs->counters[i].value &&
 		    !strncmp(fs->counters[i].name, SNAPFILE_COUNTER_FALLBACK, len))
 			fs_buf_printf(b, "%s %" PRIu64 "\n", fs->counters[i].name + len,
 				      fs->counters[i].value);
