@@ -81,41 +81,52 @@ void sim_explain_free(struct sim_explain *x)
 	free(x);
 }
 
+/* The count of reason @r (@steal: list @r) of @order, NULL out of range or off. */
+static uint64_t *sim_explain_count(const struct sim *sim, unsigned int order,
+				   unsigned int r, bool steal)
+{
+	if (!sim || !sim->explain || order >= sim->nr_orders ||
+	    r >= (steal ? SIM_NR_STEALS : SIM_NR_REASONS))
+		return NULL;
+	return steal ? &sim->explain->steals[order][r] :
+		       &sim->explain->fallbacks[order][r];
+}
+
 uint64_t sim_explain_fallbacks(const struct sim *sim, unsigned int order,
 			       enum sim_reason r)
 {
-	if (!sim || !sim->explain || order >= sim->nr_orders ||
-	    (unsigned int)r >= SIM_NR_REASONS)
-		return 0;
-	return sim->explain->fallbacks[order][r];
+	uint64_t *n = sim_explain_count(sim, order, (unsigned int)r, false);
+
+	return n ? *n : 0;
 }
 
 uint64_t sim_explain_steals(const struct sim *sim, unsigned int order,
 			    enum sim_steal l)
 {
-	if (!sim || !sim->explain || order >= sim->nr_orders ||
-	    (unsigned int)l >= SIM_NR_STEALS)
-		return 0;
-	return sim->explain->steals[order][l];
+	uint64_t *n = sim_explain_count(sim, order, (unsigned int)l, true);
+
+	return n ? *n : 0;
 }
 
 int sim_explain_set_fallbacks(struct sim *sim, unsigned int order,
 			      enum sim_reason r, uint64_t value)
 {
-	if (!sim || !sim->explain || order >= sim->nr_orders ||
-	    (unsigned int)r >= SIM_NR_REASONS)
+	uint64_t *n = sim_explain_count(sim, order, (unsigned int)r, false);
+
+	if (!n)
 		return -EINVAL;
-	sim->explain->fallbacks[order][r] = value;
+	*n = value;
 	return 0;
 }
 
 int sim_explain_set_steals(struct sim *sim, unsigned int order,
 			   enum sim_steal l, uint64_t value)
 {
-	if (!sim || !sim->explain || order >= sim->nr_orders ||
-	    (unsigned int)l >= SIM_NR_STEALS)
+	uint64_t *n = sim_explain_count(sim, order, (unsigned int)l, true);
+
+	if (!n)
 		return -EINVAL;
-	sim->explain->steals[order][l] = value;
+	*n = value;
 	return 0;
 }
 

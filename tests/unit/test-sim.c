@@ -439,6 +439,23 @@ static void explain_done(struct sim *sim)
 	fclose(trace_file);
 }
 
+/* A swap-out of @order falls back, the first for reason @r. */
+static bool falls_back(struct sim *sim, unsigned int order, enum sim_reason r)
+{
+	return out(sim, 0, order) == NIL && sim_explain_fallbacks(sim, order, r) == 1;
+}
+
+/* On a fresh device of @flags, order @order is refused for reason @r. */
+static bool refused(enum sim_kernel k, unsigned int flags, unsigned int order,
+		    enum sim_reason r)
+{
+	struct sim *sim = mk_explain(k, 48, 1, flags);
+	bool yes = falls_back(sim, order, r);
+
+	explain_done(sim);
+	return yes;
+}
+
 /*
  * Cluster 0 full of order 0, cluster 1 of order 2 and cluster 2 of order
  * 2 with slots 33 and 37 freed: no free aligned 4-slot range anywhere,
@@ -478,7 +495,7 @@ static void test_explain_newest(void)
 
 	sim = mk_explain(SIM_KERNEL_NEWEST, 48, 1, 0);
 	frag_no_room_case(sim);
-	ok(out(sim, 0, 2) == NIL && sim_explain_fallbacks(sim, 2, SIM_REASON_FRAG_NO_ROOM) == 1 &&
+	ok(falls_back(sim, 2, SIM_REASON_FRAG_NO_ROOM) &&
 	   reasons_sum(sim, NULL), "explain: order 2 whose frag cluster has no aligned room: frag_no_room");
 	t = trace_text(sim);
 	ok(t && strstr(t, " 2 fallback frag_no_room percpu_swap_cluster:0,nonfull_clusters[2]:1,"
@@ -486,15 +503,13 @@ static void test_explain_newest(void)
 	   "explain: nonfull[2] scanned (it moves to frag), reclaim (vm_swap_full), frag[2] scanned");
 	explain_done(sim);
 
-	sim = mk_explain(SIM_KERNEL_NEWEST, 48, 1, FILE_);
-	ok(out(sim, 0, 2) == NIL && sim_explain_fallbacks(sim, 2, SIM_REASON_NOT_BLKDEV) == 1,
+	ok(refused(SIM_KERNEL_NEWEST, FILE_, 2, SIM_REASON_NOT_BLKDEV),
 	   "explain: order 2 on a swap file: not_blkdev");
-	explain_done(sim);
 
 	sim = mk_explain(SIM_KERNEL_NEWEST, 32, 1, 0);
 	fill_cluster0(sim);
 	out(sim, 0, 4);
-	ok(out(sim, 0, 4) == NIL && sim_explain_fallbacks(sim, 4, SIM_REASON_OFF_AVAIL_LIST) == 1,
+	ok(falls_back(sim, 4, SIM_REASON_OFF_AVAIL_LIST),
 	   "explain: a full device is off the avail list: off_avail_list");
 	explain_done(sim);
 
@@ -502,7 +517,7 @@ static void test_explain_newest(void)
 	fill_cluster0(sim);
 	out(sim, 0, 4);
 	out(sim, 0, 0);
-	ok(out(sim, 0, 4) == NIL && sim_explain_fallbacks(sim, 4, SIM_REASON_FREE_EMPTY) == 1,
+	ok(falls_back(sim, 4, SIM_REASON_FREE_EMPTY),
 	   "explain: a whole-cluster folio tries the free list only: free_empty");
 	ok(reasons_sum(sim, NULL), "explain: reasons sum to swpout_fallback");
 	explain_done(sim);
@@ -523,9 +538,9 @@ static void test_explain_612(void)
 	put(sim, 37, 1);
 	ok(cflags(sim, 2) == NONFULL && sim_inuse(sim) == 46,
 	   "explain 6.12: cluster 2 on nonfull[2] without an aligned 4-slot range");
-	ok(out(sim, 0, 2) == NIL && sim_explain_fallbacks(sim, 2, SIM_REASON_NONFULL_NO_ROOM) == 1,
+	ok(falls_back(sim, 2, SIM_REASON_NONFULL_NO_ROOM),
 	   "explain 6.12: the nonfull cluster moved to frag is not walked again: nonfull_no_room");
-	ok(out(sim, 0, 2) == NIL && sim_explain_fallbacks(sim, 2, SIM_REASON_FRAG_NO_ROOM) == 1,
+	ok(falls_back(sim, 2, SIM_REASON_FRAG_NO_ROOM),
 	   "explain 6.12: the next time the frag walk scans it: frag_no_room");
 	t = trace_text(sim);
 	ok(t && strstr(t, " 2 fallback nonfull_no_room free_clusters:0,swap_reclaim_full_clusters,"
@@ -536,22 +551,17 @@ static void test_explain_612(void)
 	ok(reasons_sum(sim, NULL), "explain 6.12: reasons sum to swpout_fallback");
 	explain_done(sim);
 
-	sim = mk_explain(SIM_KERNEL_6_12, 48, 1, ROT);
-	ok(out(sim, 0, 1) == NIL && sim_explain_fallbacks(sim, 1, SIM_REASON_NO_CLUSTER_INFO) == 1,
+	ok(refused(SIM_KERNEL_6_12, ROT, 1, SIM_REASON_NO_CLUSTER_INFO),
 	   "explain 6.12: order 1 on a rotational device (no cluster_info): no_cluster_info");
-	explain_done(sim);
-
-	sim = mk_explain(SIM_KERNEL_6_12, 48, 1, FILE_);
-	ok(out(sim, 0, 1) == NIL && sim_explain_fallbacks(sim, 1, SIM_REASON_NOT_BLKDEV) == 1,
+	ok(refused(SIM_KERNEL_6_12, FILE_, 1, SIM_REASON_NOT_BLKDEV),
 	   "explain 6.12: order 1 on a swap file: not_blkdev");
-	explain_done(sim);
 
 	sim = mk_explain(SIM_KERNEL_6_12, 32, 1, 0);
 	fill_cluster0(sim);
 	out(sim, 0, 3);
 	out(sim, 0, 2);
 	out(sim, 0, 1);
-	ok(out(sim, 0, 2) == NIL && sim_explain_fallbacks(sim, 2, SIM_REASON_NO_SWAP_PAGES) == 1,
+	ok(falls_back(sim, 2, SIM_REASON_NO_SWAP_PAGES),
 	   "explain 6.12: 2 pages left for a 4-page folio: no_swap_pages");
 	explain_done(sim);
 }
