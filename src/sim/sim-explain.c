@@ -237,12 +237,10 @@ static void sim_explain_line(struct sim *sim, unsigned int order,
 }
 
 void sim_explain_step_slow(struct sim *sim, enum sim_xstep step,
-			   unsigned int order, bool found)
+			   unsigned int order, uint32_t tried, bool found)
 {
 	struct sim_explain *x = sim->explain;
-	uint32_t tried = x->scanned - x->at_step;
 
-	x->at_step = x->scanned;
 	if (x->nr_log < SIM_XLOG_MAX)
 		x->log[x->nr_log++] = (struct sim_xlog){ (uint8_t)step, (uint8_t)order, tried };
 	else

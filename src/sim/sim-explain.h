@@ -57,47 +57,86 @@ struct sim_explain {
 /* Out of line, only with explain on. */
 void sim_explain_begin_slow(struct sim *sim, unsigned int order);
 void sim_explain_step_slow(struct sim *sim, enum sim_xstep step,
-			   unsigned int order, bool found);
+			   unsigned int order, uint32_t tried, bool found);
 void sim_explain_refuse_slow(struct sim *sim, enum sim_reason r);
 void sim_explain_fallback_slow(struct sim *sim, unsigned int order);
 
 /* sim_explain_free - the recorder of sim_explain_on(); NULL is fine. */
 void sim_explain_free(struct sim_explain *x);
 
-/* folio_alloc_swap() of @order starts: a new path. */
+/* folio_alloc_swap() of @order starts (or leaves its fast path): a new path. */
 static inline void sim_explain_begin(struct sim *sim, unsigned int order)
 {
 	if (__builtin_expect(sim->explain != NULL, 0))
 		sim_explain_begin_slow(sim, order);
 }
 
-/* alloc_swap_scan_cluster() looks at a cluster. */
+/*
+ * alloc_swap_scan_cluster() looks at a cluster: for a policy that does not
+ * count the clusters of each step itself (6.12's scans are everywhere).
+ */
 static inline void sim_explain_scanned(struct sim *sim)
 {
 	if (__builtin_expect(sim->explain != NULL, 0))
 		sim->explain->scanned++;
 }
 
+/* The clusters sim_explain_scanned() counted since the last step. */
+static inline uint32_t sim_explain_since(struct sim_explain *x)
+{
+	uint32_t n = x->scanned - x->at_step;
+
+	x->at_step = x->scanned;
+	return n;
+}
+
 /*
- * A step of the path is done: the clusters scanned since the last step
- * are its own; @found: it allocated (an order-0 allocation finding its slot
- * on a list of a higher @order is a steal).
+ * A step of the path is done, having scanned @tried clusters; @found: it
+ * allocated (an order-0 allocation finding its slot on a list of a higher
+ * @order is a steal).
  */
+static inline void sim_explain_counted(struct sim *sim, enum sim_xstep step,
+				       unsigned int order, uint32_t tried, bool found)
+{
+	if (__builtin_expect(sim->explain != NULL, 0))
+		sim_explain_step_slow(sim, step, order, tried, found);
+}
+
+/* The same, the clusters counted by sim_explain_scanned(). */
 static inline void sim_explain_step(struct sim *sim, enum sim_xstep step,
 				    unsigned int order, bool found)
 {
 	if (__builtin_expect(sim->explain != NULL, 0))
-		sim_explain_step_slow(sim, step, order, found);
+		sim_explain_step_slow(sim, step, order,
+				      sim_explain_since(sim->explain), found);
 }
 
-/* The step of list @li (SIM_L_FREE, SIM_L_NONFULL(o), SIM_L_FRAG(o)). */
+/* The step of list @li: SIM_L_FREE, SIM_L_NONFULL(o), SIM_L_FRAG(o). */
+static inline enum sim_xstep sim_explain_list_step(unsigned int li)
+{
+	return li == SIM_L_FREE ? SIM_XS_FREE :
+	       li < SIM_L_FRAG(0) ? SIM_XS_NONFULL : SIM_XS_FRAG;
+}
+
+static inline unsigned int sim_explain_list_order(unsigned int li)
+{
+	return li == SIM_L_FREE ? 0 : li < SIM_L_FRAG(0) ?
+	       li - SIM_L_NONFULL(0) : li - SIM_L_FRAG(0);
+}
+
+/* List @li was tried, @tried clusters scanned. */
+static inline void sim_explain_list_counted(struct sim *sim, unsigned int li,
+					    uint32_t tried, bool found)
+{
+	sim_explain_counted(sim, sim_explain_list_step(li),
+			    sim_explain_list_order(li), tried, found);
+}
+
+/* List @li was tried, the clusters counted by sim_explain_scanned(). */
 static inline void sim_explain_list(struct sim *sim, unsigned int li, bool found)
 {
-	if (__builtin_expect(sim->explain != NULL, 0))
-		sim_explain_step_slow(sim, li == SIM_L_FREE ? SIM_XS_FREE :
-				      li < SIM_L_FRAG(0) ? SIM_XS_NONFULL : SIM_XS_FRAG,
-				      li == SIM_L_FREE ? 0 : li < SIM_L_FRAG(0) ?
-				      li - SIM_L_NONFULL(0) : li - SIM_L_FRAG(0), found);
+	sim_explain_step(sim, sim_explain_list_step(li),
+			 sim_explain_list_order(li), found);
 }
 
 /* The path ended before any cluster was looked at, for reason @r. */

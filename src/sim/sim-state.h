@@ -164,6 +164,7 @@ struct sim_cache {
 struct sim {
 	struct sim_config cfg;
 	const struct sim_policy *policy;	/* of cfg.kernel: set once */
+	struct sim_explain *explain;	/* --explain's recorder, or NULL (sim-explain.h) */
 	struct snapshot *s;
 	uint16_t *slots;		/* s->slots */
 	struct snapshot_cluster *cl;	/* s->clusters */
@@ -214,7 +215,6 @@ struct sim {
 	uint64_t ops;
 	struct diag *user_diag;
 	struct diag diag;
-	struct sim_explain *explain;	/* --explain's recorder, or NULL (sim-explain.h) */
 };
 
 /* sim-state.c */
