@@ -258,12 +258,13 @@ static int cmd_sim_note(struct cmd_sim_ctl *ctl)
 
 static int cmd_sim_open_output(struct cmd_sim_ctl *ctl)
 {
+	int rc;
+
 	ctl->run.workload = ctl->script ? ctl->script_path : ctl->builtin;
 	ctl->run.progress = isatty(STDERR_FILENO);
-	int rc = cli_snapfile_open(ctl->run.output, ctl->append, ctl->force,
-				   "exists; use --append to add snapshots or --force to replace it",
-				   &ctl->run.f, &ctl->run.d);
-
+	rc = cli_snapfile_open(ctl->run.output, ctl->append, ctl->force,
+			       "exists; use --append to add snapshots or --force to replace it",
+			       &ctl->run.f, &ctl->run.d);
 	if (!rc) {
 		rc = cli_explain_open(&ctl->run.explain, ctl->sim);
 		if (rc)

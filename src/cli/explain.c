@@ -176,8 +176,11 @@ int cli_explain_finish(struct cli_explain *x, struct sim *sim, bool ok)
 	crc = durable_close(x->fd);
 	x->fd = -1;
 	rc = rc ?: crc;
+	/* without -f, a trace that appeared meanwhile is kept: -EEXIST */
 	if (ok && !rc && x->tmp)
-		rc = rename(x->tmp, x->trace) ? -errno : durable_sync_dir(x->trace);
+		rc = renameat2(AT_FDCWD, x->tmp, AT_FDCWD, x->trace,
+			       x->force ? 0 : RENAME_NOREPLACE) ? -errno :
+		     durable_sync_dir(x->trace);
 	if (x->tmp && (!ok || rc))
 		unlink(x->tmp);
 	free(x->tmp);
