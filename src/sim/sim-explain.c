@@ -6,8 +6,6 @@
  * (swapfs/sim-explain.h has the rules and the line format).
  */
 #include <errno.h>
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -191,27 +189,63 @@ static bool sim_xstep_is_action(enum sim_xstep step)
 	       step == SIM_XS_DISCARD;
 }
 
-/* The trace's TRIED field: the steps of the path so far. */
-static size_t sim_explain_tried(const struct sim_explain *x, char *p, size_t room)
+/*
+ * A trace line being built from @p, never past @end. Without printf: a
+ * run with --trace writes a line for each fallback, and snprintf() per
+ * field cost a quarter of such a run.
+ */
+struct sim_xline {
+	char *p, *end;
+};
+
+static void sim_xput(struct sim_xline *l, const char *s)
 {
-	const struct sim_xlog *l;
-	size_t n = 0;
+	size_t n = strlen(s);
+
+	if (n > (size_t)(l->end - l->p))
+		n = (size_t)(l->end - l->p);
+	memcpy(l->p, s, n);
+	l->p += n;
+}
+
+static void sim_xputu(struct sim_xline *l, uint64_t v)
+{
+	char b[24];
+	int i = (int)sizeof(b) - 1;
+
+	b[i] = '\0';
+	do {
+		b[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sim_xput(l, b + i);
+}
+
+/* The trace's TRIED field: the steps of the path so far. */
+static void sim_explain_tried(const struct sim_explain *x, struct sim_xline *l)
+{
+	const struct sim_xlog *e;
 	unsigned int i;
 
 	if (!x->nr_log)
-		return (size_t)snprintf(p, room, "-");
-	for (i = 0; i < x->nr_log && n < room; i++) {
-		l = &x->log[i];
-		n += (size_t)snprintf(p + n, room - n, "%s%s", i ? "," : "",
-				      sim_xstep_names[l->step]);
-		if (n < room && (l->step == SIM_XS_NONFULL || l->step == SIM_XS_FRAG))
-			n += (size_t)snprintf(p + n, room - n, "[%u]", l->order);
-		if (n < room && !sim_xstep_is_action(l->step))
-			n += (size_t)snprintf(p + n, room - n, ":%" PRIu32, l->tried);
+		sim_xput(l, "-");
+	for (i = 0; i < x->nr_log; i++) {
+		e = &x->log[i];
+		if (i)
+			sim_xput(l, ",");
+		sim_xput(l, sim_xstep_names[e->step]);
+		if (e->step == SIM_XS_NONFULL || e->step == SIM_XS_FRAG) {
+			sim_xput(l, "[");
+			sim_xputu(l, e->order);
+			sim_xput(l, "]");
+		}
+		if (!sim_xstep_is_action(e->step)) {
+			sim_xput(l, ":");
+			sim_xputu(l, e->tried);
+		}
 	}
-	if (x->cut && n < room)
-		n += (size_t)snprintf(p + n, room - n, ",...");
-	return n < room ? n : room - 1;
+	if (x->cut)
+		sim_xput(l, ",...");
 }
 
 /* One trace line: OP ORDER KIND REASON TRIED. */
@@ -219,21 +253,26 @@ static void sim_explain_line(struct sim *sim, unsigned int order,
 			     const char *kind, const char *reason)
 {
 	struct sim_explain *x = sim->explain;
-	size_t room;
-	int n;
+	struct sim_xline l;
 
 	if (x->fd < 0 || x->err)
 		return;
+	/* a line is at most 32 steps of some 40 bytes and its head */
 	if (sizeof(x->buf) - x->len < 4096)
 		sim_explain_write(x);
-	room = sizeof(x->buf) - x->len;
-	n = snprintf(x->buf + x->len, room, "%" PRIu64 " %u %s %s ",
-		     sim->ops + 1, order, kind, reason);
-	if (n < 0 || (size_t)n >= room)
-		return;
-	x->len += (size_t)n;
-	x->len += sim_explain_tried(x, x->buf + x->len, sizeof(x->buf) - x->len - 1);
-	x->buf[x->len++] = '\n';
+	l.p = x->buf + x->len;
+	l.end = x->buf + sizeof(x->buf) - 1;	/* room for the newline */
+	sim_xputu(&l, sim->ops + 1);
+	sim_xput(&l, " ");
+	sim_xputu(&l, order);
+	sim_xput(&l, " ");
+	sim_xput(&l, kind);
+	sim_xput(&l, " ");
+	sim_xput(&l, reason);
+	sim_xput(&l, " ");
+	sim_explain_tried(x, &l);
+	*l.p++ = '\n';
+	x->len = (size_t)(l.p - x->buf);
 }
 
 void sim_explain_step_slow(struct sim *sim, enum sim_xstep step,
