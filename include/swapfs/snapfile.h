@@ -64,6 +64,15 @@ struct snapfile_counter {
 };
 
 /*
+ * Counters of swapfs sim --explain (swapfs-snapshot(5)): at order k,
+ * "fallback_<reason>" counts k's fallbacks for that reason (they sum to
+ * k's swpout_fallback), "steal_<list>" the order-0 allocations that took
+ * a slot of a cluster of order k on that list (frag or nonfull).
+ */
+#define SNAPFILE_COUNTER_FALLBACK	"fallback_"
+#define SNAPFILE_COUNTER_STEAL		"steal_"
+
+/*
  * snapfile_probe - whether @path looks like a snapshot file (SQLite magic
  * and swapfs's application_id). Reads 100 bytes; false on any error.
  */

@@ -210,7 +210,8 @@ static int cmd_mount_source(struct cmd_mount_ctl *ctl, struct fs *fs)
 	int rc;
 
 	if (!cmd_mount_is_live(ctl->src) || ctl->rw)
-		return cli_load_source(ctl->src, ctl->id, &fs->snap);
+		return cli_load_source(ctl->src, ctl->id, &fs->snap) ?:
+		       cli_load_counters(ctl->src, ctl->id, &fs->counters, &fs->nr_counters);
 	fs->refresh_ms = ctl->refresh_set ? ctl->refresh_ms : 1000;
 	rc = fs_live_start(fs, ctl->src + strlen(LIVE_PREFIX), &d);
 	return rc ? cli_diag_error(ctl->src, rc, &d) : SWAPFS_EXIT_OK;

@@ -23,6 +23,7 @@
 
 #include "args.h"
 #include "cli.h"
+#include "explain.h"
 
 /* A device the size of a small laptop's swap when nobody says otherwise. */
 #define CMD_SIM_DEFAULT_BYTES	(4ull << 30)
@@ -40,6 +41,7 @@ struct cmd_sim_run {
 	bool progress_shown;
 	struct diag d;
 	int rc;			/* the first snapfile error, as an exit code */
+	struct cli_explain explain;	/* --explain, --trace */
 };
 
 struct cmd_sim_ctl {
@@ -99,8 +101,10 @@ static size_t cmd_sim_counters(const struct sim *sim, struct snapfile_counter *c
 
 static int cmd_sim_snapshot(void *arg, struct sim *sim, const char *note)
 {
-	struct snapfile_counter c[SIM_NR_COUNTERS * (SNAPSHOT_MAX_ORDER + 1)];
+	struct snapfile_counter c[SIM_NR_COUNTERS * (SNAPSHOT_MAX_ORDER + 1) +
+				  CLI_EXPLAIN_COUNTERS_MAX];
 	struct cmd_sim_run *run = arg;
+	size_t nr;
 	const struct snapshot *cs;
 	struct snapshot *s;
 	char created[32], *text = NULL;
@@ -121,8 +125,15 @@ static int cmd_sim_snapshot(void *arg, struct sim *sim, const char *note)
 	free(text);
 	if (rc)
 		return rc;
-	rc = snapfile_append_counters(run->f, s, c, cmd_sim_counters(sim, c), NULL,
-				      &run->d);
+	/* the trace reaches the disk with each snapshot: its events are in it */
+	rc = cli_explain_flush(&run->explain, sim);
+	if (rc) {
+		run->rc = rc;
+		return -EIO;
+	}
+	nr = cmd_sim_counters(sim, c);
+	nr += cli_explain_counters(sim, c + nr);
+	rc = snapfile_append_counters(run->f, s, c, nr, NULL, &run->d);
 	if (rc) {
 		run->rc = cli_diag_error(run->output, rc, &run->d);
 		return rc;
@@ -199,7 +210,8 @@ static int cmd_sim_make(struct cmd_sim_ctl *ctl)
 	diag_clear(&d);
 	if (!ctl->from) {
 		rc = sim_new(&ctl->cfg, NULL, 0, &ctl->sim, &d);
-		return rc ? cli_diag_error("sim", rc, &d) : 0;
+		return rc ? cli_diag_error("sim", rc, &d) :
+			    cli_explain_start(&ctl->run.explain, ctl->sim, NULL, 0);
 	}
 	rc = cmd_sim_from(ctl->from, &s, &c, &nr);
 	if (rc)
@@ -216,8 +228,9 @@ static int cmd_sim_make(struct cmd_sim_ctl *ctl)
 		return cli_diag_error(ctl->from, rc, &d);
 	}
 	cmd_sim_restore_counters(ctl->sim, c, nr);
+	rc = cli_explain_start(&ctl->run.explain, ctl->sim, c, nr);
 	free(c);
-	return 0;
+	return rc;
 }
 
 static const char *cmd_sim_kernel_name(enum sim_kernel k)
@@ -230,11 +243,12 @@ static int cmd_sim_note(struct cmd_sim_ctl *ctl)
 {
 	const struct sim_config *cfg = &ctl->cfg;
 
-	if (asprintf(&ctl->run.note, "sim %s --kernel %s --cpus %u --seed %" PRIu64 "%s%s%s%s%s%s",
+	if (asprintf(&ctl->run.note, "sim %s --kernel %s --cpus %u --seed %" PRIu64 "%s%s%s%s%s%s%s",
 		     workload_name(ctl->w), cmd_sim_kernel_name(cfg->kernel), cfg->cpus,
 		     ctl->run.seed, cfg->rotational ? " --rotational" : "",
 		     cfg->discard ? " --discard" : "", cfg->swapfile ? " --swapfile" : "",
 		     cfg->synchronous_io ? " --sync-io" : "",
+		     ctl->run.explain.on ? " --explain" : "",
 		     ctl->from ? " --from " : "", ctl->from ? ctl->from : "") < 0) {
 		ctl->run.note = NULL;
 		return cli_diag_error("sim", -ENOMEM, NULL);
@@ -244,11 +258,19 @@ static int cmd_sim_note(struct cmd_sim_ctl *ctl)
 
 static int cmd_sim_open_output(struct cmd_sim_ctl *ctl)
 {
+	int rc;
+
 	ctl->run.workload = ctl->script ? ctl->script_path : ctl->builtin;
 	ctl->run.progress = isatty(STDERR_FILENO);
-	return cli_snapfile_open(ctl->run.output, ctl->append, ctl->force,
-				 "exists; use --append to add snapshots or --force to replace it",
-				 &ctl->run.f, &ctl->run.d);
+	rc = cli_snapfile_open(ctl->run.output, ctl->append, ctl->force,
+			       "exists; use --append to add snapshots or --force to replace it",
+			       &ctl->run.f, &ctl->run.d);
+	if (!rc) {
+		rc = cli_explain_open(&ctl->run.explain, ctl->sim);
+		if (rc)
+			snapfile_close(ctl->run.f);
+	}
+	return rc;
 }
 
 /* Replay, snapshot at the end, commit. Returns the exit code. */
@@ -270,12 +292,20 @@ static int cmd_sim_run(struct cmd_sim_ctl *ctl)
 		fputc('\n', stderr);
 	if (rc) {
 		snapfile_close(run->f);
+		cli_explain_finish(&run->explain, ctl->sim, false);
 		return run->rc ? run->rc : cli_diag_error(workload_name(ctl->w), rc, &d);
 	}
 	rc = cmd_sim_snapshot(run, ctl->sim, NULL);
 	if (rc) {
 		snapfile_close(run->f);
+		cli_explain_finish(&run->explain, ctl->sim, false);
 		return run->rc ? run->rc : cli_diag_error(run->output, rc, &run->d);
+	}
+	/* the trace first: a snapshot file is never left without its trace */
+	rc = cli_explain_finish(&run->explain, ctl->sim, true);
+	if (rc) {
+		snapfile_close(run->f);
+		return rc;
 	}
 	rc = snapfile_commit(run->f, &run->d);
 	return rc ? cli_diag_error(run->output, rc, &run->d) : SWAPFS_EXIT_OK;
@@ -309,6 +339,18 @@ static void cmd_sim_check(const struct cmd_sim_ctl *ctl)
 	if (cfg->page_size & (cfg->page_size - 1))
 		args_bad_value(&cmd_sim_entry, "--page-size", ctl->page_arg,
 			       "not a power of two");
+}
+
+/* --trace implies --explain and follows -a and -f as -o does. */
+static int cmd_sim_explain_check(struct cmd_sim_ctl *ctl)
+{
+	struct cli_explain *x = &ctl->run.explain;
+
+	x->on |= x->trace != NULL;
+	x->append = ctl->append;
+	x->force = ctl->force;
+	x->fd = -1;
+	return cli_explain_check(x);
 }
 
 static int cmd_sim_load_workload(struct cmd_sim_ctl *ctl)
@@ -352,6 +394,9 @@ static int cmd_sim_exec(int argc, char **argv)
 	sim_config_default(&ctl.cfg, 0);
 	args_parse(&cmd_sim_entry, argc, argv, &ctl);
 	cmd_sim_check(&ctl);
+	rc = cmd_sim_explain_check(&ctl);
+	if (rc)
+		return rc;
 	rc = cmd_sim_load_workload(&ctl);
 	if (rc)
 		return rc;
@@ -422,6 +467,10 @@ static const struct args_opt cmd_sim_opts[] = {
 	  .text = CMD_SIM_FIELD(run.user_note) },
 	{ 0, "check", NULL, "check every invariant after every operation",
 	  .flag = CMD_SIM_FIELD(cfg.check_always) },
+	{ 0, "explain", NULL, "count each fallback and steal by its reason",
+	  .flag = CMD_SIM_FIELD(run.explain.on) },
+	{ 0, "trace", "<file>", "write one line per fallback and steal (--explain)",
+	  .text = CMD_SIM_FIELD(run.explain.trace) },
 	{ 0 },
 };
 

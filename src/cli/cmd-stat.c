@@ -15,6 +15,7 @@
 
 #include "args.h"
 #include "cli.h"
+#include "explain.h"
 #include "jsonout.h"
 #include "output.h"
 #include "prom.h"
@@ -328,6 +329,7 @@ static int cmd_stat_human_counters(const struct cmd_stat_rows *r)
 static void cmd_stat_json_counters(struct jsonout *j, const struct snapshot *s,
 				   const struct cmd_stat_counters *cs)
 {
+	bool reasons = cli_reasons_present(cs->c, cs->nr);
 	unsigned int k, i;
 	size_t n;
 
@@ -341,13 +343,15 @@ static void cmd_stat_json_counters(struct jsonout *j, const struct snapshot *s,
 			jsonout_u64(j, cmd_stat_counter_names[i],
 				 cmd_stat_counter(cs, k, cmd_stat_counter_names[i]));
 		for (n = 0; n < cs->nr; n++) {	/* any other a source stored */
-			bool known = false;
+			bool known = cli_reason_counter(cs->c[n].name);
 
 			for (i = 0; i < CMD_STAT_NR_COUNTERS; i++)
 				known |= !strcmp(cs->c[n].name, cmd_stat_counter_names[i]);
 			if (cs->c[n].order == k && !known)
 				jsonout_u64(j, cs->c[n].name, cs->c[n].value);
 		}
+		if (reasons)	/* sim --explain's, by reason (swapfs(8)) */
+			cli_reasons_json(j, cs->c, cs->nr, k);
 		jsonout_object_close(j);
 	}
 	jsonout_array_close(j);
@@ -499,7 +503,8 @@ static int cmd_stat_print(const struct cmd_stat_ctl *ctl)
 	else
 		rc = cmd_stat_human_device(ctl->s, a, &fmt) ?:
 		     cmd_stat_human_orders(&r) ?:
-		     cmd_stat_human_counters(&r);
+		     cmd_stat_human_counters(&r) ?:
+		     cli_reasons_table(ctl->cs.c, ctl->cs.nr, fmt.mode, fmt.noheadings);
 	analysis_free(a);
 	return rc;
 }

@@ -24,6 +24,7 @@
 #include <swapfs/analysis.h>
 #include <swapfs/swapheader.h>
 #include <swapfs/snapedit.h>
+#include <swapfs/snapfile.h>
 #include <swapfs/snapshot.h>
 
 struct fs_buf;
@@ -47,6 +48,9 @@ struct fs {
 	pthread_rwlock_t lock;		/* the model: read by requests, written by edits */
 	struct snapshot *snap;
 	struct analysis *an;		/* ANALYSIS_ALL_CHECKS, kept current by snapedit */
+	/* the counters stored with it (a snapshot file's), for orders/<k>/fallback_reasons */
+	struct snapfile_counter *counters;
+	size_t nr_counters;
 	struct snapedit *edit;		/* rw mounts; NULL when edits are unavailable */
 	struct swapheader_info hdr;	/* with --header: as last read */
 	struct stat hdr_st;		/* the area then: device and inode */

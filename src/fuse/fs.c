@@ -64,6 +64,7 @@ void fs_destroy(struct fs *fs)
 	snapedit_free(fs->edit);
 	analysis_free(fs->an);
 	snapshot_free(fs->snap);
+	free(fs->counters);
 	swapheader_info_free(&fs->hdr);
 	free(fs->hdr_bytes);
 	pthread_mutex_destroy(&fs->findings_lock);

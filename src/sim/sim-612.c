@@ -13,6 +13,7 @@
  */
 #include "sim-cluster.h"
 #include "sim-entries.h"
+#include "sim-explain.h"
 #include "sim-reclaim.h"
 #include "sim-scan.h"
 #include "sim-state.h"
@@ -166,6 +167,7 @@ static uint32_t sim612_alloc_swap_scan_cluster(struct sim *sim, uint32_t offset,
 	uint64_t lim = sim_cluster_lim(sim, ci);
 	bool reclaim;
 
+	sim_explain_scanned(sim);
 	if (lim < nr || c->count + nr > sim->cs)
 		return 0;
 	while ((uint64_t)offset + nr <= lim) {
@@ -223,6 +225,7 @@ static uint32_t sim612_steal_list(struct sim *sim, unsigned int li,
 			break;
 		ci = nxt;
 	}
+	sim_explain_list(sim, li, found);
 	return found;
 }
 
@@ -243,16 +246,21 @@ new_cluster:
 	offset = *next;
 	if (offset) {
 		offset = sim612_alloc_swap_scan_cluster(sim, offset, &found, order);
+		sim_explain_step(sim, SIM_XS_PERCPU_NEXT, order, found);
 		if (found)
 			goto done;
 	}
 	if ((ci = sim->list[SIM_L_FREE].head) != SIM_NIL) {
 		offset = sim612_alloc_swap_scan_cluster(sim,
 				sim_cluster_first(sim, ci), &found, order);
+		sim_explain_list(sim, SIM_L_FREE, found);
 		goto done;
 	}
-	if (sim_vm_swap_full(sim))
+	sim_explain_list(sim, SIM_L_FREE, false);
+	if (sim_vm_swap_full(sim)) {
 		sim612_swap_reclaim_full_clusters(sim, false);
+		sim_explain_step(sim, SIM_XS_RECLAIM, 0, false);
+	}
 	if (order < sim->shift) {
 		frags = 0;
 		while ((ci = sim->list[SIM_L_NONFULL(order)].head) != SIM_NIL) {
@@ -265,6 +273,7 @@ new_cluster:
 			if (found)
 				break;
 		}
+		sim_explain_list(sim, SIM_L_NONFULL(order), found);
 		/* the nonfull ones went to the frag tail: count them in */
 		while (!found && frags < sim->frag_nr[order]) {
 			ci = sim->list[SIM_L_FRAG(order)].head;
@@ -276,11 +285,14 @@ new_cluster:
 					sim_cluster_first(sim, ci), &found, order);
 			frags++;
 		}
+		if (!found)
+			sim_explain_list(sim, SIM_L_FRAG(order), false);
 	}
 	if (found)
 		goto done;
 	if (sim->list[SIM_L_DISCARD].head != SIM_NIL) {
 		sim_cluster_discard_all(sim);
+		sim_explain_step(sim, SIM_XS_DISCARD, 0, false);
 		goto new_cluster;
 	}
 	if (order)
@@ -354,10 +366,16 @@ static uint32_t sim612_folio_alloc_swap(struct sim *sim, unsigned int order)
 {
 	uint32_t nr = 1u << order, found;
 
-	if (sim->inuse >= sim->pages || sim->pages - sim->inuse < nr)
+	sim_explain_begin(sim, order);
+	if (sim->inuse >= sim->pages || sim->pages - sim->inuse < nr) {
+		sim_explain_refuse(sim, SIM_REASON_NO_SWAP_PAGES);
 		return 0;
-	if (order && (!sim->blkdev || !sim->lists))
+	}
+	if (order && (!sim->blkdev || !sim->lists)) {
+		sim_explain_refuse(sim, !sim->blkdev ? SIM_REASON_NOT_BLKDEV :
+						       SIM_REASON_NO_CLUSTER_INFO);
 		return 0;
+	}
 	sim->reserved = nr;
 	if (sim->lists)
 		found = sim612_cluster_alloc_swap_entry(sim, order);

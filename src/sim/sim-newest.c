@@ -15,6 +15,7 @@
  */
 #include "sim-cluster.h"
 #include "sim-entries.h"
+#include "sim-explain.h"
 #include "sim-reclaim.h"
 #include "sim-scan.h"
 #include "sim-state.h"
@@ -260,17 +261,19 @@ static uint32_t sim_alloc_swap_scan_list(struct sim *sim, unsigned int li,
 					 unsigned int order, bool scan_all)
 {
 	uint64_t budget = (uint64_t)sim->list[li].nr + 1;
-	uint32_t found = 0, ci;
+	uint32_t found = 0, ci, tried = 0;
 
 	do {
 		ci = sim_isolate_lock_cluster(sim, li);
 		if (ci == SIM_NIL)
 			break;
+		tried++;
 		found = sim_alloc_swap_scan_cluster(sim, ci, order,
 						    sim_cluster_first(sim, ci));
 		if (found)
 			break;
 	} while (scan_all && --budget);
+	sim_explain_list_counted(sim, li, tried, found);
 	return found;
 }
 
@@ -293,6 +296,8 @@ static void sim_newest_reclaim_full_clusters(struct sim *sim, bool force)
 		if (to_scan <= 0)
 			break;
 	}
+	if (!force)
+		sim_explain_counted(sim, SIM_XS_RECLAIM, 0, 0, false);
 }
 
 /*
@@ -300,8 +305,9 @@ static void sim_newest_reclaim_full_clusters(struct sim *sim, bool force)
  * cluster scanned from the hint if it still serves @order, from its
  * start once it is empty again; 0 for none.
  */
-static uint32_t sim_alloc_at_hint(struct sim *sim, uint32_t offset,
-				  unsigned int order)
+static __always_inline uint32_t sim_alloc_at_hint(struct sim *sim,
+						  uint32_t offset,
+						  unsigned int order)
 {
 	uint32_t ci;
 
@@ -318,7 +324,13 @@ static uint32_t sim_alloc_at_hint(struct sim *sim, uint32_t offset,
 /* Rotational devices: the device's global cluster, serialized. */
 static uint32_t sim_alloc_global_cluster(struct sim *sim, unsigned int order)
 {
-	return sim_alloc_at_hint(sim, sim->global_next[order], order);
+	uint32_t hint = sim->global_next[order];
+	uint32_t found = sim_alloc_at_hint(sim, hint, order);
+
+	/* a scan that found nothing left no next; an unusable hint stays */
+	sim_explain_counted(sim, SIM_XS_GLOBAL, order,
+			    hint && (found || !sim->global_next[order]), found);
+	return found;
 }
 
 /* Order 0 steals from the clusters of higher orders, frag ones first. */
@@ -347,8 +359,10 @@ static uint32_t sim_cluster_alloc_swap_entry(struct sim *sim, unsigned int order
 	uint32_t found;
 
 	/* a swap file is no block device: no large entries */
-	if (order && !sim->blkdev)
+	if (order && !sim->blkdev) {
+		sim_explain_refuse(sim, SIM_REASON_NOT_BLKDEV);
 		return 0;
+	}
 	if (!sim->ssd && (found = sim_alloc_global_cluster(sim, order)))
 		return found;
 
@@ -381,12 +395,13 @@ static uint32_t sim_cluster_alloc_swap_entry(struct sim *sim, unsigned int order
  * (restarting at its first slot if it became empty). Only solid-state
  * devices keep per-CPU clusters.
  */
-static uint32_t sim_swap_alloc_fast(struct sim *sim, unsigned int order)
+static uint32_t sim_swap_alloc_fast(struct sim *sim, unsigned int order,
+				    uint32_t *hint)
 {
 	if (!sim->ssd)
 		return 0;
-	return sim_alloc_at_hint(sim, sim->pcp[sim->cpu * sim->nr_orders + order],
-				 order);
+	*hint = sim->pcp[sim->cpu * sim->nr_orders + order];
+	return sim_alloc_at_hint(sim, *hint, order);
 }
 
 /*
@@ -395,8 +410,10 @@ static uint32_t sim_swap_alloc_fast(struct sim *sim, unsigned int order)
  */
 static uint32_t sim_swap_alloc_slow(struct sim *sim, unsigned int order)
 {
-	if (sim->inuse >= sim->pages)
+	if (sim->inuse >= sim->pages) {
+		sim_explain_refuse(sim, SIM_REASON_OFF_AVAIL_LIST);
 		return 0;
+	}
 	return sim_cluster_alloc_swap_entry(sim, order);
 }
 
@@ -407,15 +424,29 @@ static uint32_t sim_swap_alloc_slow(struct sim *sim, unsigned int order)
  */
 static uint32_t sim_newest_folio_alloc(struct sim *sim, unsigned int order)
 {
-	uint32_t found;
+	uint32_t found, hint = 0;
+	bool again = false;
 
 	for (;;) {
-		found = sim_swap_alloc_fast(sim, order);
-		if (!found)
+		found = sim_swap_alloc_fast(sim, order, &hint);
+		if (!found) {
+			/*
+			 * --explain starts here, costing nothing when the fast
+			 * path succeeds; that it scanned a cluster shows in its
+			 * hint: a scan that found nothing left none.
+			 */
+			if (!again)
+				sim_explain_begin(sim, order);
+			if (sim->ssd)
+				sim_explain_counted(sim, SIM_XS_PERCPU, order, hint &&
+					!sim->pcp[sim->cpu * sim->nr_orders + order], false);
 			found = sim_swap_alloc_slow(sim, order);
+		}
 		if (found || order || !sim->discard ||
 		    !sim_cluster_discard_all(sim))
 			return found;
+		sim_explain_counted(sim, SIM_XS_SYNC_DISCARD, 0, 0, false);
+		again = true;
 	}
 }
 

@@ -18,6 +18,8 @@
  *			reference adds or drops
  *	sim-reclaim.c	a folio leaving the swap cache, reclaim of cache-only
  *			folios
+ *	sim-explain.c	--explain: the steps of each allocation, the reasons
+ *			of fallbacks, steals, the trace (hooks: sim-explain.h)
  *	sim-newest.c	the newest tree's allocator: sim_newest_policy
  *	sim-612.c	v6.12's allocator: sim612_policy
  *	sim-check.c	sim_check(): every invariant
@@ -89,6 +91,7 @@
 #define SIM_LANE4(v)		((uint64_t)(v) * 0x0001000100010001ull)
 
 struct sim;
+struct sim_explain;
 
 /*
  * A kernel tree's allocation policy: what its mm/swapfile.c (and its
@@ -161,6 +164,7 @@ struct sim_cache {
 struct sim {
 	struct sim_config cfg;
 	const struct sim_policy *policy;	/* of cfg.kernel: set once */
+	struct sim_explain *explain;	/* --explain's recorder, or NULL (sim-explain.h) */
 	struct snapshot *s;
 	uint16_t *slots;		/* s->slots */
 	struct snapshot_cluster *cl;	/* s->clusters */

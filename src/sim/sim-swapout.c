@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "sim-cache.h"
+#include "sim-explain.h"
 #include "sim-op.h"
 #include "sim-reclaim.h"
 #include "sim-state.h"
@@ -28,6 +29,9 @@ int sim_folio_alloc_swap(struct sim *sim, unsigned int cpu, unsigned int order,
 		*offset = found;
 		/* the caller holds the folio locked: reclaim work skips it */
 		sim->locked = found;
+	} else if (order) {
+		/* the caller splits it: a fallback */
+		sim_explain_fallback(sim, order);
 	}
 	return sim_op_end(sim, found ? 0 : -ENOSPC);
 }
@@ -112,6 +116,7 @@ int sim_swap_out(struct sim *sim, unsigned int cpu, unsigned int order,
 		return sim_op_end(sim, -ENOSPC);
 	/* no room for the large folio: split it, each page on its own */
 	sim->counters[SIM_SWPOUT_FALLBACK][order]++;
+	sim_explain_fallback(sim, order);
 	for (i = 0; i < (1u << order); i++) {
 		found = sim->policy->folio_alloc(sim, 0);
 		if (!found)

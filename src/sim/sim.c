@@ -18,6 +18,7 @@
 
 #include "sim-check.h"
 #include "sim-cluster.h"
+#include "sim-explain.h"
 #include "sim-op.h"
 #include "sim-scan.h"
 #include "sim-state.h"
@@ -43,6 +44,8 @@ void sim_config_default(struct sim_config *cfg, uint32_t slots)
 
 void sim_free(struct sim *sim)
 {
+	if (sim)
+		sim_explain_free(sim->explain);
 	sim_state_free(sim);
 }
 

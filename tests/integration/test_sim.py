@@ -4,7 +4,9 @@ What the simulator decides is tested in tests/unit/test-sim.c (one test
 per allocator rule) and tests/unit/test-workload.c (the language); here:
 the command's contract. Same seed, same file; a time series with
 --every; --from continues with the counters; stat shows the counters;
-the state passes every check of the analysis; refusals are clear.
+the state passes every check of the analysis; refusals are clear; with
+--explain, the fallback reasons of every order sum to its swpout_fallback
+(the trace and the views of the reasons: test_explain.py).
 """
 import json
 import sqlite3
@@ -30,6 +32,27 @@ def export_bytes(tmp_path, db, name):
 
 def counters(st, order):
     return next(c for c in st["counters"] if c["order"] == order)
+
+
+# swapfs(8), EXPLAIN: every reason sim --explain may store
+REASONS = {"off_avail_list", "no_swap_pages", "not_blkdev", "no_cluster_info",
+           "free_empty", "free_no_room", "nonfull_empty", "nonfull_no_room",
+           "frag_empty", "frag_no_room", "unrecorded"}
+
+
+def assert_reasons_sum(st):
+    """--explain's rule: per order, the reasons sum to swpout_fallback.
+
+    Returns {order: fallback_reasons} of the orders that fell back."""
+    seen = {}
+    for c in st["counters"]:
+        r = c["fallback_reasons"]
+        assert set(r) <= REASONS, r
+        assert sum(r.values()) == c["swpout_fallback"], c
+        assert set(c["steals"]) <= {"frag", "nonfull"}, c
+        if r:
+            seen[c["order"]] = r
+    return seen
 
 
 def test_same_seed_same_state_other_seed_differs(tmp_path):
@@ -80,9 +103,10 @@ def test_selftest_does_not_fall_back_and_full_device_does(tmp_path):
     assert st["device"]["slots"] == 16384       # device=64M by default
     c = counters(st, 4)
     assert c["swpout"] > 0 and c["swpout_fallback"] == 0
-    run("sim", "--builtin", "selftest:rounds=30,area=63M", "-o", full, check=0)
+    run("sim", "--builtin", "selftest:rounds=30,area=63M", "--explain", "-o", full, check=0)
     c = counters(stat(full), 4)
     assert c["swpout_fallback"] > 0
+    assert assert_reasons_sum(stat(full)) == {4: {"frag_empty": c["swpout_fallback"]}}
     human = run("stat", full, check=0).stdout
     assert "SWPOUT_FALLBACK" in human and "FALLBACK%" in human
 
@@ -121,6 +145,69 @@ def test_from_continues_with_counters(tmp_path):
     run("export", a, "-o", dump, check=0)
     run("sim", "-w", wl, "--from", dump, "-o", whole, check=0)
     assert stat(whole)["totals"]["slots_used"] == sb["totals"]["slots_used"]
+
+
+# random churn on every device, and the kernel's selftest (newest) or the
+# fragmenting generator (6.12): three workloads, each on half the devices or more
+EXPLAIN_WORKLOADS = {
+    "newest": (("random:orders=0+2+4,fill=99,ops=10000", "32M"),
+               ("selftest:rounds=30,area=63M", "64M")),
+    "6.12": (("random:orders=0+2+4,fill=99,ops=10000", "32M"),
+             ("fragment:orders=0+4,fill=99,holes=40,hole_order=0", "32M")),
+}
+
+
+def stored_reasons(db):
+    """The last snapshot's stored reasons, read from the counters table
+    (no stat: one process less a run), as stat's JSON has them."""
+    con = sqlite3.connect(db)
+    rows = con.execute("select ord, name, value from counters where snapshot ="
+                       " (select max(id) from snapshots)").fetchall()
+    con.close()
+    st = {"counters": []}
+    for k in sorted({o for o, _, _ in rows if o > 0}):
+        c = {n: v for o, n, v in rows if o == k}
+        st["counters"].append({
+            "order": k, "swpout_fallback": c.get("swpout_fallback", 0),
+            "fallback_reasons": {n[9:]: v for n, v in c.items()
+                                 if n.startswith("fallback_") and v},
+            "steals": {n[6:]: v for n, v in c.items() if n.startswith("steal_") and v}})
+    return st
+
+
+@pytest.mark.parametrize("kernel", ["newest", "6.12"])
+@pytest.mark.parametrize("device", ["", "--rotational", "--discard", "--swapfile",
+                                    "--cpus=2"])
+def test_explain_reasons_sum_to_fallbacks(kernel, device, tmp_path):
+    """The issue's acceptance: in every run, per order, reasons sum to swpout_fallback."""
+    db = tmp_path / "x.db"
+    reasons = set()
+    for wl, size in EXPLAIN_WORKLOADS[kernel]:
+        run("sim", "--builtin", wl, "--size", size, "--kernel", kernel, "--explain",
+            *([device] if device else []), "-o", db, "-f", check=0)
+        for r in assert_reasons_sum(stored_reasons(db)).values():
+            reasons |= set(r)
+    # the refusals before any cluster: all of them, on those devices
+    if device == "--swapfile":
+        assert reasons == {"not_blkdev"}
+    elif device == "--rotational" and kernel == "6.12":
+        assert reasons == {"no_cluster_info"}
+    else:
+        assert {"frag_empty", "frag_no_room"} <= reasons
+
+
+def test_explain_continues_with_unrecorded_fallbacks(tmp_path):
+    """--from a state counted without --explain: its fallbacks are "unrecorded"."""
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    spec = "random:orders=0+2+4,fill=99,ops=20000"
+    run("sim", "--builtin", spec, "--slots", 16384, "-o", a, check=0)
+    run("sim", "--builtin", spec, "--from", a, "--explain", "-o", b, check=0)
+    sa, sb = stat(a), stat(b)
+    before = counters(sa, 4)["swpout_fallback"]
+    assert before > 0 and "fallback_reasons" not in counters(sa, 4)
+    seen = assert_reasons_sum(sb)
+    assert seen[4]["unrecorded"] == before
+    assert counters(sb, 4)["swpout_fallback"] >= before
 
 
 def sim_options(path):

@@ -22,6 +22,7 @@
 #include <swapfs/dump.h>
 #include <swapfs/info.h>
 #include <swapfs/sim.h>
+#include <swapfs/sim-explain.h>
 
 #include "tap.h"
 
@@ -132,6 +133,30 @@ static uint32_t out(struct sim *sim, unsigned int cpu, unsigned int order)
 static bool put(struct sim *sim, uint32_t off, uint32_t nr)
 {
 	return sim_swap_put_entries_direct(sim, off, nr) == 0;
+}
+
+/*
+ * --explain's rule: per order, the reasons sum to swpout_fallback plus the
+ * large sim_folio_alloc_swap() calls that failed (@extra, per order: their
+ * caller splits them); order 0 has none. The first order that differs is
+ * named on stderr; returns whether all agree.
+ */
+static bool reasons_sum(const struct sim *sim, const uint64_t *extra)
+{
+	unsigned int k, r;
+	uint64_t sum, want;
+
+	for (k = 0; k < sim_nr_orders(sim); k++) {
+		for (sum = 0, r = 0; r < SIM_NR_REASONS; r++)
+			sum += sim_explain_fallbacks(sim, k, (enum sim_reason)r);
+		want = sim_counter(sim, SIM_SWPOUT_FALLBACK, k) + (extra ? extra[k] : 0);
+		if (sum != want || sim_explain_fallbacks(sim, k, SIM_REASON_UNKNOWN)) {
+			fprintf(stderr, "# order %u: reasons sum to %llu, fallbacks %llu\n",
+				k, (unsigned long long)sum, (unsigned long long)want);
+			return false;
+		}
+	}
+	return true;
 }
 
 /* The snapshot's next hint of @cpu/@order, or 0. */
@@ -374,6 +399,171 @@ static void test_stealing(void)
 	   "steal: cluster 1 on nonfull[1]");
 	ok(out(sim, 1, 0) == 34, "steal: frag[1] (cluster 2) before nonfull[1] (cluster 1)");
 	sim_free(sim);
+}
+
+/* ---- --explain: the reason of each fallback, the steals, the trace -------------- */
+
+static FILE *trace_file;
+
+/* A device explaining into a fresh trace file. */
+static struct sim *mk_explain(enum sim_kernel k, uint32_t slots, unsigned int cpus,
+			      unsigned int flags)
+{
+	struct sim *sim = mk(k, slots, cpus, flags);
+
+	trace_file = tmpfile();
+	if (!trace_file || sim_explain_on(sim) ||
+	    sim_explain_trace(sim, fileno(trace_file)) || sim_explain_on(sim) != -EBUSY)
+		exit(1);
+	return sim;
+}
+
+/* The trace so far, flushed (a static buffer). */
+static char *trace_text(struct sim *sim)
+{
+	static char buf[8192];
+	size_t n;
+
+	if (sim_explain_flush(sim))
+		return NULL;
+	rewind(trace_file);
+	n = fread(buf, 1, sizeof(buf) - 1, trace_file);
+	buf[n] = '\0';
+	fseek(trace_file, 0, SEEK_END);
+	return buf;
+}
+
+static void explain_done(struct sim *sim)
+{
+	sim_free(sim);
+	fclose(trace_file);
+}
+
+/* A swap-out of @order falls back, the first for reason @r. */
+static bool falls_back(struct sim *sim, unsigned int order, enum sim_reason r)
+{
+	return out(sim, 0, order) == NIL && sim_explain_fallbacks(sim, order, r) == 1;
+}
+
+/* On a fresh device of @flags, order @order is refused for reason @r. */
+static bool refused(enum sim_kernel k, unsigned int flags, unsigned int order,
+		    enum sim_reason r)
+{
+	struct sim *sim = mk_explain(k, 48, 1, flags);
+	bool yes = falls_back(sim, order, r);
+
+	explain_done(sim);
+	return yes;
+}
+
+/*
+ * Cluster 0 full of order 0, cluster 1 of order 2 and cluster 2 of order
+ * 2 with slots 33 and 37 freed: no free aligned 4-slot range anywhere,
+ * 45 of 47 pages used (vm_swap_full()).
+ */
+static void frag_no_room_case(struct sim *sim)
+{
+	unsigned int i;
+
+	fill_cluster0(sim);
+	for (i = 0; i < 8; i++)
+		out(sim, 0, 2);
+	put(sim, 33, 1);
+	put(sim, 37, 1);
+}
+
+static void test_explain_newest(void)
+{
+	struct sim *sim = mk_explain(SIM_KERNEL_NEWEST, 48, 4, 0);
+	const char *t;
+
+	fill_cluster0(sim);
+	out(sim, 0, 2);
+	out(sim, 0, 1);
+	ok(fa(sim, 2, 3) == NIL && sim_explain_fallbacks(sim, 3, SIM_REASON_FRAG_EMPTY) == 1,
+	   "explain: order 3 with no cluster of its own and no free one: frag_empty");
+	ok(out(sim, 1, 0) == 34 && sim_explain_steals(sim, 1, SIM_STEAL_FRAG) == 1 &&
+	   sim_explain_steals(sim, 1, SIM_STEAL_NONFULL) == 0,
+	   "explain: order 0 stealing from frag[1] is counted at order 1, frag");
+	t = trace_text(sim);
+	ok(t && !strcmp(t, "18 3 fallback frag_empty percpu_swap_cluster:0,"
+			"nonfull_clusters[3]:0,free_clusters:0,frag_clusters[3]:0\n"
+			"19 1 steal frag percpu_swap_cluster:0,nonfull_clusters[0]:0,"
+			"free_clusters:0,frag_clusters[0]:0,frag_clusters[1]:1\n"),
+	   "explain: the trace has one line per event, each step and its clusters");
+	explain_done(sim);
+
+	sim = mk_explain(SIM_KERNEL_NEWEST, 48, 1, 0);
+	frag_no_room_case(sim);
+	ok(falls_back(sim, 2, SIM_REASON_FRAG_NO_ROOM) &&
+	   reasons_sum(sim, NULL), "explain: order 2 whose frag cluster has no aligned room: frag_no_room");
+	t = trace_text(sim);
+	ok(t && strstr(t, " 2 fallback frag_no_room percpu_swap_cluster:0,nonfull_clusters[2]:1,"
+		       "free_clusters:0,swap_reclaim_full_clusters,frag_clusters[2]:1\n"),
+	   "explain: nonfull[2] scanned (it moves to frag), reclaim (vm_swap_full), frag[2] scanned");
+	explain_done(sim);
+
+	ok(refused(SIM_KERNEL_NEWEST, FILE_, 2, SIM_REASON_NOT_BLKDEV),
+	   "explain: order 2 on a swap file: not_blkdev");
+
+	sim = mk_explain(SIM_KERNEL_NEWEST, 32, 1, 0);
+	fill_cluster0(sim);
+	out(sim, 0, 4);
+	ok(falls_back(sim, 4, SIM_REASON_OFF_AVAIL_LIST),
+	   "explain: a full device is off the avail list: off_avail_list");
+	explain_done(sim);
+
+	sim = mk_explain(SIM_KERNEL_NEWEST, 48, 1, 0);
+	fill_cluster0(sim);
+	out(sim, 0, 4);
+	out(sim, 0, 0);
+	ok(falls_back(sim, 4, SIM_REASON_FREE_EMPTY),
+	   "explain: a whole-cluster folio tries the free list only: free_empty");
+	ok(reasons_sum(sim, NULL), "explain: reasons sum to swpout_fallback");
+	explain_done(sim);
+}
+
+static void test_explain_612(void)
+{
+	struct sim *sim = mk_explain(SIM_KERNEL_6_12, 64, 1, 0);
+	unsigned int i;
+	const char *t;
+
+	/* clusters 1 and 2 of order 2, cluster 3 of order 1, all full */
+	for (i = 0; i < 8; i++)
+		out(sim, 0, 2);
+	for (i = 0; i < 8; i++)
+		out(sim, 0, 1);
+	put(sim, 33, 1);
+	put(sim, 37, 1);
+	ok(cflags(sim, 2) == NONFULL && sim_inuse(sim) == 46,
+	   "explain 6.12: cluster 2 on nonfull[2] without an aligned 4-slot range");
+	ok(falls_back(sim, 2, SIM_REASON_NONFULL_NO_ROOM),
+	   "explain 6.12: the nonfull cluster moved to frag is not walked again: nonfull_no_room");
+	ok(falls_back(sim, 2, SIM_REASON_FRAG_NO_ROOM),
+	   "explain 6.12: the next time the frag walk scans it: frag_no_room");
+	t = trace_text(sim);
+	ok(t && strstr(t, " 2 fallback nonfull_no_room free_clusters:0,swap_reclaim_full_clusters,"
+		       "nonfull_clusters[2]:1,frag_clusters[2]:0\n") &&
+	   strstr(t, " 2 fallback frag_no_room free_clusters:0,swap_reclaim_full_clusters,"
+		  "nonfull_clusters[2]:0,frag_clusters[2]:1\n"),
+	   "explain 6.12: free first, reclaim, the nonfull walk, then the frag walk");
+	ok(reasons_sum(sim, NULL), "explain 6.12: reasons sum to swpout_fallback");
+	explain_done(sim);
+
+	ok(refused(SIM_KERNEL_6_12, ROT, 1, SIM_REASON_NO_CLUSTER_INFO),
+	   "explain 6.12: order 1 on a rotational device (no cluster_info): no_cluster_info");
+	ok(refused(SIM_KERNEL_6_12, FILE_, 1, SIM_REASON_NOT_BLKDEV),
+	   "explain 6.12: order 1 on a swap file: not_blkdev");
+
+	sim = mk_explain(SIM_KERNEL_6_12, 32, 1, 0);
+	fill_cluster0(sim);
+	out(sim, 0, 3);
+	out(sim, 0, 2);
+	out(sim, 0, 1);
+	ok(falls_back(sim, 2, SIM_REASON_NO_SWAP_PAGES),
+	   "explain 6.12: 2 pages left for a 4-page folio: no_swap_pages");
+	explain_done(sim);
 }
 
 /* ---- vm_swap_full() and cache-only slots ----------------------------------------- */
@@ -900,6 +1090,9 @@ static uint32_t rnd(uint32_t n)
  * random number is drawn in its own statement: the order in which a
  * call's arguments are evaluated is unspecified.
  */
+/* Large sim_folio_alloc_swap() calls of the soak that failed, per order. */
+static uint64_t soak_fa_fails[SNAPSHOT_MAX_ORDER + 1];
+
 static int soak_step(struct sim *sim, unsigned int cpus, unsigned int *fails)
 {
 	const struct snapshot *s = snap(sim);
@@ -924,6 +1117,7 @@ static int soak_step(struct sim *sim, unsigned int cpus, unsigned int *fails)
 		rc = sim_folio_alloc_swap(sim, cpu, order, &st);
 		if (!rc)
 			rc = sim_folio_dup_swap(sim, st);
+		soak_fa_fails[order] += rc == -ENOSPC && order;
 		return rc == -ENOSPC ? 0 : rc;
 	}
 	if (w & SNAPSHOT_SLOT_BAD)
@@ -968,6 +1162,10 @@ static void soak(const char *name, enum sim_kernel kern, uint32_t cs,
 	cluster_size = cs;
 	sim = mk_bad(kern, slots, cpus, flags, bad, nr_bad);
 	cluster_size = CS;
+	/* every soak explains: the reasons must add up whatever happened */
+	if (sim_explain_on(sim))
+		exit(1);
+	memset(soak_fa_fails, 0, sizeof(soak_fa_fails));
 	soak_run(name, sim, cpus, steps);
 }
 
@@ -991,6 +1189,9 @@ static void soak_run(const char *name, struct sim *sim, unsigned int cpus,
 	   name, i, fails);
 	ok(!errs && analysis_errors(sim) == 0 && sim_check(sim, &diag) == 0,
 	   "soak %s: analysis of the snapshots finds no error", name);
+	if (sim_explain_is_on(sim))
+		ok(reasons_sum(sim, soak_fa_fails),
+		   "soak %s: the fallback reasons sum to swpout_fallback per order", name);
 	ok(sim_ops(sim) > steps / 2 && snap(sim)->prov.step == (int64_t)sim_ops(sim),
 	   "soak %s: snapshot step is sim_ops()", name);
 	sim_free(sim);
@@ -1217,6 +1418,8 @@ int main(void)
 	test_discard_prefers_free();
 	test_alignment();
 	test_stealing();
+	test_explain_newest();
+	test_explain_612();
 	test_vm_swap_full();
 	test_reclaim_full_cluster();
 	test_discard();
