@@ -112,6 +112,17 @@ struct sim_policy {
 	/* folio_alloc_swap() on sim->cpu: the first slot, 0 for none */
 	uint32_t (*folio_alloc)(struct sim *sim, unsigned int order);
 	/*
+	 * Several areas (sim-areas.c picks the area): the steps of
+	 * folio_alloc_swap() one device takes part in. ->alloc_fast is
+	 * swap_alloc_fast() on this device's per-CPU cluster (NULL where the
+	 * tree has no per-CPU area: v6.12); ->alloc_slow is this device's
+	 * turn in the walk of swap_avail_head (newest: swap_alloc_slow()'s
+	 * cluster_alloc_swap_entry(); v6.12: get_swap_pages()'s
+	 * scan_swap_map_slots()). Each returns the first slot, 0 for none.
+	 */
+	uint32_t (*alloc_fast)(struct sim *sim, unsigned int order);
+	uint32_t (*alloc_slow)(struct sim *sim, unsigned int order);
+	/*
 	 * Slots of cluster @ci were freed (sim_entries_freed() did the
 	 * words and the device): the cluster moves by the tree's rules.
 	 */
@@ -206,6 +217,14 @@ struct sim {
 	 */
 	uint16_t direct_count;
 
+	/*
+	 * The other areas of a group (sim-areas.c), this one included, for
+	 * what the kernel counts over every area: vm_swap_full() reads
+	 * nr_swap_pages and total_swap_pages. NULL and 0 alone.
+	 */
+	struct sim *const *peers;
+	unsigned int nr_peers;
+
 	struct sim_cache cache;
 	uint64_t counters[SIM_NR_COUNTERS][SIM_NR_ORDERS_MAX];
 	uint64_t ops;
@@ -251,16 +270,26 @@ static inline uint32_t sim_cluster_first(const struct sim *sim, uint32_t ci)
 }
 
 /*
- * vm_swap_full(): nr_swap_pages * 2 < total_swap_pages, with this device
- * alone. v6.12's get_swap_pages() takes the pages from nr_swap_pages
- * before it scans (sim->reserved), so its scan sees them gone.
+ * vm_swap_full(): nr_swap_pages * 2 < total_swap_pages, of this device
+ * alone or of every area of its group. v6.12's get_swap_pages() takes the
+ * pages from nr_swap_pages before it scans (sim->reserved), so its scan
+ * sees them gone.
  */
 static inline bool sim_vm_swap_full(const struct sim *sim)
 {
-	uint64_t used = sim->inuse + sim->reserved;
-	uint64_t avail = used >= sim->pages ? 0 : sim->pages - used;
+	uint64_t used = sim->inuse + sim->reserved, pages = sim->pages, avail;
+	unsigned int i;
 
-	return avail * 2 < sim->pages;
+	/* several areas: nr_swap_pages and total_swap_pages are of them all */
+	if (__builtin_expect(sim->nr_peers != 0, 0)) {
+		used = pages = 0;
+		for (i = 0; i < sim->nr_peers; i++) {
+			used += sim->peers[i]->inuse + sim->peers[i]->reserved;
+			pages += sim->peers[i]->pages;
+		}
+	}
+	avail = used >= pages ? 0 : pages - used;
+	return avail * 2 < pages;
 }
 
 /* The end of cluster @ci's slots: the cluster's end or max. */
