@@ -100,6 +100,12 @@ int sim_areas_new(const struct sim_area_config *a, unsigned int n,
 /* sim_areas_free - the group and every area; NULL is fine. */
 void sim_areas_free(struct sim_areas *g);
 
+/*
+ * sim_areas_diag - the report of the first area whose check_always check
+ * failed (sim_diag()), NULL when none did.
+ */
+const struct diag *sim_areas_diag(const struct sim_areas *g);
+
 /* sim_areas_nr - the areas of the group. */
 unsigned int sim_areas_nr(const struct sim_areas *g);
 

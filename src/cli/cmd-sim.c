@@ -316,6 +316,8 @@ static int cmd_sim_run(struct cmd_sim_ctl *ctl)
 		fputc('\n', stderr);
 	if (rc) {
 		snapfile_close(run->f);
+		if (rc == -EUCLEAN && sim_areas_diag(run->areas))
+			cli_diag_error("sim", rc, sim_areas_diag(run->areas));
 		return run->rc ? run->rc : cli_diag_error(workload_name(ctl->w), rc, &d);
 	}
 	rc = cmd_sim_snapshot(run, run->areas ? sim_areas_sim(run->areas, 0) : ctl->sim,

@@ -155,23 +155,16 @@ static int sim_areas_fast(struct sim_areas *g, const struct sim_areas_req *q,
 /*
  * One area's turn in the slow path. alloc_swap_scan_cluster() of a
  * solid-state area writes percpu_swap_cluster.si[order] (and the offset)
- * for every cluster it scans, found or not: the area's own per-CPU offset
- * is set to a mark first, and a changed mark says it scanned one.
+ * for every cluster it scans, found or not (sim->pcp_writes counts them).
  */
 static int sim_areas_slow_one(struct sim_areas *g, unsigned int type,
 			      const struct sim_areas_req *q, uint32_t *entry)
 {
-	struct sim *a = g->sim[type];
-	uint32_t *pcp = &a->pcp[q->cpu * a->nr_orders + q->order], was = *pcp;
+	uint64_t writes = g->sim[type]->pcp_writes;
 	int rc;
 
-	if (!g->newest || !a->ssd)
-		return sim_areas_step(g, type, q, SIM_ALLOC_SLOW, entry);
-	*pcp = SIM_NIL;
 	rc = sim_areas_step(g, type, q, SIM_ALLOC_SLOW, entry);
-	if (*pcp == SIM_NIL)
-		*pcp = was;
-	else
+	if (g->newest && g->sim[type]->pcp_writes != writes)
 		g->pcp_si[q->cpu * g->nr_orders + q->order] = (uint8_t)type;
 	return rc;
 }
@@ -415,6 +408,16 @@ uint16_t sim_areas_slot(struct sim_areas *g, uint32_t entry)
 
 /* ---- the group ---------------------------------------------------------- */
 
+const struct diag *sim_areas_diag(const struct sim_areas *g)
+{
+	unsigned int t;
+
+	for (t = 0; g && t < g->n; t++)
+		if (sim_diag(g->sim[t])->msg[0])
+			return sim_diag(g->sim[t]);
+	return NULL;
+}
+
 unsigned int sim_areas_nr(const struct sim_areas *g)
 {
 	return g ? g->n : 0;
@@ -573,6 +576,8 @@ int sim_areas_new(const struct sim_area_config *a, unsigned int n,
 			sim_areas_free(g);
 			return rc;
 		}
+		/* @d may not outlive this call: sim_areas_diag() reports */
+		g->sim[i]->user_diag = NULL;
 		g->n = i + 1;
 	}
 	g->newest = a[0].cfg.kernel == SIM_KERNEL_NEWEST;

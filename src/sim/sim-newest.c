@@ -194,9 +194,10 @@ static bool sim_cluster_reclaim_range(struct sim *sim, uint32_t ci,
 static __always_inline void sim_set_next(struct sim *sim, unsigned int order,
 					 uint32_t next)
 {
-	if (sim->ssd)
+	if (sim->ssd) {
 		sim->pcp[sim->cpu * sim->nr_orders + order] = next;
-	else
+		sim->pcp_writes++;
+	} else
 		sim->global_next[order] = next;
 }
 

@@ -190,6 +190,12 @@ struct sim {
 
 	struct sim_list list[SIM_NR_LISTS];
 	uint32_t *pcp;		/* percpu_swap_cluster.offset[]: cpus x orders */
+	/*
+	 * Writes of pcp (newest: every cluster alloc_swap_scan_cluster()
+	 * scanned, found or not, also writes percpu_swap_cluster.si[order]:
+	 * sim-areas.c tells from this which area the CPU's cluster is in).
+	 */
+	uint64_t pcp_writes;
 	uint32_t global_next[SIM_NR_ORDERS_MAX];	/* si->global_cluster */
 	uint32_t frag_nr[SIM_NR_ORDERS_MAX];	/* 6.12 frag_cluster_nr[] */
 	uint32_t lowest;	/* 6.12 legacy scanner: si->lowest_bit */
