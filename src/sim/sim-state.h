@@ -27,6 +27,9 @@
  *			the operations of sim.h: vmscan's swap-out, fork and
  *			zap, what happens to a cached folio, swap-in faults
  *	sim-snap.c	sim_snapshot() and sim_from_snapshot()
+ *	sim-areas.c	several areas (sim-areas.h): one struct sim each, the
+ *			area of each allocation picked as the kernel does, by
+ *			the steps of sim-step.h
  *
  * Per slot the state is the snapshot's slot word and one bit of the free
  * map (derived: the word says whether the slot is free); per cluster the
