@@ -421,6 +421,21 @@ static uint32_t sim_newest_folio_alloc(struct sim *sim, unsigned int order)
 }
 
 /*
+ * The steps alone, for several areas (sim-areas.c). Wrapped, so that
+ * taking their address leaves their inlining into the one-area path
+ * above as it was.
+ */
+static uint32_t sim_newest_alloc_fast(struct sim *sim, unsigned int order)
+{
+	return sim_swap_alloc_fast(sim, order);
+}
+
+static uint32_t sim_newest_alloc_slow(struct sim *sim, unsigned int order)
+{
+	return sim_swap_alloc_slow(sim, order);
+}
+
+/*
  * setup_clusters(): the newest tree adds the clusters in index order, one
  * column.
  */
@@ -439,8 +454,8 @@ const struct sim_policy sim_newest_policy = {
 	.swapin_skip_cache = false,
 	.setup_clusters = sim_newest_setup_clusters,
 	.folio_alloc = sim_newest_folio_alloc,
-	.alloc_fast = sim_swap_alloc_fast,
-	.alloc_slow = sim_swap_alloc_slow,
+	.alloc_fast = sim_newest_alloc_fast,
+	.alloc_slow = sim_newest_alloc_slow,
 	.cluster_freed = sim_newest_cluster_freed,
 	.free_run = sim_newest_free_run,
 	.reclaim_full_clusters = sim_newest_reclaim_full_clusters,
