@@ -22,7 +22,9 @@
  *   large folio tries only the first area ("if (n_ret || size > 1) goto
  *   check_out"). Areas without prio= get --least_priority (-2, -3, ...)
  *   but all sit at avail-list priority 1 on their node (setup_swap_info()),
- *   so they take turns below every area with a priority of its own.
+ *   so they take turns below every area with a priority of its own. (On
+ *   another node, or for a disk of no node such as zram's, the avail
+ *   priority is -prio: -2 before -3. The model takes the node-local case.)
  *
  * An area leaves the avail list when its inuse_pages reaches pages and
  * rejoins behind its priority on the first free (del_from_avail_list(),

@@ -259,19 +259,18 @@ static const char *cmd_sim_kernel_name(enum sim_kernel k)
 static int cmd_sim_note(struct cmd_sim_ctl *ctl)
 {
 	const struct sim_config *cfg = &ctl->cfg;
-
 	char *areas = NULL, *more;
 	unsigned int i;
 	int rc;
 
-	for (i = 0; i < ctl->areas.n; i++, areas = more)
-		if (asprintf(&more, "%s --area %s", areas ? areas : "",
-			     ctl->areas.area[i].spec) < 0) {
-			free(areas);
+	for (i = 0; i < ctl->areas.n; i++) {
+		rc = asprintf(&more, "%s --area %s", areas ? areas : "",
+			      ctl->areas.area[i].spec);
+		free(areas);
+		if (rc < 0)
 			return cli_diag_error("sim", -ENOMEM, NULL);
-		} else {
-			free(areas);
-		}
+		areas = more;
+	}
 	rc = asprintf(&ctl->run.note, "sim %s --kernel %s --cpus %u --seed %" PRIu64 "%s%s%s%s%s%s%s",
 		      workload_name(ctl->w), cmd_sim_kernel_name(cfg->kernel), cfg->cpus,
 		      ctl->run.seed, cfg->rotational ? " --rotational" : "",
