@@ -343,7 +343,8 @@ static uint32_t sim_alloc_steal(struct sim *sim)
  * cluster_alloc_swap_entry() of the newest tree, steps 0 to 9 of
  * kernel-swap-facts 4.4.
  */
-static uint32_t sim_cluster_alloc_swap_entry(struct sim *sim, unsigned int order)
+static __always_inline uint32_t sim_cluster_alloc_swap_entry(struct sim *sim,
+							    unsigned int order)
 {
 	uint32_t found;
 
@@ -382,7 +383,8 @@ static uint32_t sim_cluster_alloc_swap_entry(struct sim *sim, unsigned int order
  * (restarting at its first slot if it became empty). Only solid-state
  * devices keep per-CPU clusters.
  */
-static uint32_t sim_swap_alloc_fast(struct sim *sim, unsigned int order)
+static __always_inline uint32_t sim_swap_alloc_fast(struct sim *sim,
+						   unsigned int order)
 {
 	if (!sim->ssd)
 		return 0;
@@ -394,7 +396,8 @@ static uint32_t sim_swap_alloc_fast(struct sim *sim, unsigned int order)
  * swap_alloc_slow(): with one device, cluster_alloc_swap_entry() on it
  * while it is on the avail list, i.e. not exactly full.
  */
-static uint32_t sim_swap_alloc_slow(struct sim *sim, unsigned int order)
+static __always_inline uint32_t sim_swap_alloc_slow(struct sim *sim,
+						   unsigned int order)
 {
 	if (sim->inuse >= sim->pages)
 		return 0;
@@ -421,9 +424,9 @@ static uint32_t sim_newest_folio_alloc(struct sim *sim, unsigned int order)
 }
 
 /*
- * The steps alone, for several areas (sim-areas.c). Wrapped, so that
- * taking their address leaves their inlining into the one-area path
- * above as it was.
+ * The steps alone, for several areas (sim-areas.c). Wrapped, and the
+ * steps always inlined, so that the one-area path above is compiled as
+ * it was before they had a second caller.
  */
 static uint32_t sim_newest_alloc_fast(struct sim *sim, unsigned int order)
 {

@@ -257,6 +257,12 @@ int sim_state_config_check(const struct sim_config *cfg, struct diag *d);
 int sim_state_new(const struct sim_config *cfg, struct snapshot *s,
 		  struct sim **out);
 
+/*
+ * sim_state_vm_swap_full_peers - vm_swap_full() of an area of a group:
+ * nr_swap_pages and total_swap_pages of every area (sim->peers).
+ */
+bool sim_state_vm_swap_full_peers(const struct sim *sim) __attribute__((cold));
+
 /* sim_state_free - the state and its snapshot; NULL is fine. */
 void sim_state_free(struct sim *sim);
 
@@ -286,19 +292,13 @@ static inline uint32_t sim_cluster_first(const struct sim *sim, uint32_t ci)
  */
 static inline bool sim_vm_swap_full(const struct sim *sim)
 {
-	uint64_t used = sim->inuse + sim->reserved, pages = sim->pages, avail;
-	unsigned int i;
+	uint64_t used = sim->inuse + sim->reserved;
+	uint64_t avail = used >= sim->pages ? 0 : sim->pages - used;
 
-	/* several areas: nr_swap_pages and total_swap_pages are of them all */
-	if (__builtin_expect(sim->nr_peers != 0, 0)) {
-		used = pages = 0;
-		for (i = 0; i < sim->nr_peers; i++) {
-			used += sim->peers[i]->inuse + sim->peers[i]->reserved;
-			pages += sim->peers[i]->pages;
-		}
-	}
-	avail = used >= pages ? 0 : pages - used;
-	return avail * 2 < pages;
+	/* several areas: out of line, the one-area test stays as small */
+	if (__builtin_expect(sim->nr_peers != 0, 0))
+		return sim_state_vm_swap_full_peers(sim);
+	return avail * 2 < sim->pages;
 }
 
 /* The end of cluster @ci's slots: the cluster's end or max. */

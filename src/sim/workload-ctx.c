@@ -24,6 +24,9 @@ static void wl_ctx_next(struct wl_ctx *c)
 {
 	c->next = c->next_every < c->next_progress ? c->next_every :
 		  c->next_progress;
+	/* several areas: wl_ctx_tick() cannot see the group's count */
+	if (c->areas)
+		c->next = 0;
 }
 
 void wl_ctx_init(struct wl_ctx *c, struct sim *sim, struct sim_areas *areas,
