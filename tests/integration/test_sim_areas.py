@@ -174,6 +174,9 @@ def test_equal_priorities(tmp_path, kernel, used):
     out = sim_run(tmp_path, "swapout 0 1024 tag=a\n", "--kernel", kernel,
                   "--area", "size=4M", "--area", "size=4M")
     assert group_used(out, 1, 2) == used
+    # default priorities: DEF_SWAP_PRIO (newest), --least_priority (v6.12)
+    prios = [snap_info(out, i)[0]["prio"] for i in (1, 2)]
+    assert prios == (["-1", "-1"] if kernel == "newest" else ["-2", "-3"])
 
 
 @pytest.mark.parametrize("kernel", ["newest", "6.12"])
