@@ -29,6 +29,7 @@
 
 #include "swapfs/diag.h"
 #include "swapfs/sim.h"
+#include "swapfs/sim-areas.h"
 
 /*
  * Limits of the script language; each is checked at parse time and
@@ -157,6 +158,19 @@ struct workload_hooks {
  */
 int workload_run(const struct workload *w, struct sim *sim, uint64_t seed,
 		 const struct workload_hooks *h, struct diag *d);
+
+/*
+ * workload_run_areas - replay @w on the areas of @areas, as workload_run()
+ * does on one: allocations pick the area as the kernel does
+ * (sim-areas.h), everything else goes to the area of the slot. The hooks
+ * get the first area as @sim (the caller knows its group) and fire on
+ * the group's operations. The built-in generators random and fragment
+ * pick victims by slot offset and refuse several areas (-EINVAL, rule
+ * "wl-areas"); one area runs exactly as workload_run() on it.
+ */
+int workload_run_areas(const struct workload *w, struct sim_areas *areas,
+		       uint64_t seed, const struct workload_hooks *h,
+		       struct diag *d);
 
 /* workload_free - free @w; NULL is fine. */
 void workload_free(struct workload *w);

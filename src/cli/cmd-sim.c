@@ -24,6 +24,7 @@
 #include "args.h"
 #include "cli.h"
 #include "explain.h"
+#include "cmd-sim-areas.h"
 
 /* A device the size of a small laptop's swap when nobody says otherwise. */
 #define CMD_SIM_DEFAULT_BYTES	(4ull << 30)
@@ -42,6 +43,7 @@ struct cmd_sim_run {
 	struct diag d;
 	int rc;			/* the first snapfile error, as an exit code */
 	struct cli_explain explain;	/* --explain, --trace */
+	struct sim_areas *areas;	/* --area: several, one snapshot each */
 };
 
 struct cmd_sim_ctl {
@@ -61,6 +63,7 @@ struct cmd_sim_ctl {
 	char script_path[PATH_MAX];
 	struct workload *w;
 	struct sim *sim;
+	struct cmd_sim_areas areas;	/* --area */
 };
 
 static void cmd_sim_progress(void *arg, uint64_t done, uint64_t total)
@@ -99,20 +102,17 @@ static size_t cmd_sim_counters(const struct sim *sim, struct snapfile_counter *c
 }
 
 
-static int cmd_sim_snapshot(void *arg, struct sim *sim, const char *note)
+/* One snapshot @cs of @sim (which owns it) into the file. */
+static int cmd_sim_write(struct cmd_sim_run *run, struct sim *sim,
+			 const struct snapshot *cs, const char *note)
 {
 	struct snapfile_counter c[SIM_NR_COUNTERS * (SNAPSHOT_MAX_ORDER + 1) +
 				  CLI_EXPLAIN_COUNTERS_MAX];
-	struct cmd_sim_run *run = arg;
 	size_t nr;
-	const struct snapshot *cs;
 	struct snapshot *s;
 	char created[32], *text = NULL;
 	int rc;
 
-	rc = sim_snapshot(sim, &cs);
-	if (rc)
-		return rc;
 	/* the sim owns it; provenance strings are ours to set until its next op */
 	s = (struct snapshot *)cs;
 	utc_now(created, sizeof(created));
@@ -139,6 +139,32 @@ static int cmd_sim_snapshot(void *arg, struct sim *sim, const char *note)
 		return rc;
 	}
 	run->snapshots++;
+	return 0;
+}
+
+/*
+ * The snapshot hook: one snapshot, or with several areas one per area in
+ * the kernel's try order (sim_areas_snapshot()), each with its counters.
+ */
+static int cmd_sim_snapshot(void *arg, struct sim *sim, const char *note)
+{
+	struct cmd_sim_run *run = arg;
+	const struct snapshot *cs;
+	unsigned int i;
+	int rc;
+
+	if (!run->areas) {
+		rc = sim_snapshot(sim, &cs);
+		return rc ? rc : cmd_sim_write(run, sim, cs, note);
+	}
+	for (i = 0; i < sim_areas_nr(run->areas); i++) {
+		rc = sim_areas_snapshot(run->areas, i, &cs);
+		if (!rc)
+			rc = cmd_sim_write(run, sim_areas_sim(run->areas,
+					   sim_areas_try_type(run->areas, i)), cs, note);
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 
@@ -208,6 +234,10 @@ static int cmd_sim_make(struct cmd_sim_ctl *ctl)
 	int rc;
 
 	diag_clear(&d);
+	if (ctl->areas.n)
+		return cmd_sim_areas_make(&cmd_sim_entry, &ctl->areas, &ctl->cfg,
+					  workload_device_bytes(ctl->w) ?: CMD_SIM_DEFAULT_BYTES,
+					  &ctl->run.areas);
 	if (!ctl->from) {
 		rc = sim_new(&ctl->cfg, NULL, 0, &ctl->sim, &d);
 		return rc ? cli_diag_error("sim", rc, &d) :
@@ -242,14 +272,28 @@ static const char *cmd_sim_kernel_name(enum sim_kernel k)
 static int cmd_sim_note(struct cmd_sim_ctl *ctl)
 {
 	const struct sim_config *cfg = &ctl->cfg;
+	char *areas = NULL, *more;
+	unsigned int i;
+	int rc;
 
-	if (asprintf(&ctl->run.note, "sim %s --kernel %s --cpus %u --seed %" PRIu64 "%s%s%s%s%s%s%s",
-		     workload_name(ctl->w), cmd_sim_kernel_name(cfg->kernel), cfg->cpus,
-		     ctl->run.seed, cfg->rotational ? " --rotational" : "",
-		     cfg->discard ? " --discard" : "", cfg->swapfile ? " --swapfile" : "",
-		     cfg->synchronous_io ? " --sync-io" : "",
-		     ctl->run.explain.on ? " --explain" : "",
-		     ctl->from ? " --from " : "", ctl->from ? ctl->from : "") < 0) {
+	for (i = 0; i < ctl->areas.n; i++) {
+		rc = asprintf(&more, "%s --area %s", areas ? areas : "",
+			      ctl->areas.area[i].spec);
+		free(areas);
+		if (rc < 0)
+			return cli_diag_error("sim", -ENOMEM, NULL);
+		areas = more;
+	}
+	rc = asprintf(&ctl->run.note, "sim %s --kernel %s --cpus %u --seed %" PRIu64 "%s%s%s%s%s%s%s%s",
+		      workload_name(ctl->w), cmd_sim_kernel_name(cfg->kernel), cfg->cpus,
+		      ctl->run.seed, cfg->rotational ? " --rotational" : "",
+		      cfg->discard ? " --discard" : "", cfg->swapfile ? " --swapfile" : "",
+		      cfg->synchronous_io ? " --sync-io" : "",
+		      ctl->run.explain.on ? " --explain" : "",
+		      ctl->from ? " --from " : "", ctl->from ? ctl->from : "",
+		      areas ? areas : "");
+	free(areas);
+	if (rc < 0) {
 		ctl->run.note = NULL;
 		return cli_diag_error("sim", -ENOMEM, NULL);
 	}
@@ -287,15 +331,19 @@ static int cmd_sim_run(struct cmd_sim_ctl *ctl)
 	int rc;
 
 	diag_clear(&d);
-	rc = workload_run(ctl->w, ctl->sim, run->seed, &h, &d);
+	rc = run->areas ? workload_run_areas(ctl->w, run->areas, run->seed, &h, &d) :
+			  workload_run(ctl->w, ctl->sim, run->seed, &h, &d);
 	if (run->progress_shown)
 		fputc('\n', stderr);
 	if (rc) {
 		snapfile_close(run->f);
 		cli_explain_finish(&run->explain, ctl->sim, false);
+		if (rc == -EUCLEAN && sim_areas_diag(run->areas))
+			cli_diag_error("sim", rc, sim_areas_diag(run->areas));
 		return run->rc ? run->rc : cli_diag_error(workload_name(ctl->w), rc, &d);
 	}
-	rc = cmd_sim_snapshot(run, ctl->sim, NULL);
+	rc = cmd_sim_snapshot(run, run->areas ? sim_areas_sim(run->areas, 0) : ctl->sim,
+			      NULL);
 	if (rc) {
 		snapfile_close(run->f);
 		cli_explain_finish(&run->explain, ctl->sim, false);
@@ -323,6 +371,33 @@ static void cmd_sim_set_kernel(void *p, const char *arg)
 		args_bad_value(&cmd_sim_entry, "--kernel", arg, "not newest or 6.12");
 }
 
+/*
+ * With --area, what each area says for itself is no option of the run;
+ * --explain records one allocator's path, so it follows one area only.
+ */
+static void cmd_sim_check_areas(const struct cmd_sim_ctl *ctl)
+{
+	const char *opt = ctl->size_arg ? "--size" : ctl->slots_arg ? "--slots" :
+			  ctl->cfg.rotational ? "--rotational" :
+			  ctl->cfg.discard ? "--discard" :
+			  ctl->cfg.swapfile ? "--swapfile" : NULL;
+	const char *run_opt = ctl->from ? "--from" :
+			      ctl->run.explain.trace ? "--trace" :
+			      ctl->run.explain.on ? "--explain" : NULL;
+
+	if (ctl->areas.n && (opt || run_opt))
+		args_usage_error(&cmd_sim_entry, "%s and --area are mutually exclusive%s",
+				 opt ? opt : run_opt,
+				 opt ? " (give it in each --area)" : "");
+}
+
+static void cmd_sim_set_area(void *p, const char *arg)
+{
+	struct cmd_sim_ctl *ctl = p;
+
+	cmd_sim_areas_add(&cmd_sim_entry, &ctl->areas, arg);
+}
+
 /* What the options cannot say each on its own; errors echo the value given. */
 static void cmd_sim_check(const struct cmd_sim_ctl *ctl)
 {
@@ -339,6 +414,7 @@ static void cmd_sim_check(const struct cmd_sim_ctl *ctl)
 	if (cfg->page_size & (cfg->page_size - 1))
 		args_bad_value(&cmd_sim_entry, "--page-size", ctl->page_arg,
 			       "not a power of two");
+	cmd_sim_check_areas(ctl);
 }
 
 /* --trace implies --explain and follows -a and -f as -o does. */
@@ -400,7 +476,8 @@ static int cmd_sim_exec(int argc, char **argv)
 	rc = cmd_sim_load_workload(&ctl);
 	if (rc)
 		return rc;
-	cmd_sim_slots(&ctl);
+	if (!ctl.areas.n)
+		cmd_sim_slots(&ctl);
 	rc = cmd_sim_make(&ctl);
 	if (rc) {
 		workload_free(ctl.w);
@@ -409,6 +486,7 @@ static int cmd_sim_exec(int argc, char **argv)
 	rc = cmd_sim_note(&ctl) ?: cmd_sim_open_output(&ctl) ?: cmd_sim_run(&ctl);
 	free(ctl.run.note);
 	sim_free(ctl.sim);
+	sim_areas_free(ctl.run.areas);
 	workload_free(ctl.w);
 	return rc;
 }
@@ -457,6 +535,9 @@ static const struct args_opt cmd_sim_opts[] = {
 	  .flag = CMD_SIM_FIELD(cfg.swapfile) },
 	{ 0, "sync-io", NULL, "SWP_SYNCHRONOUS_IO (zram): large swap-in allowed",
 	  .flag = CMD_SIM_FIELD(cfg.synchronous_io) },
+	{ 0, "area", "<spec>", "one swap area of several (repeat it): size=,slots=,\n"
+	  "                             prio=,rotational=,swapfile=,discard=",
+	  .set = cmd_sim_set_area },
 	{ 0, "every", "<n>", "a snapshot every n operations",
 	  .value = CMD_SIM_FIELD(every),
 	  .number = CMD_SIM_NUMBER("--every", 1, UINT64_MAX, 0) },

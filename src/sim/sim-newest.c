@@ -195,9 +195,10 @@ static bool sim_cluster_reclaim_range(struct sim *sim, uint32_t ci,
 static __always_inline void sim_set_next(struct sim *sim, unsigned int order,
 					 uint32_t next)
 {
-	if (sim->ssd)
+	if (sim->ssd) {
 		sim->pcp[sim->cpu * sim->nr_orders + order] = next;
-	else
+		sim->pcp_writes++;
+	} else
 		sim->global_next[order] = next;
 }
 
@@ -354,7 +355,8 @@ static uint32_t sim_alloc_steal(struct sim *sim)
  * cluster_alloc_swap_entry() of the newest tree, steps 0 to 9 of
  * kernel-swap-facts 4.4.
  */
-static uint32_t sim_cluster_alloc_swap_entry(struct sim *sim, unsigned int order)
+static __always_inline uint32_t sim_cluster_alloc_swap_entry(struct sim *sim,
+							    unsigned int order)
 {
 	uint32_t found;
 
@@ -395,8 +397,9 @@ static uint32_t sim_cluster_alloc_swap_entry(struct sim *sim, unsigned int order
  * (restarting at its first slot if it became empty). Only solid-state
  * devices keep per-CPU clusters.
  */
-static uint32_t sim_swap_alloc_fast(struct sim *sim, unsigned int order,
-				    uint32_t *hint)
+static __always_inline uint32_t sim_swap_alloc_fast(struct sim *sim,
+						   unsigned int order,
+						   uint32_t *hint)
 {
 	if (!sim->ssd)
 		return 0;
@@ -408,7 +411,8 @@ static uint32_t sim_swap_alloc_fast(struct sim *sim, unsigned int order,
  * swap_alloc_slow(): with one device, cluster_alloc_swap_entry() on it
  * while it is on the avail list, i.e. not exactly full.
  */
-static uint32_t sim_swap_alloc_slow(struct sim *sim, unsigned int order)
+static __always_inline uint32_t sim_swap_alloc_slow(struct sim *sim,
+						   unsigned int order)
 {
 	if (sim->inuse >= sim->pages) {
 		sim_explain_refuse(sim, SIM_REASON_OFF_AVAIL_LIST);
@@ -451,6 +455,23 @@ static uint32_t sim_newest_folio_alloc(struct sim *sim, unsigned int order)
 }
 
 /*
+ * The steps alone, for several areas (sim-areas.c). Wrapped, and the
+ * steps always inlined, so that the one-area path above is compiled as
+ * it was before they had a second caller.
+ */
+static uint32_t sim_newest_alloc_fast(struct sim *sim, unsigned int order)
+{
+	uint32_t hint;
+
+	return sim_swap_alloc_fast(sim, order, &hint);
+}
+
+static uint32_t sim_newest_alloc_slow(struct sim *sim, unsigned int order)
+{
+	return sim_swap_alloc_slow(sim, order);
+}
+
+/*
  * setup_clusters(): the newest tree adds the clusters in index order, one
  * column.
  */
@@ -469,6 +490,8 @@ const struct sim_policy sim_newest_policy = {
 	.swapin_skip_cache = false,
 	.setup_clusters = sim_newest_setup_clusters,
 	.folio_alloc = sim_newest_folio_alloc,
+	.alloc_fast = sim_newest_alloc_fast,
+	.alloc_slow = sim_newest_alloc_slow,
 	.cluster_freed = sim_newest_cluster_freed,
 	.free_run = sim_newest_free_run,
 	.reclaim_full_clusters = sim_newest_reclaim_full_clusters,

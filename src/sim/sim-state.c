@@ -150,3 +150,16 @@ void sim_state_free(struct sim *sim)
 	free(sim->pcp);
 	free(sim);
 }
+
+bool sim_state_vm_swap_full_peers(const struct sim *sim)
+{
+	uint64_t used = 0, pages = 0, avail;
+	unsigned int i;
+
+	for (i = 0; i < sim->nr_peers; i++) {
+		used += sim->peers[i]->inuse + sim->peers[i]->reserved;
+		pages += sim->peers[i]->pages;
+	}
+	avail = used >= pages ? 0 : pages - used;
+	return avail * 2 < pages;
+}

@@ -29,6 +29,9 @@
  *			the operations of sim.h: vmscan's swap-out, fork and
  *			zap, what happens to a cached folio, swap-in faults
  *	sim-snap.c	sim_snapshot() and sim_from_snapshot()
+ *	sim-areas.c	several areas (sim-areas.h): one struct sim each, the
+ *			area of each allocation picked as the kernel does, by
+ *			the steps of sim-step.h
  *
  * Per slot the state is the snapshot's slot word and one bit of the free
  * map (derived: the word says whether the slot is free); per cluster the
@@ -115,6 +118,17 @@ struct sim_policy {
 	/* folio_alloc_swap() on sim->cpu: the first slot, 0 for none */
 	uint32_t (*folio_alloc)(struct sim *sim, unsigned int order);
 	/*
+	 * Several areas (sim-areas.c picks the area): the steps of
+	 * folio_alloc_swap() one device takes part in. ->alloc_fast is
+	 * swap_alloc_fast() on this device's per-CPU cluster (NULL where the
+	 * tree has no per-CPU area: v6.12); ->alloc_slow is this device's
+	 * turn in the walk of swap_avail_head (newest: swap_alloc_slow()'s
+	 * cluster_alloc_swap_entry(); v6.12: get_swap_pages()'s
+	 * scan_swap_map_slots()). Each returns the first slot, 0 for none.
+	 */
+	uint32_t (*alloc_fast)(struct sim *sim, unsigned int order);
+	uint32_t (*alloc_slow)(struct sim *sim, unsigned int order);
+	/*
 	 * Slots of cluster @ci were freed (sim_entries_freed() did the
 	 * words and the device): the cluster moves by the tree's rules.
 	 */
@@ -183,6 +197,12 @@ struct sim {
 
 	struct sim_list list[SIM_NR_LISTS];
 	uint32_t *pcp;		/* percpu_swap_cluster.offset[]: cpus x orders */
+	/*
+	 * Writes of pcp (newest: every cluster alloc_swap_scan_cluster()
+	 * scanned, found or not, also writes percpu_swap_cluster.si[order]:
+	 * sim-areas.c tells from this which area the CPU's cluster is in).
+	 */
+	uint64_t pcp_writes;
 	uint32_t global_next[SIM_NR_ORDERS_MAX];	/* si->global_cluster */
 	uint32_t frag_nr[SIM_NR_ORDERS_MAX];	/* 6.12 frag_cluster_nr[] */
 	uint32_t lowest;	/* 6.12 legacy scanner: si->lowest_bit */
@@ -210,6 +230,14 @@ struct sim {
 	 */
 	uint16_t direct_count;
 
+	/*
+	 * The other areas of a group (sim-areas.c), this one included, for
+	 * what the kernel counts over every area: vm_swap_full() reads
+	 * nr_swap_pages and total_swap_pages. NULL and 0 alone.
+	 */
+	struct sim *const *peers;
+	unsigned int nr_peers;
+
 	struct sim_cache cache;
 	uint64_t counters[SIM_NR_COUNTERS][SIM_NR_ORDERS_MAX];
 	uint64_t ops;
@@ -233,6 +261,12 @@ int sim_state_config_check(const struct sim_config *cfg, struct diag *d);
 int sim_state_new(const struct sim_config *cfg, struct snapshot *s,
 		  struct sim **out);
 
+/*
+ * sim_state_vm_swap_full_peers - vm_swap_full() of an area of a group:
+ * nr_swap_pages and total_swap_pages of every area (sim->peers).
+ */
+bool sim_state_vm_swap_full_peers(const struct sim *sim) __attribute__((cold));
+
 /* sim_state_free - the state and its snapshot; NULL is fine. */
 void sim_state_free(struct sim *sim);
 
@@ -255,15 +289,19 @@ static inline uint32_t sim_cluster_first(const struct sim *sim, uint32_t ci)
 }
 
 /*
- * vm_swap_full(): nr_swap_pages * 2 < total_swap_pages, with this device
- * alone. v6.12's get_swap_pages() takes the pages from nr_swap_pages
- * before it scans (sim->reserved), so its scan sees them gone.
+ * vm_swap_full(): nr_swap_pages * 2 < total_swap_pages, of this device
+ * alone or of every area of its group. v6.12's get_swap_pages() takes the
+ * pages from nr_swap_pages before it scans (sim->reserved), so its scan
+ * sees them gone.
  */
 static inline bool sim_vm_swap_full(const struct sim *sim)
 {
 	uint64_t used = sim->inuse + sim->reserved;
 	uint64_t avail = used >= sim->pages ? 0 : sim->pages - used;
 
+	/* several areas: out of line, the one-area test stays as small */
+	if (__builtin_expect(sim->nr_peers != 0, 0))
+		return sim_state_vm_swap_full_peers(sim);
 	return avail * 2 < sim->pages;
 }
 

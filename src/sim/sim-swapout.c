@@ -13,9 +13,21 @@
 #include "sim-op.h"
 #include "sim-reclaim.h"
 #include "sim-state.h"
+#include "sim-step.h"
 
-int sim_folio_alloc_swap(struct sim *sim, unsigned int cpu, unsigned int order,
-			 uint32_t *offset)
+/* The allocation of @step on this area (SIM_ALLOC_WHOLE: every step). */
+static uint32_t sim_alloc_by_step(struct sim *sim, unsigned int order,
+				  enum sim_alloc_step step)
+{
+	if (step == SIM_ALLOC_FAST)
+		return sim->policy->alloc_fast ? sim->policy->alloc_fast(sim, order) : 0;
+	if (step == SIM_ALLOC_SLOW)
+		return sim->policy->alloc_slow(sim, order);
+	return sim->policy->folio_alloc(sim, order);
+}
+
+int sim_folio_alloc_step(struct sim *sim, unsigned int cpu, unsigned int order,
+			 enum sim_alloc_step step, uint32_t *offset)
 {
 	uint32_t found;
 
@@ -24,7 +36,7 @@ int sim_folio_alloc_swap(struct sim *sim, unsigned int cpu, unsigned int order,
 	if (order && sim_cache_reserve(&sim->cache, 1))
 		return -ENOMEM;
 	sim->cpu = cpu;
-	found = sim->policy->folio_alloc(sim, order);
+	found = sim_alloc_by_step(sim, order, step);
 	if (found) {
 		*offset = found;
 		/* the caller holds the folio locked: reclaim work skips it */
@@ -34,6 +46,12 @@ int sim_folio_alloc_swap(struct sim *sim, unsigned int cpu, unsigned int order,
 		sim_explain_fallback(sim, order);
 	}
 	return sim_op_end(sim, found ? 0 : -ENOSPC);
+}
+
+int sim_folio_alloc_swap(struct sim *sim, unsigned int cpu, unsigned int order,
+			 uint32_t *offset)
+{
+	return sim_folio_alloc_step(sim, cpu, order, SIM_ALLOC_WHOLE, offset);
 }
 
 /*
@@ -70,17 +88,41 @@ static int sim_unmap_and_reclaim(struct sim *sim, uint32_t start,
 	return 0;
 }
 
-int sim_swap_out(struct sim *sim, unsigned int cpu, unsigned int order,
-		 unsigned int mapcount, bool keep_cached, uint32_t *offsets,
-		 unsigned int *nr)
+/*
+ * The folio of 2^@order pages found its slots at @found: counted, then
+ * unmapped and reclaimed, and the operation ends.
+ */
+static __always_inline int sim_swap_out_found(struct sim *sim, uint32_t found,
+					      unsigned int order,
+					      unsigned int mapcount,
+					      bool keep_cached)
 {
-	uint32_t found, i;
 	int rc;
 
-	if (!sim || !offsets || !nr || cpu >= sim->cfg.cpus ||
-	    order >= sim->nr_orders)
-		return -EINVAL;
-	*nr = 0;
+	/* order-0 swap-outs are not counted: no branch on the order */
+	sim->counters[SIM_SWPOUT][order] += order != 0;
+	if (!keep_cached && mapcount && mapcount <= SNAPSHOT_COUNT_INLINE_MAX)
+		return sim_op_end(sim, 0);
+	rc = sim_unmap_and_reclaim(sim, found, order, mapcount, keep_cached);
+	if (rc && sim->unrecorded == found) {
+		/* it stays in the cache after all: record it (room was reserved) */
+		sim->unrecorded = SIM_NIL;
+		sim_cache_add_large(sim, found, order);
+	}
+	return sim_op_end(sim, rc);
+}
+
+/*
+ * The start of a swap-out: room in the folio table for a large folio,
+ * and how the allocation writes the words (sim->no_record and
+ * sim->direct_count, which the caller clears after it). Returns 0 or
+ * -ENOMEM.
+ */
+static __always_inline int sim_swap_out_begin(struct sim *sim, unsigned int cpu,
+					      unsigned int order,
+					      unsigned int mapcount,
+					      bool keep_cached)
+{
 	/*
 	 * Room is tested before the order: the order is random in the
 	 * generators, room almost always there, and a branch on the order
@@ -94,23 +136,28 @@ int sim_swap_out(struct sim *sim, unsigned int cpu, unsigned int order,
 	/* the common case: the allocation writes the words as they end up */
 	if (!keep_cached && mapcount && mapcount <= SNAPSHOT_COUNT_INLINE_MAX)
 		sim->direct_count = (uint16_t)mapcount;
+	return 0;
+}
+
+int sim_swap_out(struct sim *sim, unsigned int cpu, unsigned int order,
+		 unsigned int mapcount, bool keep_cached, uint32_t *offsets,
+		 unsigned int *nr)
+{
+	uint32_t found, i;
+	int rc;
+
+	if (!sim || !offsets || !nr || cpu >= sim->cfg.cpus ||
+	    order >= sim->nr_orders)
+		return -EINVAL;
+	*nr = 0;
+	if (sim_swap_out_begin(sim, cpu, order, mapcount, keep_cached))
+		return -ENOMEM;
 	found = sim->policy->folio_alloc(sim, order);
 	sim->no_record = false;
 	sim->direct_count = 0;
 	if (found) {
-		/* order-0 swap-outs are not counted: no branch on the order */
-		sim->counters[SIM_SWPOUT][order] += order != 0;
 		offsets[(*nr)++] = found;
-		if (!keep_cached && mapcount && mapcount <= SNAPSHOT_COUNT_INLINE_MAX)
-			return sim_op_end(sim, 0);
-		rc = sim_unmap_and_reclaim(sim, found, order, mapcount,
-					   keep_cached);
-		if (rc && sim->unrecorded == found) {
-			/* it stays in the cache after all: record it (room was reserved) */
-			sim->unrecorded = SIM_NIL;
-			sim_cache_add_large(sim, found, order);
-		}
-		return sim_op_end(sim, rc);
+		return sim_swap_out_found(sim, found, order, mapcount, keep_cached);
 	}
 	if (!order)
 		return sim_op_end(sim, -ENOSPC);
@@ -127,4 +174,23 @@ int sim_swap_out(struct sim *sim, unsigned int cpu, unsigned int order,
 			return sim_op_end(sim, rc);
 	}
 	return sim_op_end(sim, 0);
+}
+
+int sim_swap_out_step(struct sim *sim, unsigned int cpu, unsigned int order,
+		      unsigned int mapcount, bool keep_cached,
+		      enum sim_alloc_step step, uint32_t *offset)
+{
+	uint32_t found;
+
+	if (!sim || !offset || cpu >= sim->cfg.cpus || order >= sim->nr_orders)
+		return -EINVAL;
+	if (sim_swap_out_begin(sim, cpu, order, mapcount, keep_cached))
+		return -ENOMEM;
+	found = sim_alloc_by_step(sim, order, step);
+	sim->no_record = false;
+	sim->direct_count = 0;
+	if (!found)
+		return sim_op_end(sim, -ENOSPC);
+	*offset = found;
+	return sim_swap_out_found(sim, found, order, mapcount, keep_cached);
 }

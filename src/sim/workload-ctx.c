@@ -24,16 +24,20 @@ static void wl_ctx_next(struct wl_ctx *c)
 {
 	c->next = c->next_every < c->next_progress ? c->next_every :
 		  c->next_progress;
+	/* several areas: wl_ctx_tick() cannot see the group's count */
+	if (c->areas)
+		c->next = 0;
 }
 
-void wl_ctx_init(struct wl_ctx *c, struct sim *sim,
+void wl_ctx_init(struct wl_ctx *c, struct sim *sim, struct sim_areas *areas,
 		 const struct workload_hooks *h, struct diag *d,
 		 const char *name)
 {
-	uint64_t ops = sim_ops(sim);
+	uint64_t ops = areas ? sim_areas_ops(areas) : sim_ops(sim);
 
 	memset(c, 0, sizeof(*c));
 	c->sim = sim;
+	c->areas = areas;
 	c->h = h;
 	c->d = d;
 	c->name = name;
@@ -54,7 +58,7 @@ static int wl_hook_error(struct wl_ctx *c, int rc, const char *what)
 	else
 		diag_line(c->d, c->name, 0, "wl-hook",
 			  "%s after %" PRIu64 " operations: %s", what,
-			  sim_ops(c->sim), strerror(-rc));
+			  wl_ops(c), strerror(-rc));
 	return rc;
 }
 
@@ -70,7 +74,7 @@ int wl_ctx_snapshot(struct wl_ctx *c, const char *note)
 
 int wl_ctx_fire(struct wl_ctx *c)
 {
-	uint64_t ops = sim_ops(c->sim);
+	uint64_t ops = wl_ops(c);
 	int rc;
 
 	if (ops >= c->next_every) {
@@ -137,5 +141,29 @@ int wl_ctx_geometry(struct sim *sim, struct wl_geometry *g, struct diag *d,
 			bad += !!(s->slots[i] & SNAPSHOT_SLOT_BAD);
 		g->pages = s->dev.max - bad;
 	}
+	return 0;
+}
+
+int wl_ctx_geometry_areas(struct wl_ctx *c, struct wl_geometry *g)
+{
+	struct wl_geometry one;
+	uint64_t pages = 0;
+	unsigned int t;
+	int rc;
+
+	memset(g, 0, sizeof(*g));
+	for (t = 0; t < sim_areas_nr(c->areas); t++) {
+		rc = wl_ctx_geometry(sim_areas_sim(c->areas, t), &one, c->d,
+				     c->name);
+		if (rc)
+			return rc;
+		pages += one.pages;
+		g->discard |= one.discard;
+	}
+	g->max = UINT32_MAX;
+	g->pages = pages > UINT32_MAX ? UINT32_MAX : (uint32_t)pages;
+	g->page_size = one.page_size;
+	g->nr_orders = one.nr_orders;
+	g->cpus = one.cpus;
 	return 0;
 }

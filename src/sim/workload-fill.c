@@ -83,7 +83,7 @@ int wl_fill_init(struct wl_fill *f, const struct wl_params *p,
 	unsigned int k;
 	int rc;
 
-	rc = wl_gen_init(gen, p, name, sim, seed, h, d);
+	rc = wl_gen_init(gen, p, name, sim, NULL, seed, h, d);
 	if (rc)
 		return rc;
 	for (k = 0; k < WL_AHEAD; k++)

@@ -15,16 +15,17 @@
 #include "workload-gen.h"
 
 int wl_gen_init(struct wl_gen *gen, const struct wl_params *p,
-		const char *name, struct sim *sim, uint64_t seed,
-		const struct workload_hooks *h, struct diag *d)
+		const char *name, struct sim *sim, struct sim_areas *areas,
+		uint64_t seed, const struct workload_hooks *h, struct diag *d)
 {
 	int rc;
 
 	memset(gen, 0, sizeof(*gen));
-	wl_ctx_init(&gen->c, sim, h, d, name);
+	wl_ctx_init(&gen->c, sim, areas, h, d, name);
 	gen->p = p;
 	gen->rng.s = p->has_seed ? p->seed : seed;
-	rc = wl_ctx_geometry(sim, &gen->g, d, name);
+	rc = areas ? wl_ctx_geometry_areas(&gen->c, &gen->g) :
+		     wl_ctx_geometry(sim, &gen->g, d, name);
 	if (rc)
 		return rc;
 	gen->offsets = calloc(1u << (gen->g.nr_orders - 1), sizeof(uint32_t));

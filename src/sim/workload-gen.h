@@ -95,8 +95,8 @@ struct wl_gen {
  * an error named in @d; gen->offsets is the caller's to free either way.
  */
 int wl_gen_init(struct wl_gen *gen, const struct wl_params *p,
-		const char *name, struct sim *sim, uint64_t seed,
-		const struct workload_hooks *h, struct diag *d);
+		const char *name, struct sim *sim, struct sim_areas *areas,
+		uint64_t seed, const struct workload_hooks *h, struct diag *d);
 
 /*
  * wl_gen_error - a parameter the device cannot take: named like a bad
@@ -113,16 +113,18 @@ int wl_gen_round_hook(struct wl_gen *gen, uint64_t round);
 
 /*
  * The generators: each runs with parameters @p (its spec's), named @name,
- * on @sim, and returns as workload_run().
+ * on @sim or, when @areas is not NULL, on those areas (@sim their first:
+ * selftest only; random and fragment refuse several areas), and returns
+ * as workload_run().
  */
 int wl_selftest_run(const struct wl_params *p, const char *name,
-		    struct sim *sim, uint64_t seed,
+		    struct sim *sim, struct sim_areas *areas, uint64_t seed,
 		    const struct workload_hooks *h, struct diag *d);
 int wl_random_run(const struct wl_params *p, const char *name,
-		  struct sim *sim, uint64_t seed,
+		  struct sim *sim, struct sim_areas *areas, uint64_t seed,
 		  const struct workload_hooks *h, struct diag *d);
 int wl_fragment_run(const struct wl_params *p, const char *name,
-		    struct sim *sim, uint64_t seed,
+		    struct sim *sim, struct sim_areas *areas, uint64_t seed,
 		    const struct workload_hooks *h, struct diag *d);
 
 #endif /* SWAPFS_WORKLOAD_GEN_H */

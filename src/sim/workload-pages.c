@@ -135,7 +135,7 @@ static void wl_pages_reclaimed(struct wl_pages *pg, uint32_t tag, uint32_t i)
 
 int wl_pages_verify(struct wl_pages *pg)
 {
-	const struct snapshot *s;
+	const struct snapshot *s = NULL;
 	struct wl_co_ent *gone;
 	uint32_t i, n = 0;
 	int rc;
@@ -143,7 +143,7 @@ int wl_pages_verify(struct wl_pages *pg)
 	if (!pg->co.nr || !pg->may_reclaim)
 		return 0;
 	pg->may_reclaim = false;
-	rc = sim_snapshot(pg->c->sim, &s);
+	rc = pg->c->areas ? 0 : sim_snapshot(pg->c->sim, &s);
 	if (rc)
 		return wl_ctx_sim_error(pg->c, rc, "snapshot", 0);
 	/* collected first: dropping entries moves others in the table */
@@ -152,7 +152,7 @@ int wl_pages_verify(struct wl_pages *pg)
 		return diag_errno(pg->c->d, pg->c->name, -ENOMEM);
 	for (i = 0; i < pg->co.size; i++)
 		if (pg->co.e[i].slot &&
-		    !(s->slots[pg->co.e[i].slot] & SNAPSHOT_SLOT_CACHED))
+		    !(wl_sim_slot(pg->c, s, pg->co.e[i].slot) & SNAPSHOT_SLOT_CACHED))
 			gone[n++] = pg->co.e[i];
 	for (i = 0; i < n; i++)
 		if (wl_co_find(&pg->co, gone[i].slot))
@@ -171,7 +171,7 @@ int wl_pages_recheck(struct wl_pages *pg)
 
 void wl_pages_note_full(struct wl_pages *pg, uint32_t nr)
 {
-	if ((sim_inuse(pg->c->sim) + nr) * 2 >= pg->dev_pages)
+	if ((wl_sim_inuse(pg->c) + nr) * 2 >= pg->dev_pages)
 		pg->may_reclaim = true;
 }
 

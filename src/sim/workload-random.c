@@ -126,12 +126,16 @@ static int wl_random_loop(struct wl_fill *f, uint64_t ops)
 }
 
 int wl_random_run(const struct wl_params *p, const char *name,
-		  struct sim *sim, uint64_t seed,
+		  struct sim *sim, struct sim_areas *areas, uint64_t seed,
 		  const struct workload_hooks *h, struct diag *d)
 {
 	struct wl_fill f = { 0 };
 	int rc;
 
+	/* its victims are picked by slot offset, of one area */
+	if (areas)
+		return diag_line(d, name, 0, "wl-areas",
+				 "%s runs on one area; give at most one --area", name);
 	rc = wl_fill_init(&f, p, name, sim, seed, h, d);
 	if (!rc)
 		rc = wl_fill_to_target(&f);

@@ -102,7 +102,7 @@ static int wl_exec_swapout(struct wl_run *r, const struct wl_stmt *st)
 		/* stage=cache is mapcount 0: allocated, counted, nothing more */
 		cpu = wl_pick_cpu(r, st);
 		wl_pages_note_full(&r->pages, 1u << st->order);
-		rc = sim_swap_out(r->c.sim, cpu, st->order, st->mapcount,
+		rc = wl_sim_swap_out(&r->c, cpu, st->order, st->mapcount,
 				  st->stage != WL_STAGE_WRITTEN, r->offsets, &nr);
 		if (rc && rc != -ENOSPC)
 			return wl_ctx_sim_error(&r->c, rc, "swapout", 0);
@@ -172,7 +172,7 @@ static int wl_unmap_folio(struct wl_run *r, const struct wl_stmt *st,
 	rc = wl_refs_room(r, st, pg, n);
 	if (rc)
 		return rc;
-	rc = sim_folio_dup_swap(r->c.sim, pg->slot);
+	rc = wl_sim_folio_dup_swap(&r->c, pg->slot);
 	if (rc)
 		return wl_ctx_sim_error(&r->c, rc, "unmap", pg->slot);
 	for (j = 0; j < n; j++) {
@@ -187,7 +187,7 @@ static int wl_writeback_folio(struct wl_run *r, const struct wl_stmt *st,
 			      struct wl_page *pg, uint32_t n)
 {
 	uint32_t j;
-	int rc = sim_swap_cache_del_folio(r->c.sim, pg->slot);
+	int rc = wl_sim_swap_cache_del_folio(&r->c, pg->slot);
 
 	if (rc)
 		return wl_ctx_sim_error(&r->c, rc, "writeback", pg->slot);
@@ -209,7 +209,7 @@ static int wl_split_folio(struct wl_run *r, const struct wl_stmt *st,
 
 	if (pg->order <= st->order)
 		return 0;
-	rc = sim_split_folio(r->c.sim, pg->slot, st->order);
+	rc = wl_sim_split_folio(&r->c, pg->slot, st->order);
 	if (rc)
 		return wl_ctx_sim_error(&r->c, rc, "split", pg->slot);
 	for (j = 0; j < n; j++) {
@@ -271,7 +271,7 @@ static int wl_free_run(struct wl_run *r, const struct wl_stmt *st,
 	int rc;
 
 	wl_pages_note_full(&r->pages, 0);
-	rc = sim_swap_put_entries_direct(r->c.sim, pg->slot, n);
+	rc = wl_sim_swap_put_entries_direct(&r->c, pg->slot, n);
 	if (rc)
 		return wl_ctx_sim_error(&r->c, rc, "free", pg->slot);
 	for (j = 0; j < n; j++) {
@@ -310,7 +310,7 @@ static int wl_fork_run(struct wl_run *r, const struct wl_stmt *st,
 	rc = wl_refs_room(r, st, pg, n);
 	if (rc)
 		return rc;
-	rc = sim_swap_dup_entry_direct(r->c.sim, pg->slot, n);
+	rc = wl_sim_swap_dup_entry_direct(&r->c, pg->slot, n);
 	if (rc)
 		return wl_ctx_sim_error(&r->c, rc, "fork", pg->slot);
 	for (j = 0; j < n; j++)
@@ -324,9 +324,9 @@ static int wl_backing_run(struct wl_run *r, const struct wl_stmt *st,
 	int rc;
 
 	if (st->op == WL_OP_ZSWAP)
-		rc = sim_set_zswap(r->c.sim, pg->slot, n, st->on);
+		rc = wl_sim_set_zswap(&r->c, pg->slot, n, st->on);
 	else
-		rc = sim_set_zero(r->c.sim, pg->slot, n, st->on);
+		rc = wl_sim_set_zero(&r->c, pg->slot, n, st->on);
 	if (rc)
 		return wl_ctx_sim_error(&r->c, rc, st->op == WL_OP_ZSWAP ?
 				    "zswap" : "zero", pg->slot);
@@ -373,7 +373,7 @@ static int wl_swapin_done(struct wl_run *r, const struct wl_stmt *st,
 			  uint32_t i, uint32_t n, unsigned int order)
 {
 	struct wl_page *pg = &r->pages.tags[st->tag].pages[i];
-	const struct snapshot *s;
+	const struct snapshot *s = NULL;
 	bool left = false;
 	uint32_t j;
 	int rc;
@@ -385,11 +385,11 @@ static int wl_swapin_done(struct wl_run *r, const struct wl_stmt *st,
 			wl_pages_gone(&r->pages, &pg[j]);
 		return 0;
 	}
-	rc = sim_snapshot(r->c.sim, &s);
+	rc = r->c.areas ? 0 : sim_snapshot(r->c.sim, &s);
 	if (rc)
 		return wl_ctx_sim_error(&r->c, rc, "snapshot", pg->slot);
 	for (j = 0; j < n; j++) {
-		pg[j].cached = !!(s->slots[pg[j].slot] & SNAPSHOT_SLOT_CACHED);
+		pg[j].cached = !!(wl_sim_slot(&r->c, s, pg[j].slot) & SNAPSHOT_SLOT_CACHED);
 		pg[j].order = order;
 		pg[j].head = !j;
 		if (!pg[j].refs && !pg[j].cached)
@@ -424,7 +424,7 @@ static int wl_exec_swapin(struct wl_run *r, const struct wl_stmt *st)
 			k = r->g.nr_orders - 1;
 		k = wl_swapin_order(t, i, k);
 		cpu = wl_pick_cpu(r, st);
-		rc = sim_swap_in(r->c.sim, cpu, pg->slot, k, &got, &start);
+		rc = wl_sim_swap_in(&r->c, cpu, pg->slot, k, &got, &start);
 		if (rc)
 			return wl_ctx_sim_error(&r->c, rc, "swapin", pg->slot);
 		/* the range asked for starts at this page, aligned: so does the folio */
@@ -445,14 +445,14 @@ static int wl_exec_expect(struct wl_run *r, const struct wl_stmt *st)
 	uint64_t v;
 
 	if (st->counter == WL_EXPECT_INUSE) {
-		v = sim_inuse(r->c.sim);
+		v = wl_sim_inuse(&r->c);
 		if (v != st->value)
 			return wl_rt_err(r, st, "wl-expect",
 					 "inuse is %" PRIu64 ", expected %" PRIu64,
 					 v, st->value);
 		return 0;
 	}
-	v = sim_counter(r->c.sim, st->counter, st->order);
+	v = wl_sim_counter(&r->c, st->counter, st->order);
 	if (v != st->value)
 		return wl_rt_err(r, st, "wl-expect",
 				 "%s of order %u is %" PRIu64 ", expected %" PRIu64,
@@ -486,7 +486,7 @@ static int wl_exec(struct wl_run *r, const struct wl_stmt *st)
 	case WL_OP_SWAPIN:
 		return wl_exec_swapin(r, st);
 	case WL_OP_DISCARD:
-		sim_discard_work(r->c.sim);
+		wl_sim_discard_work(&r->c);
 		return wl_ctx_tick(&r->c);
 	case WL_OP_CPU:
 		r->cpu = st->cpu;
@@ -539,15 +539,16 @@ static int wl_script_loop(struct wl_run *r)
 }
 
 int wl_run_script(const struct wl_script *sc, const char *name,
-		  struct sim *sim, const struct workload_hooks *h,
-		  struct diag *d)
+		  struct sim *sim, struct sim_areas *areas,
+		  const struct workload_hooks *h, struct diag *d)
 {
 	struct wl_run r = { .sc = sc, .cpu = -1 };
 	int rc;
 
-	wl_ctx_init(&r.c, sim, h, d, name);
+	wl_ctx_init(&r.c, sim, areas, h, d, name);
 	r.c.total = sc->total;
-	rc = wl_ctx_geometry(sim, &r.g, d, name);
+	rc = areas ? wl_ctx_geometry_areas(&r.c, &r.g) :
+		     wl_ctx_geometry(sim, &r.g, d, name);
 	if (rc)
 		return rc;
 	rc = wl_pages_init(&r.pages, &r.c, sc->nr_tags, r.g.pages);

@@ -279,14 +279,14 @@ static int wl_st_setup(struct wl_selftest *st)
 }
 
 int wl_selftest_run(const struct wl_params *p, const char *name,
-		    struct sim *sim, uint64_t seed,
+		    struct sim *sim, struct sim_areas *areas, uint64_t seed,
 		    const struct workload_hooks *h, struct diag *d)
 {
 	struct wl_selftest st = { 0 };
 	uint32_t round;
 	int rc;
 
-	rc = wl_gen_init(&st.gen, p, name, sim, seed, h, d);
+	rc = wl_gen_init(&st.gen, p, name, sim, areas, seed, h, d);
 	if (!rc)
 		rc = wl_st_setup(&st);
 	if (!rc && p->version == 2)

@@ -123,7 +123,7 @@ static int wl_vm_fault_swap(struct wl_vm *vm, const struct wl_vma *v,
 		if (i == 1u << o)
 			k = (unsigned int)o;
 	}
-	rc = sim_swap_in(gen->c.sim, gen->p->cpu, vm->pte[p], k, &got, &start);
+	rc = wl_sim_swap_in(&gen->c, gen->p->cpu, vm->pte[p], k, &got, &start);
 	if (rc)
 		return wl_ctx_sim_error(&gen->c, rc, "swap-in fault", vm->pte[p]);
 	wl_vm_folio(vm, p - (vm->pte[p] - start), 1u << got, got);
@@ -199,7 +199,7 @@ static int wl_vm_zap_swap(struct wl_gen *gen, uint32_t *pte, uint32_t first,
 		     pte[p + k] == pte[p] + k &&
 		     (p + k) / WL_VM_PTE_PAGES == p / WL_VM_PTE_PAGES; k++)
 			;
-		rc = sim_swap_put_entries_direct(gen->c.sim, pte[p], k);
+		rc = wl_sim_swap_put_entries_direct(&gen->c, pte[p], k);
 		if (rc)
 			return wl_ctx_sim_error(&gen->c, rc, "zap", pte[p]);
 		rc = wl_ctx_tick(&gen->c);
@@ -250,7 +250,7 @@ static int wl_vm_swap_out_data(struct wl_vm *vm, uint32_t p,
 	unsigned int nr;
 	int rc;
 
-	rc = sim_swap_out(gen->c.sim, gen->p->cpu, order, 1, false,
+	rc = wl_sim_swap_out(&gen->c, gen->p->cpu, order, 1, false,
 			  gen->offsets, &nr);
 	if (rc && rc != -ENOSPC)
 		return wl_ctx_sim_error(&gen->c, rc, "MADV_PAGEOUT", 0);
@@ -279,25 +279,20 @@ static int wl_vm_swap_out_data(struct wl_vm *vm, uint32_t p,
 static int wl_vm_reclaim(struct wl_vm *vm, unsigned int order, bool map,
 			 uint32_t *slot)
 {
-	struct sim *sim = vm->gen->c.sim;
+	struct wl_ctx *c = &vm->gen->c;
 	int rc;
 
 	*slot = 0;
-	rc = sim_folio_alloc_swap(sim, vm->gen->p->cpu, order, slot);
+	rc = wl_sim_folio_alloc_swap(c, vm->gen->p->cpu, order, slot);
 	if (rc == -ENOSPC)
 		return 0;
 	if (!rc && map)
-		rc = sim_folio_dup_swap(sim, *slot);
+		rc = wl_sim_folio_dup_swap(c, *slot);
 	if (!rc)
-		rc = sim_swap_cache_del_folio(sim, *slot);
+		rc = wl_sim_swap_cache_del_folio(c, *slot);
 	if (rc)
 		return wl_ctx_sim_error(&vm->gen->c, rc, "MADV_PAGEOUT", *slot);
 	return wl_ctx_tick(&vm->gen->c);
-}
-
-static void wl_vm_count(struct sim *sim, enum sim_counter c, unsigned int order)
-{
-	sim_set_counter(sim, c, order, sim_counter(sim, c, order) + 1);
 }
 
 /*
@@ -309,7 +304,7 @@ static void wl_vm_count(struct sim *sim, enum sim_counter c, unsigned int order)
 static int wl_vm_swap_out_zeros(struct wl_vm *vm, uint32_t p,
 				unsigned int order)
 {
-	struct sim *sim = vm->gen->c.sim;
+	struct wl_ctx *c = &vm->gen->c;
 	uint32_t n = 1u << order, slot, i, k;
 	bool data;
 	int rc;
@@ -321,10 +316,10 @@ static int wl_vm_swap_out_zeros(struct wl_vm *vm, uint32_t p,
 			vm->pf[p + i] &= WL_VM_DATA;
 		}
 		if (!rc)
-			wl_vm_count(sim, SIM_SWPOUT, order);
+			wl_sim_count(c, SIM_SWPOUT, order);
 		return rc;
 	}
-	wl_vm_count(sim, SIM_SWPOUT_FALLBACK, order);
+	wl_sim_count(c, SIM_SWPOUT_FALLBACK, order);
 	for (k = 0; k < n; k++) {
 		i = p + wl_vm_split_page(n, k);
 		data = vm->pf[i] & WL_VM_DATA;
@@ -387,7 +382,7 @@ static int wl_vm_dup(struct wl_vm *vm)
 		for (k = 1; p + k < vm->npages && c[p + k] &&
 		     c[p + k] == c[p] + k; k++)
 			;
-		rc = sim_swap_dup_entry_direct(gen->c.sim, c[p], k);
+		rc = wl_sim_swap_dup_entry_direct(&gen->c, c[p], k);
 		if (rc)
 			return wl_ctx_sim_error(&gen->c, rc, "fork", c[p]);
 		rc = wl_ctx_tick(&gen->c);

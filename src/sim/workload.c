@@ -77,20 +77,38 @@ int workload_selftest_params(const struct workload *w,
 	return 0;
 }
 
-int workload_run(const struct workload *w, struct sim *sim, uint64_t seed,
-		 const struct workload_hooks *h, struct diag *d)
+/* One area (@areas NULL), or several with @sim their first. */
+static int workload_run_on(const struct workload *w, struct sim *sim,
+			   struct sim_areas *areas, uint64_t seed,
+			   const struct workload_hooks *h, struct diag *d)
 {
 	diag_clear(d);
 	switch (w->kind) {
 	case WL_SCRIPT:
-		return wl_run_script(w->script, w->name, sim, h, d);
+		return wl_run_script(w->script, w->name, sim, areas, h, d);
 	case WL_SELFTEST:
-		return wl_selftest_run(&w->p, w->name, sim, seed, h, d);
+		return wl_selftest_run(&w->p, w->name, sim, areas, seed, h, d);
 	case WL_RANDOM:
-		return wl_random_run(&w->p, w->name, sim, seed, h, d);
+		return wl_random_run(&w->p, w->name, sim, areas, seed, h, d);
 	case WL_FRAGMENT:
-		return wl_fragment_run(&w->p, w->name, sim, seed, h, d);
+		return wl_fragment_run(&w->p, w->name, sim, areas, seed, h, d);
 	default:
 		return -EINVAL;
 	}
+}
+
+int workload_run(const struct workload *w, struct sim *sim, uint64_t seed,
+		 const struct workload_hooks *h, struct diag *d)
+{
+	return workload_run_on(w, sim, NULL, seed, h, d);
+}
+
+int workload_run_areas(const struct workload *w, struct sim_areas *areas,
+		       uint64_t seed, const struct workload_hooks *h,
+		       struct diag *d)
+{
+	/* one area runs as it always did: slots named by their offsets */
+	if (sim_areas_nr(areas) == 1)
+		return workload_run_on(w, sim_areas_sim(areas, 0), NULL, seed, h, d);
+	return workload_run_on(w, sim_areas_sim(areas, 0), areas, seed, h, d);
 }

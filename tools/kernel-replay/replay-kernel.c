@@ -420,6 +420,21 @@ static int kr_rounds(struct kr_run *x, bool quiet)
 	return 0;
 }
 
+/*
+ * --hold: the state after the last round stays (nothing is touched or
+ * freed) until the caller, who read the areas meanwhile, closes stdin.
+ */
+static void kr_hold(void)
+{
+	char buf[256];
+
+	printf("held\n");
+	if (fflush(stdout))
+		kr_die("stdout");
+	while (read(STDIN_FILENO, buf, sizeof(buf)) > 0)
+		;
+}
+
 int kr_run_kernel(struct kr_result *r, bool quiet)
 {
 	struct kr_run x = { .r = r, .p = &r->p, .swaps_fd = -1 };
@@ -441,6 +456,8 @@ int kr_run_kernel(struct kr_result *r, bool quiet)
 	rc = kr_setup(&x);
 	if (!rc)
 		rc = kr_rounds(&x, quiet);
+	if (!rc && r->hold)
+		kr_hold();
 	if (x.nkids) {
 		struct workload_selftest none = r->p;
 

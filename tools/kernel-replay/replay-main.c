@@ -66,6 +66,9 @@ static void kr_usage(void)
 "      --kernel POLICY     the simulator's policy: newest (default) or 6.12\n"
 "      --async             the simulated device without SWP_SYNCHRONOUS_IO:\n"
 "                          swap-in page by page, as before large swap-in\n"
+"      --hold              after the last round, print \"held\" on stdout and\n"
+"                          keep the memory swapped out until stdin ends (the\n"
+"                          caller reads the areas meanwhile)\n"
 "  -h, --help              this text\n"
 "\n"
 "Exit status: 0 done, 1 failure, 2 usage, 77 the kernel cannot run it.\n",
@@ -159,7 +162,8 @@ static void kr_print_sizes(const struct kr_result *r)
 static int kr_parse(int argc, char **argv, struct kr_ctl *ctl,
 		    struct kr_result *r)
 {
-	enum { OPT_LIVE = 256, OPT_CHECKPOINTS, OPT_SIM, OPT_KERNEL, OPT_ASYNC };
+	enum { OPT_LIVE = 256, OPT_CHECKPOINTS, OPT_SIM, OPT_KERNEL, OPT_ASYNC,
+	       OPT_HOLD };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -170,6 +174,7 @@ static int kr_parse(int argc, char **argv, struct kr_ctl *ctl,
 		{ "sim", no_argument, NULL, OPT_SIM },
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
 		{ "async", no_argument, NULL, OPT_ASYNC },
+		{ "hold", no_argument, NULL, OPT_HOLD },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -184,6 +189,7 @@ static int kr_parse(int argc, char **argv, struct kr_ctl *ctl,
 		case OPT_CHECKPOINTS: ctl->checkpoints = optarg; break;
 		case OPT_SIM: ctl->sim = true; break;
 		case OPT_ASYNC: r->async_io = true; break;
+		case OPT_HOLD: r->hold = true; break;
 		case OPT_KERNEL:
 			if (strcmp(optarg, "newest") && strcmp(optarg, "6.12")) {
 				fprintf(stderr, "%s: --kernel: not newest or 6.12\n",

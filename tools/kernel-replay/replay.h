@@ -80,6 +80,7 @@ struct kr_result {
 	const char *live;		/* the area read at checkpoints, or NULL */
 	unsigned int max_swap_areas, swap_events;
 	uint64_t swap_used_kib;
+	bool hold;			/* --hold: wait after the last round */
 	/* sim only */
 	const char *kernel;		/* the policy */
 	bool async_io;			/* no SWP_SYNCHRONOUS_IO: swap-in by pages */

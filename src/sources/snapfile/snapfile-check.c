@@ -57,12 +57,14 @@ int snapfile_check_head(struct snapfile_writer *w)
 /*
  * A time series is one area: a snapshot whose page size, cluster size or
  * slot count differs from the file's last one is refused, so that
- * snapshots of one file can be compared slot by slot.
+ * snapshots of one file can be compared slot by slot. One area of several
+ * read together (info keys area and areas) is compared with the same area
+ * of the group before it: areas - 1 snapshots further back.
  */
 int snapfile_check_series(struct snapfile_writer *w)
 {
 	static const char sql[] = "SELECT page_size, cluster_size, max, id FROM snapshots"
-				  " ORDER BY id DESC LIMIT 1";
+				  " ORDER BY id DESC LIMIT 1 OFFSET ?";
 	const struct snapshot_device *dev = &w->s->dev;
 	int64_t have[3], want[3] = { dev->page_size, dev->cluster_size, dev->max };
 	static const char *const what[3] = { "page size", "cluster size", "slot count" };
@@ -73,6 +75,7 @@ int snapfile_check_series(struct snapfile_writer *w)
 	rc = snapfile_sql_prepare(w->f, sql, &st, w->d);
 	if (rc)
 		return rc;
+	sqlite3_bind_int64(st, 1, dev->has_area && dev->areas > 1 ? dev->areas - 1 : 0);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(st);
