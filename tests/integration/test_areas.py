@@ -1,0 +1,121 @@
+"""Several swap areas read at one moment (issue 19, part 3): a snapshot
+file's groups (consecutive snapshots, info keys area and areas), written by
+import and read by stat and check. The groups are made from dumps given
+the keys; test_areas_live.py makes them from the running kernel."""
+import json
+import shutil
+
+import pytest
+
+from conftest import run
+
+
+def sim_dump(tmp, name, size, seed, spec):
+    """A dump of a simulated device (swapfs sim, then export)."""
+    db = tmp / (name + ".db")
+    run("sim", "--builtin", spec, "--size", size, "--seed", seed, "-o", db, check=0)
+    out = tmp / name
+    run("export", db, "-o", out, check=0)
+    return out
+
+
+def with_keys(src, dst, **keys):
+    """A copy of dump src whose info has these keys (replaced or added)."""
+    shutil.copytree(src, dst)
+    info = dst / "info"
+    lines = [ln for ln in info.read_text().splitlines()
+             if ln.split(":")[0] not in keys]
+    lines += [f"{k}: {v}" for k, v in keys.items()]
+    info.write_text("\n".join(lines) + "\n")
+    return dst
+
+
+@pytest.fixture(scope="module")
+def dumps(tmp_path_factory):
+    """Area 0 (8M, prio 10) and area 1 (4M, prio 5) of a group of two, and
+    area 0 of a group of three."""
+    tmp = tmp_path_factory.mktemp("areas")
+    big = sim_dump(tmp, "big", "8M", 1, "random:orders=0+2,fill=60")
+    small = sim_dump(tmp, "small", "4M", 2, "random:orders=0,fill=30")
+    return {
+        "a0": with_keys(big, tmp / "a0", area=0, areas=2, type=1, prio=10,
+                        path="/dev/zram8"),
+        "a1": with_keys(small, tmp / "a1", area=1, areas=2, type=0, prio=5,
+                        path="/dev/zram9"),
+        "a1big": with_keys(big, tmp / "a1big", area=1, areas=2, type=0, prio=5),
+        "three": with_keys(big, tmp / "three", area=0, areas=3),
+        "plain": big,
+    }
+
+
+def nr_snapshots(db):
+    import sqlite3
+    with sqlite3.connect(db) as c:
+        return c.execute("SELECT count(*) FROM snapshots").fetchone()[0]
+
+
+def group_file(dumps, path, groups=1):
+    run("import", dumps["a0"], "-o", path, check=0)
+    run("import", "--append", dumps["a1"], "-o", path, check=0)
+    for _ in range(groups - 1):
+        run("import", "--append", dumps["a0"], "-o", path, check=0)
+        run("import", "--append", dumps["a1"], "-o", path, check=0)
+    return path
+
+
+def test_append_compares_each_area_with_its_own(dumps, tmp_path):
+    """Area 1 (4M) after area 0 (8M) of its group: one area per position,
+    each compared with the last of its position, not with the last."""
+    g = group_file(dumps, tmp_path / "g.db", groups=2)
+    assert nr_snapshots(g) == 4
+    run("import", "--append", dumps["a0"], "-o", g, check=0)
+    p = run("import", "--append", dumps["a1big"], "-o", g, check=3)
+    assert "slot count is 2048, snapshot 4's is 1024" in p.stderr
+    assert "[snap-series]" in p.stderr
+    assert nr_snapshots(g) == 5
+
+
+@pytest.mark.parametrize("first,then,words", [
+    ("a0", "a0", "it is area 0, snapshot 1 area 0 of 2"),
+    ("a0", "three", "it is one of 3 areas, snapshot 1 one of 2"),
+    ("a0", "plain", "it is one of 1 areas, snapshot 1 one of 2"),
+    ("plain", "a1", "it is one of 2 areas, snapshot 1 one of 1"),
+])
+def test_append_refuses_an_area_out_of_place(dumps, tmp_path, first, then, words):
+    g = tmp_path / "g.db"
+    run("import", dumps[first], "-o", g, check=0)
+    p = run("import", "--append", dumps[then], "-o", g, check=3)
+    assert words in p.stderr and "[snap-area]" in p.stderr
+    assert nr_snapshots(g) == 1
+
+
+def test_a_file_starts_with_area_0(dumps, tmp_path):
+    p = run("import", dumps["a1"], "-o", tmp_path / "g.db", check=3)
+    assert "a group starts with area 0 [snap-area]" in p.stderr
+    assert not (tmp_path / "g.db").exists()
+
+
+def test_import_copies_the_whole_group(dumps, tmp_path):
+    """import FILE@N takes the group N is in, whichever member N is."""
+    g = group_file(dumps, tmp_path / "g.db", groups=2)
+    for member in (1, 2):
+        out = tmp_path / f"copy{member}.db"
+        run("import", f"{g}@{member}", "-o", out, check=0)
+        assert nr_snapshots(out) == 2
+        run("export", f"{out}@2", "-o", tmp_path / f"x{member}", check=0)
+        info = (tmp_path / f"x{member}" / "info").read_text()
+        assert "area: 1\n" in info and "areas: 2\n" in info and "/dev/zram9" in info
+
+
+def test_an_incomplete_group_is_refused(dumps, tmp_path):
+    g = group_file(dumps, tmp_path / "g.db")
+    run("import", "--append", dumps["a0"], "-o", g, check=0)
+    p = run("import", g, "-o", tmp_path / "x.db", check=3)
+    assert ("snapshot 3 is area 0 of 2, but there is no snapshot 4 for area 1"
+            in p.stderr) and "[source-area-group]" in p.stderr
+    # a group of one whose member says otherwise: snapshot 2 edited
+    import sqlite3
+    with sqlite3.connect(g) as c:
+        c.execute("UPDATE info SET value = '0' WHERE snapshot = 2 AND key = 'area'")
+    p = run("import", f"{g}@1", "-o", tmp_path / "y.db", check=3)
+    assert "snapshot 2: area 0 of 2, where the group of snapshot 1" in p.stderr
