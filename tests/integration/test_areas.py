@@ -119,3 +119,68 @@ def test_an_incomplete_group_is_refused(dumps, tmp_path):
         c.execute("UPDATE info SET value = '0' WHERE snapshot = 2 AND key = 'area'")
     p = run("import", f"{g}@1", "-o", tmp_path / "y.db", check=3)
     assert "snapshot 2: area 0 of 2, where the group of snapshot 1" in p.stderr
+
+
+# ---- stat ----
+
+def stat_json(*args):
+    return json.loads(run("stat", "-J", *args, check=0).stdout)
+
+
+def test_stat_json_holds_each_area_as_read_alone(dumps, tmp_path):
+    g = group_file(dumps, tmp_path / "g.db", groups=2)
+    doc = stat_json(g)
+    assert list(doc) == ["areas"] and len(doc["areas"]) == 2
+    # the last group: snapshots 3 and 4, whichever member is named
+    assert stat_json(f"{g}@3") == doc
+    for i, area in enumerate(doc["areas"]):
+        assert area["source"]["snapshot"] == 3 + i
+        assert area["info"]["area"] == str(i) and area["info"]["areas"] == "2"
+        # --area i is that area's document, as stat has always printed one
+        assert stat_json("--area", i, g) == area
+        alone = stat_json(dumps[f"a{i}"])
+        for key in ("device", "totals", "clusters", "findings", "orders"):
+            assert area[key] == alone[key], key
+    assert doc["areas"][0]["device"]["slots"] == 2048
+    assert doc["areas"][1]["device"]["slots"] == 1024
+
+
+def test_stat_table_of_the_areas(dumps, tmp_path):
+    import sqlite3
+    g = group_file(dumps, tmp_path / "g.db")
+    with sqlite3.connect(g) as c:	# a simulator's counters, on area 1 only
+        c.executemany("INSERT INTO counters VALUES (2, ?, 'swpout_fallback', ?)",
+                      [(2, 5), (4, 7)])
+    out = run("stat", "--bytes", g, check=0).stdout
+    lines = out.splitlines()
+    assert lines[0].split() == ["AREA", "NAME", "TYPE", "SIZE", "USED", "PRIO", "FALLBACK"]
+    used = [a["totals"]["slots_used"] * 4096 for a in stat_json(g)["areas"]]
+    assert lines[1].split() == ["0", "/dev/zram8", "partition", str(2047 * 4096),
+                                str(used[0]), "10"]
+    assert lines[2].split() == ["1", "/dev/zram9", "partition", str(1023 * 4096),
+                                str(used[1]), "5", "12"]
+    assert "\nArea 0 of 2: /dev/zram8 (type 1, prio 10, snapshot 1)\n" in out
+    assert "\nArea 1 of 2: /dev/zram9 (type 0, prio 5, snapshot 2)\n" in out
+    one = run("stat", "--bytes", "--area", 1, g, check=0).stdout
+    assert out.endswith(one)
+
+
+def test_stat_of_one_area_is_as_ever(dumps, tmp_path):
+    """No table, no "areas" key: a source of one area prints as before."""
+    g = tmp_path / "one.db"
+    run("import", dumps["plain"], "-o", g, check=0)
+    doc = stat_json(g)
+    assert "areas" not in doc and doc["device"]["slots"] == 2048
+    assert run("stat", g, check=0).stdout.startswith("Source:")
+    assert stat_json("--area", 0, g) == doc
+
+
+def test_stat_area_refusals(dumps, tmp_path):
+    g = group_file(dumps, tmp_path / "g.db")
+    p = run("stat", "--area", 2, g, check=2)
+    assert "holds 2 areas (0 to 1); there is no area 2" in p.stderr
+    p = run("stat", "--format", "prometheus", g, check=2)
+    assert "name it with --area" in p.stderr
+    assert run("stat", "-o", "ORDER", g, check=2).stderr
+    assert "swapfs_" in run("stat", "--format", "prometheus", "--area", 1, g, check=0).stdout
+    assert run("stat", "--area", 32, g, check=2).stderr
