@@ -75,17 +75,26 @@ int cli_source_split(const char *src, int64_t id, char **path,
 	return SWAPFS_EXIT_OK;
 }
 
-int cli_load_source(const char *src, int64_t id, struct snapshot **out)
+/* SRC and --snapshot agree (cli_source_split()); the exit code. */
+static int cli_source_agree(const char *src, int64_t id)
 {
-	struct diag d;
 	int64_t at_id;
 	char *path;
 	int rc;
 
 	rc = cli_source_split(src, id, &path, &at_id);
+	free(path);
+	return rc;
+}
+
+int cli_load_source(const char *src, int64_t id, struct snapshot **out)
+{
+	struct diag d;
+	int rc;
+
+	rc = cli_source_agree(src, id);
 	if (rc)
 		return rc;
-	free(path);
 	rc = source_load(src, id, out, &d);
 	return rc ? cli_diag_error(src, rc, &d) : SWAPFS_EXIT_OK;
 }
@@ -94,14 +103,11 @@ int cli_load_areas(const char *src, int64_t id, struct snapshot ***out,
 		   unsigned int *nr)
 {
 	struct diag d;
-	int64_t at_id;
-	char *path;
 	int rc;
 
-	rc = cli_source_split(src, id, &path, &at_id);
+	rc = cli_source_agree(src, id);
 	if (rc)
 		return rc;
-	free(path);
 	rc = source_load_areas(src, id, out, nr, &d);
 	return rc ? cli_diag_error(src, rc, &d) : SWAPFS_EXIT_OK;
 }
