@@ -72,6 +72,14 @@ int source_load_stream(const char *name, int64_t id, struct snapshot **out,
 int source_load_areas(const char *name, int64_t id, struct snapshot ***out,
 		      unsigned int *nr, struct diag *d);
 
+/*
+ * source_areas - how many areas source_load_areas() would give, cheaply
+ * (a snapshot file's info key areas, unchecked): 1 for a dump, live:AREA,
+ * a snapshot without the keys, and a name that cannot be read (whose
+ * loading says why); 0 for a bare "live:" (known only once read).
+ */
+unsigned int source_areas(const char *name, int64_t id);
+
 /* source_areas_free - free what source_load_areas() gave; NULL is fine. */
 void source_areas_free(struct snapshot **areas, unsigned int nr);
 

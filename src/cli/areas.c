@@ -8,7 +8,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include <swapfs/snapfile.h>
 #include <swapfs/snapshot.h>
 #include <swapfs/source.h>
 
@@ -125,4 +127,15 @@ void cli_areas_heading(const struct snapshot *s, unsigned int nr)
 		printf("snapshot %" PRId64 ")\n", s->prov.id);
 	else
 		printf("read %s)\n", s->prov.created ? s->prov.created : "now");
+}
+
+int64_t cli_areas_fallback(const struct snapfile_counter *c, size_t nr)
+{
+	int64_t sum = -1;
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (!strcmp(c[i].name, "swpout_fallback"))
+			sum = (sum < 0 ? 0 : sum) + (int64_t)c[i].value;
+	return sum;
 }

@@ -9,6 +9,7 @@
 #define SWAPFS_CLI_AREAS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "output.h"
@@ -42,6 +43,11 @@ struct cli_areas_row {
  */
 int cli_areas_table(const struct cli_areas_row *rows, unsigned int nr,
 		    enum output_mode mode, bool noheadings, bool bytes);
+
+struct snapfile_counter;
+
+/* cli_areas_fallback - swpout_fallback over every order of @c; -1: none stored. */
+int64_t cli_areas_fallback(const struct snapfile_counter *c, size_t nr);
 
 /* cli_areas_heading - "\nArea I of N: NAME (type T, prio P, snapshot S)\n" */
 void cli_areas_heading(const struct snapshot *s, unsigned int nr);

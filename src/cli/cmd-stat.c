@@ -533,18 +533,6 @@ static int cmd_stat_print(const struct cmd_stat_ctl *ctl, unsigned int i)
 	       cmd_stat_human_counters(&r);
 }
 
-/* swpout_fallback over every order, as stored; -1 when none is. */
-static int64_t cmd_stat_fallback(const struct cmd_stat_counters *cs)
-{
-	int64_t sum = -1;
-	size_t i;
-
-	for (i = 0; i < cs->nr; i++)
-		if (!strcmp(cs->c[i].name, "swpout_fallback"))
-			sum = (sum < 0 ? 0 : sum) + (int64_t)cs->c[i].value;
-	return sum;
-}
-
 /*
  * Several areas: {"areas": [ {one area's document}, ... ]}, or the table
  * of the areas, then each area's usual output under its heading.
@@ -570,7 +558,7 @@ static int cmd_stat_print_areas(const struct cmd_stat_ctl *ctl)
 	for (i = 0; i < ctl->nr; i++)
 		rows[i] = (struct cli_areas_row){
 			.s = ctl->v[i], .slots_used = ctl->areas[i].a->totals.slots_used,
-			.fallback = cmd_stat_fallback(&ctl->areas[i].cs),
+			.fallback = cli_areas_fallback(ctl->areas[i].cs.c, ctl->areas[i].cs.nr),
 		};
 	rc = cli_areas_table(rows, ctl->nr, ctl->raw ? OUTPUT_RAW : OUTPUT_HUMAN,
 			     ctl->fmt.noheadings, ctl->fmt.bytes);

@@ -263,3 +263,26 @@ int source_load_areas(const char *name, int64_t id, struct snapshot ***out,
 	*out = v;
 	return 0;
 }
+
+unsigned int source_areas(const char *name, int64_t id)
+{
+	unsigned int n = 1;
+	struct snapfile *f;
+	struct stat st;
+	struct diag d;
+	int64_t at_id;
+	char *path;
+
+	if (source_name_split(name, &path, &at_id, &d))
+		return 1;
+	if (!strcmp(path, LIVE_PREFIX))
+		n = 0;
+	else if (!source_is_live(path) && !stat(path, &st) && S_ISREG(st.st_mode) &&
+		 snapfile_probe(path) && !snapfile_open(path, false, &f, &d)) {
+		if (snapfile_areas(f, id ? id : at_id, &n, &d))
+			n = 1;
+		snapfile_close(f);
+	}
+	free(path);
+	return n;
+}

@@ -4,6 +4,7 @@ import and read by stat and check. The groups are made from dumps given
 the keys; test_areas_live.py makes them from the running kernel."""
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -184,3 +185,52 @@ def test_stat_area_refusals(dumps, tmp_path):
     assert run("stat", "-o", "ORDER", g, check=2).stderr
     assert "swapfs_" in run("stat", "--format", "prometheus", "--area", 1, g, check=0).stdout
     assert run("stat", "--area", 32, g, check=2).stderr
+
+
+# ---- check ----
+
+FINDINGS = Path(__file__).resolve().parent.parent / "fixtures" / "findings"
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """A group whose area 0 is clean and area 1 has two errors."""
+    tmp = tmp_path_factory.mktemp("mixed")
+    g = tmp / "g.db"
+    run("import", with_keys(FINDINGS / "clean", tmp / "c", area=0, areas=2, prio=3),
+        "-o", g, check=0)
+    run("import", "--append", with_keys(FINDINGS / "count-mismatch", tmp / "m",
+                                        area=1, areas=2, prio=-2), "-o", g, check=0)
+    return g
+
+
+def test_check_exits_with_the_worst_area(mixed):
+    p = run("check", mixed, check=1)
+    alone = [run("check", "--area", i, mixed).stdout for i in (0, 1)]
+    assert run("check", "--area", 0, mixed, check=0)
+    assert run("check", "--area", 1, mixed, check=1)
+    assert p.stdout.startswith("AREA ")
+    head0 = p.stdout.index("\nArea 0 of 2: ")
+    head1 = p.stdout.index("\nArea 1 of 2: ")
+    assert p.stdout[head1:].split("\n", 2)[2] == alone[1]
+    assert p.stdout[head0:head1].split("\n", 2)[2] == alone[0]
+    assert (FINDINGS / "count-mismatch" / "expected").read_text() in alone[1]
+
+
+def test_check_json_of_the_areas(mixed):
+    doc = json.loads(run("check", "-J", mixed, check=1).stdout)
+    assert list(doc) == ["areas"] and len(doc["areas"]) == 2
+    for i, area in enumerate(doc["areas"]):
+        alone = json.loads(run("check", "-J", "--area", i, mixed).stdout)
+        assert area == alone
+    assert doc["areas"][0]["summary"]["errors"] == 0
+    assert doc["areas"][1]["summary"]["errors"] == 2
+
+
+def test_check_of_one_area_is_as_ever(dumps, tmp_path):
+    g = tmp_path / "one.db"
+    run("import", FINDINGS / "count-mismatch", "-o", g, check=0)
+    p = run("check", g, check=1)
+    assert p.stdout == run("check", FINDINGS / "count-mismatch", check=1).stdout
+    assert run("check", "--area", 0, g, check=1).stdout == p.stdout
+    assert "holds 1 area (0 to 0)" in run("check", "--area", 1, g, check=2).stderr
