@@ -1,0 +1,114 @@
+"""Every active swap area of the running kernel (issue 19, part 3): a bare
+live: reads each, in the order the kernel tries them (priority high to
+low, then type), and stat, check and import show each as the area read
+alone (live:/dev/zramN) shows it. Two zram areas of our own, one with
+64K folios swapped out; root, zram and the BPF reader; the machine's swap
+state is held by the lock in conftest.py and put back.
+"""
+import json
+import os
+import subprocess
+import time
+
+import pytest
+
+import kernelhost
+from conftest import SWAPFS, run
+
+pytestmark = pytest.mark.skipif(kernelhost.why_not(live=True) is not None,
+                                reason=kernelhost.why_not(live=True) or "")
+
+KEYS = ("device", "totals", "clusters", "orders")
+
+
+def layout(blocks):
+    build = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(SWAPFS))))
+    exe = os.environ.get("SWAPFS_TEST_LAYOUT") or os.path.join(build, "tests",
+                                                               "swapfs-test-layout")
+    proc = subprocess.Popen([exe, "64", str(blocks), "0", "0"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    json.loads(proc.stdout.readline())
+    return proc
+
+
+def stat(*args):
+    return json.loads(run("stat", "-J", *args, check=0).stdout)
+
+
+def steady(read):
+    """read() until two in a row agree: the areas stand still."""
+    prev = read()
+    for _ in range(40):
+        time.sleep(0.1)
+        now = read()
+        if now == prev:
+            return now
+        prev = now
+    raise AssertionError("the areas never stood still for a read")
+
+
+def part(doc):
+    return {k: doc[k] for k in KEYS}
+
+
+@pytest.fixture(scope="module")
+def areas():
+    """zram A (the lower type) at priority 5 with 64K folios swapped out,
+    zram B at priority 10: the kernel tries B first."""
+    kr = kernelhost.driver()
+    with kernelhost.own_host() as host:
+        kernelhost.only_mthp(host, 64)
+        a, _ = kr.zram_up(host, "16M", None)
+        b, _ = kr.zram_up(host, "16M", None)
+        for dev, prio in ((a, 5), (b, 10)):
+            subprocess.run(["swapoff", f"/dev/{dev}"], check=True)
+            subprocess.run(["swapon", "-p", str(prio), f"/dev/{dev}"], check=True)
+        # the folios go to B, the area the kernel tries first
+        proc = layout(16)
+        try:
+            yield {"hi": f"/dev/{b}", "lo": f"/dev/{a}"}
+        finally:
+            proc.stdin.close()
+            proc.wait(timeout=30)
+
+
+def test_live_reads_every_area_in_the_kernels_order(areas):
+    doc = steady(lambda: stat("live:"))
+    assert list(doc) == ["areas"] and len(doc["areas"]) == 2
+    hi, lo = doc["areas"]
+    assert [hi["info"]["path"], lo["info"]["path"]] == [areas["hi"], areas["lo"]]
+    assert [hi["info"]["prio"], lo["info"]["prio"]] == ["10", "5"]
+    assert [(d["info"]["area"], d["info"]["areas"]) for d in (hi, lo)] == [
+        ("0", "2"), ("1", "2")]
+    assert int(hi["info"]["type"]) > int(lo["info"]["type"])
+    assert hi["totals"]["slots_used"] > 0    # the folios went to the first tried
+    for d, name in ((hi, "hi"), (lo, "lo")):
+        assert part(d) == part(steady(lambda: stat(f"live:{areas[name]}"))), name
+        assert "area" not in stat(f"live:{areas[name]}")["info"]
+
+
+def test_import_live_stores_the_group(areas, tmp_path):
+    g = tmp_path / "g.db"
+    live = steady(lambda: stat("live:"))
+    run("import", "live:", "-o", g, check=0)
+    stored = stat(g)["areas"]
+    assert [part(d) for d in stored] == [part(d) for d in live["areas"]]
+    assert [d["source"]["snapshot"] for d in stored] == [1, 2]
+    run("import", "--append", "live:", "-o", g, check=0)
+    assert [d["source"]["snapshot"] for d in stat(f"{g}@3")["areas"]] == [3, 4]
+
+
+def test_stat_and_check_table_and_area(areas):
+    out = run("stat", "live:", check=0).stdout.splitlines()
+    assert out[0].split() == ["AREA", "NAME", "TYPE", "SIZE", "USED", "PRIO", "FALLBACK"]
+    assert out[1].split()[:3] == ["0", areas["hi"], "partition"]
+    assert out[1].split()[5] == "10" and out[2].split()[5] == "5"
+    p = run("check", "live:")
+    assert p.returncode in (0, 1), p.stderr
+    assert f"\nArea 1 of 2: {areas['lo']} (type " in p.stdout
+    one = run("check", "-J", "--area", 1, "live:")
+    assert json.loads(one.stdout)["summary"]["origin"] == areas["lo"]
+    # live:AREA is still one area, and a bare live: elsewhere still refuses
+    assert "areas" not in stat(f"live:{areas['hi']}")
+    p = run("export", "live:", "-o", "/nonexistent/x")
+    assert "2 swap areas are active; name one" in p.stderr
