@@ -234,3 +234,35 @@ def test_check_of_one_area_is_as_ever(dumps, tmp_path):
     assert p.stdout == run("check", FINDINGS / "count-mismatch", check=1).stdout
     assert run("check", "--area", 0, g, check=1).stdout == p.stdout
     assert "holds 1 area (0 to 0)" in run("check", "--area", 1, g, check=2).stderr
+
+
+# ---- swapview ----
+
+def test_swapview_a_and_A_switch_areas(dumps, tmp_path):
+    import test_swapview as tv
+    if tv.TMUX is None:
+        pytest.skip("tmux is not installed")
+    g = group_file(dumps, tmp_path / "g.db", groups=2)
+    s = tv.Screen(tmp_path, 160, 30)
+    try:
+        text = s.view(g)
+        # the last group's area 1 (snapshot 4) opens; 1024 slots
+        assert "[area 1/2 /dev/zram9 prio 5]" in text and "[snapshot 4, 4 of 4]" in text
+        assert " 1024 slots" in text
+        text = s.press("a", lambda t: "[area 0/2 /dev/zram8 prio 10]" in t)
+        assert "[snapshot 3, 3 of 4]" in text and " 2048 slots" in text
+        assert s.message().strip() == "area 0/2 /dev/zram8 prio 10"
+        s.press("A", lambda t: "[area 1/2 /dev/zram9 prio 5]" in t)
+        # t/T: the same area of the group before
+        text = s.press("T", lambda t: "[snapshot 2, 2 of 4]" in t)
+        assert "[area 1/2 /dev/zram9 prio 5]" in text
+        s.press("T", lambda t: "this is the first snapshot" in t)
+    finally:
+        s.kill()
+    one = tv.Screen(tmp_path, 160, 30)
+    try:
+        text = one.view(dumps["plain"])
+        assert "[area" not in text
+        one.press("a", lambda t: "has one swap area" in t)
+    finally:
+        one.kill()

@@ -112,3 +112,18 @@ def test_stat_and_check_table_and_area(areas):
     assert "areas" not in stat(f"live:{areas['hi']}")
     p = run("export", "live:", "-o", "/nonexistent/x")
     assert "2 swap areas are active; name one" in p.stderr
+
+
+def test_swapview_a_switches_live_areas(areas, tmp_path):
+    import test_swapview as tv
+    if tv.TMUX is None:
+        pytest.skip("tmux is not installed")
+    s = tv.Screen(tmp_path, 200, 30)
+    try:
+        text = s.view("live:")
+        assert f"[area 0/2 {areas['hi']} prio 10]" in text
+        s.press("a", lambda t: f"[area 1/2 {areas['lo']} prio 5]" in t and
+                "[live: read 1," in t)
+        s.press("a", lambda t: f"[area 0/2 {areas['hi']} prio 10]" in t)
+    finally:
+        s.kill()
