@@ -42,6 +42,8 @@ static const char root_readme[] =
 "findings/<check>    the lines of `swapfs check`, by check; findings/all: all\n"
 "procs/<pid>/        a process that maps slots (swapfs capture): comm, and refs,\n"
 "                    a table of vaddr slot order; empty for other sources\n"
+"areas/<n>/          with several areas read at one moment: area n's tree, as\n"
+"                    the top one is area 0's (0: the one the kernel tries first)\n"
 "\n"
 "clusters/<i>/slots/<offset>: count=N cached=0|1 bad=0|1 zero=0|1 zswap=0|1\n"
 "order=K|unknown, and for a capture owners=PID:0xVADDR,... (who maps it).\n"
@@ -78,11 +80,14 @@ static const struct fs_name root_names[] = {
 	{ "cache", FS_KIND_CACHE_DIR, 0 },
 	{ "findings", FS_KIND_FINDINGS_DIR, 0 },
 	{ "procs", FS_KIND_PROCS_DIR, 0 },
+	{ "areas", FS_KIND_AREAS_DIR, 0 },
 };
 
-/* header/ is there only with --header. */
+/* header/ is there only with --header; areas/ only with several areas. */
 static bool root_dir_has(struct fs *fs, uint64_t index, uint64_t n)
 {
+	if (root_names[n].kind == FS_KIND_AREAS_DIR)
+		return fs->nr_areas > 1;
 	return root_names[n].kind != FS_KIND_HEADER_DIR || fs->header_path;
 }
 

@@ -2,8 +2,11 @@
 file's groups (consecutive snapshots, info keys area and areas), written by
 import and read by stat and check. The groups are made from dumps given
 the keys; test_areas_live.py makes them from the running kernel."""
+import contextlib
 import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -266,3 +269,61 @@ def test_swapview_a_and_A_switch_areas(dumps, tmp_path):
         one.press("a", lambda t: "has one swap area" in t)
     finally:
         one.kill()
+
+
+# ---- the mount ----
+
+FUSERMOUNT = shutil.which("fusermount3")
+needs_fuse = pytest.mark.skipif(not FUSERMOUNT or not os.path.exists("/dev/fuse"),
+                                reason="needs /dev/fuse and fusermount3")
+
+
+def contents(root, skip=("source", "edits", "refused", "README", "areas")):
+    """relpath -> file content or link target, of one area's tree."""
+    out = {}
+    for d, dirs, files in os.walk(root):
+        rel = os.path.relpath(d, root)
+        dirs[:] = [x for x in dirs if x != "slots"]   # clusters/<i>/map says them
+        if rel == ".":
+            dirs[:] = [x for x in dirs if x not in skip]
+            files = [f for f in files if f not in skip]
+        for name in files:
+            p = os.path.join(d, name)
+            r = os.path.normpath(os.path.join(rel, name))
+            out[r] = os.readlink(p) if os.path.islink(p) else open(p).read()
+    return out
+
+
+@contextlib.contextmanager
+def mounted(src, mnt):
+    mnt.mkdir()
+    run("mount", src, mnt, check=0)
+    try:
+        yield mnt
+    finally:
+        subprocess.run([FUSERMOUNT, "-u", str(mnt)], check=True)
+
+
+@needs_fuse
+def test_mount_areas_n_is_each_area_as_mounted_alone(dumps, tmp_path):
+    g = group_file(dumps, tmp_path / "g.db")
+    with mounted(g, tmp_path / "m") as m:
+        assert sorted(os.listdir(m / "areas")) == ["0", "1"]
+        assert (m / "device" / "area").read_text() == "0\n"
+        assert os.stat(m / "areas" / "1").st_ino != os.stat(m).st_ino
+        trees = [contents(m / "areas" / str(i)) for i in (0, 1)]
+        assert contents(m) == trees[0]
+        assert trees[1]["device/path"] == "/dev/zram9\n"
+        assert not (m / "areas" / "1" / "areas").exists()
+        assert "snapshot: 2\n" in (m / "areas" / "1" / "source").read_text()
+        # a link in areas/1/ stays in area 1's tree
+        lists = m / "areas" / "1" / "lists" / "free"
+        for name in os.listdir(lists):
+            assert os.path.realpath(lists / name).startswith(str(m / "areas" / "1") + "/")
+        for i in (0, 1):
+            with mounted(dumps[f"a{i}"], tmp_path / f"alone{i}") as alone:
+                assert trees[i] == contents(alone), i
+    with mounted(dumps["plain"], tmp_path / "one") as one:
+        assert not (one / "areas").exists() and "areas" not in os.listdir(one)
+    p = run("mount", "-o", "rw", g, tmp_path / "m", check=2)
+    assert "-o rw edits one" in p.stderr

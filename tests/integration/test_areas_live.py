@@ -7,6 +7,7 @@ state is held by the lock in conftest.py and put back.
 """
 import json
 import os
+import shutil
 import subprocess
 import time
 
@@ -127,3 +128,19 @@ def test_swapview_a_switches_live_areas(areas, tmp_path):
         s.press("a", lambda t: f"[area 0/2 {areas['hi']} prio 10]" in t)
     finally:
         s.kill()
+
+
+def test_mount_of_every_live_area(areas, tmp_path):
+    fm = shutil.which("fusermount3")
+    if not fm or not os.path.exists("/dev/fuse"):
+        pytest.skip("needs /dev/fuse and fusermount3")
+    m = tmp_path / "m"
+    m.mkdir()
+    run("mount", "live:", m, check=0)
+    try:
+        assert sorted(os.listdir(m / "areas")) == ["0", "1"]
+        assert (m / "device" / "path").read_text() == areas["hi"] + "\n"
+        assert (m / "areas" / "1" / "device" / "path").read_text() == areas["lo"] + "\n"
+        assert (m / "areas" / "1" / "device" / "prio").read_text() == "5\n"
+    finally:
+        subprocess.run([fm, "-u", str(m)], check=True)
