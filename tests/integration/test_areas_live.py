@@ -144,3 +144,13 @@ def test_mount_of_every_live_area(areas, tmp_path):
         assert (m / "areas" / "1" / "device" / "prio").read_text() == "5\n"
     finally:
         subprocess.run([fm, "-u", str(m)], check=True)
+
+
+def test_equal_priorities_go_by_type(areas):
+    """The contract for a group: equal priorities in swap type order (the
+    kernel itself rotates among them: plist_requeue())."""
+    subprocess.run(["swapoff", areas["lo"]], check=True)
+    subprocess.run(["swapon", "-p", "10", areas["lo"]], check=True)
+    doc = stat("live:")
+    assert [d["info"]["path"] for d in doc["areas"]] == [areas["lo"], areas["hi"]]
+    assert [d["info"]["prio"] for d in doc["areas"]] == ["10", "10"]
