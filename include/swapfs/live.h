@@ -75,6 +75,19 @@ int live_read(struct live *l, struct snapshot **out, struct diag *d);
 /* live_close - unload; NULL is fine. */
 void live_close(struct live *l);
 
+/*
+ * live_load_areas - read every active area, each into a new snapshot as
+ * live_load() reads one, in the order the kernel tries them for a new
+ * swap-out (get_swap_pages() walks swap_avail_heads, a plist: priority
+ * high to low; equal priorities by swap type), each with the info keys
+ * area (its place in that order), areas, type, prio and path. At most
+ * @max (1..32); *@nr how many. Returns 0 or -errno with @d as
+ * live_load(); -E2BIG when more than @max are active. On failure *@out
+ * holds nothing.
+ */
+int live_load_areas(struct snapshot **out, unsigned int max, unsigned int *nr,
+		    struct diag *d);
+
 /* live_built_in - whether this build has the BPF reader. */
 bool live_built_in(void);
 

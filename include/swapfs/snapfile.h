@@ -146,6 +146,15 @@ int snapfile_list(struct snapfile *f, struct snapfile_entry **out, size_t *nr,
 		  struct diag *d);
 
 /*
+ * snapfile_areas - the info key areas of snapshot @id (0: the last) as
+ * stored, unchecked (snapfile_read() checks it): how many areas its group
+ * has; 1 without the key, or when there is no such snapshot. Cheap: for
+ * a caller choosing how to read (one area as a stream, or a group).
+ */
+int snapfile_areas(struct snapfile *f, int64_t id, unsigned int *areas,
+		   struct diag *d);
+
+/*
  * snapfile_read - load snapshot @id (0: the last one) into a new snapshot,
  * validating every row. -ENOENT when there is no such id. The model's
  * provenance is the stored one; prov.id is @id's row. Memory: the slot

@@ -50,4 +50,37 @@ int source_name_split(const char *name, char **path, int64_t *id,
 int source_load_stream(const char *name, int64_t id, struct snapshot **out,
 		       struct diag *d);
 
+/* At most this many areas are read together (info key areas: 1..32). */
+#define SOURCE_AREAS_MAX	32
+
+/*
+ * source_load_areas - the swap areas @name holds as read at one moment
+ * (the info keys area and areas; swapfs-snapshot(5)), area 0 first, in
+ * the order the kernel tries them:
+ *  - a snapshot file: the group snapshot @id (as source_load(); 0: the
+ *    last) belongs to, ids id - area .. id - area + areas - 1, each
+ *    checked: it exists, has the same areas count and is the area of its
+ *    place (-EINVAL [source-area-group] naming the snapshot id and the
+ *    rule); a snapshot without the keys is a group of one;
+ *  - a bare "live:": every active area (live_load_areas()), one alone
+ *    read as live_load("") reads it;
+ *  - anything else (a dump, live:AREA): the one area source_load() gives.
+ * *@out is a malloc'ed array of *@nr (1..SOURCE_AREAS_MAX) snapshots,
+ * freed by source_areas_free(). Returns 0 or -errno with @d filled as
+ * source_load().
+ */
+int source_load_areas(const char *name, int64_t id, struct snapshot ***out,
+		      unsigned int *nr, struct diag *d);
+
+/*
+ * source_areas - how many areas source_load_areas() would give, cheaply
+ * (a snapshot file's info key areas, unchecked): 1 for a dump, live:AREA,
+ * a snapshot without the keys, and a name that cannot be read (whose
+ * loading says why); 0 for a bare "live:" (known only once read).
+ */
+unsigned int source_areas(const char *name, int64_t id);
+
+/* source_areas_free - free what source_load_areas() gave; NULL is fine. */
+void source_areas_free(struct snapshot **areas, unsigned int nr);
+
 #endif /* SWAPFS_SOURCE_H */

@@ -75,18 +75,40 @@ int cli_source_split(const char *src, int64_t id, char **path,
 	return SWAPFS_EXIT_OK;
 }
 
-int cli_load_source(const char *src, int64_t id, struct snapshot **out)
+/* SRC and --snapshot agree (cli_source_split()); the exit code. */
+static int cli_source_agree(const char *src, int64_t id)
 {
-	struct diag d;
 	int64_t at_id;
 	char *path;
 	int rc;
 
 	rc = cli_source_split(src, id, &path, &at_id);
+	free(path);
+	return rc;
+}
+
+int cli_load_source(const char *src, int64_t id, struct snapshot **out)
+{
+	struct diag d;
+	int rc;
+
+	rc = cli_source_agree(src, id);
 	if (rc)
 		return rc;
-	free(path);
 	rc = source_load(src, id, out, &d);
+	return rc ? cli_diag_error(src, rc, &d) : SWAPFS_EXIT_OK;
+}
+
+int cli_load_areas(const char *src, int64_t id, struct snapshot ***out,
+		   unsigned int *nr)
+{
+	struct diag d;
+	int rc;
+
+	rc = cli_source_agree(src, id);
+	if (rc)
+		return rc;
+	rc = source_load_areas(src, id, out, nr, &d);
 	return rc ? cli_diag_error(src, rc, &d) : SWAPFS_EXIT_OK;
 }
 
@@ -135,21 +157,33 @@ int cli_snapfile_open(const char *path, bool append, bool force,
 	return rc ? cli_diag_error(path, rc, d) : SWAPFS_EXIT_OK;
 }
 
-int cli_snapfile_write(const char *path, bool append, bool force,
-		       const char *exists, const struct snapshot *s)
+int cli_snapfile_write_areas(const char *path, bool append, bool force,
+			     const char *exists, struct snapshot *const *v,
+			     unsigned int nr)
 {
 	struct snapfile *f;
 	struct diag d;
+	unsigned int i;
 	int rc;
 
 	rc = cli_snapfile_open(path, append, force, exists, &f, &d);
 	if (rc)
 		return rc;
-	rc = snapfile_append(f, s, NULL, &d);
-	if (rc) {
-		snapfile_close(f);
-		return cli_diag_error(path, rc, &d);
+	for (i = 0; i < nr; i++) {
+		rc = snapfile_append(f, v[i], NULL, &d);
+		if (rc) {
+			snapfile_close(f);
+			return cli_diag_error(path, rc, &d);
+		}
 	}
 	rc = snapfile_commit(f, &d);
 	return rc ? cli_diag_error(path, rc, &d) : SWAPFS_EXIT_OK;
+}
+
+int cli_snapfile_write(const char *path, bool append, bool force,
+		       const char *exists, const struct snapshot *s)
+{
+	struct snapshot *v = (struct snapshot *)s;
+
+	return cli_snapfile_write_areas(path, append, force, exists, &v, 1);
 }

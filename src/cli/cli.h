@@ -83,6 +83,14 @@ struct snapshot;
 int cli_load_source(const char *src, int64_t id, struct snapshot **out);
 
 /*
+ * cli_load_areas - cli_load_source() of every area SRC holds as read at
+ * one moment (source_load_areas(): a snapshot file's group, every active
+ * area of a bare live:, else one); *@out freed by source_areas_free().
+ */
+int cli_load_areas(const char *src, int64_t id, struct snapshot ***out,
+		   unsigned int *nr);
+
+/*
  * cli_source_split - SRC as source_name_split() reads it: "FILE@N" is
  * FILE (*@path, malloc'ed) and N (*@at_id), anything else itself and 0.
  * @id, the --snapshot given (0: none), must agree with N. Prints and
@@ -139,6 +147,17 @@ int cli_snapfile_open(const char *path, bool append, bool force,
  */
 int cli_snapfile_write(const char *path, bool append, bool force,
 		       const char *exists, const struct snapshot *s);
+
+/*
+ * cli_snapfile_write_areas - cli_snapfile_write() of the @nr areas @v
+ * read at one moment (source_load_areas()), one snapshot each, area 0
+ * first, each its own transaction: an append that fails midway leaves
+ * the areas before it stored, and the next append of an area 0 refused
+ * [snap-area] until the file is read and its group completed by hand.
+ */
+int cli_snapfile_write_areas(const char *path, bool append, bool force,
+			     const char *exists, struct snapshot *const *v,
+			     unsigned int nr);
 
 /*
  * cli_diag_error - print "swapfs: <diag>" or, when the library said

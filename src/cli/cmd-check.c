@@ -14,7 +14,10 @@
 #include <string.h>
 
 #include <swapfs/analysis.h>
+#include <swapfs/snapfile.h>
+#include <swapfs/source.h>
 
+#include "areas.h"
 #include "args.h"
 #include "cli.h"
 #include "jsonout.h"
@@ -52,6 +55,8 @@ struct cmd_check_ctl {
 	unsigned int only;		/* --only: a mask of checks */
 	int min_severity;		/* --severity; -1: not given */
 	int64_t id;			/* -s */
+	int area;			/* -A; -1: every area */
+	bool several;			/* areas of one source: one document, headings */
 	bool json;			/* -J */
 	bool verbose;			/* -v */
 	bool raw;			/* -r */
@@ -354,7 +359,11 @@ static int cmd_check_begin(const struct snapshot *s, void *arg)
 	struct cmd_check_ctl *ctl = arg;
 
 	ctl->s = s;
-	if (ctl->json) {
+	if (ctl->json && ctl->several) {
+		/* the areas' findings are not streamed: one array at a time may be */
+		jsonout_object_open(&ctl->j, NULL);
+		jsonout_array_open(&ctl->j, "findings");
+	} else if (ctl->json) {
 		jsonout_begin(&ctl->j, stdout);
 		jsonout_array_open_stream(&ctl->j, "findings");
 	}
@@ -370,7 +379,10 @@ static int cmd_check_run(struct cmd_check_ctl *ctl)
 	if (ctl->json) {
 		jsonout_array_close(&ctl->j);
 		cmd_check_json_summary(ctl);
-		rc = jsonout_end(&ctl->j);
+		if (ctl->several)
+			jsonout_object_close(&ctl->j);
+		else
+			rc = jsonout_end(&ctl->j);
 	} else if (!ctl->raw) {
 		cmd_check_summary_line(ctl);
 	}
@@ -398,9 +410,115 @@ static void cmd_check_say_read(const struct cmd_check_ctl *ctl,
 		      ctl->src, s->nr_moving);
 }
 
+/* Forget what one area counted, for the next. */
+static void cmd_check_reset(struct cmd_check_ctl *ctl)
+{
+	scols_unref_table(ctl->tb);
+	ctl->tb = NULL;
+	ctl->first = ctl->last = NULL;
+	ctl->pending = 0;
+	ctl->rc = 0;
+	memset(ctl->found, 0, sizeof(ctl->found));
+	memset(ctl->shown_by_severity, 0, sizeof(ctl->shown_by_severity));
+	ctl->hidden = 0;
+}
+
+/* One area's findings and summary, read whole; its exit code. */
+static int cmd_check_area(struct cmd_check_ctl *ctl, const struct snapshot *s)
+{
+	struct analysis *a = NULL;
+	int rc;
+
+	cmd_check_reset(ctl);
+	rc = cmd_check_begin(s, ctl);
+	if (!rc)
+		rc = analysis_run(s, ctl->only, cmd_check_print, ctl, &a);
+	analysis_free(a);
+	if (!rc)
+		rc = ctl->rc;
+	rc = rc ? cli_errno_error(rc) : cmd_check_run(ctl);
+	fflush(stdout);
+	cmd_check_say_read(ctl, s);
+	return rc;
+}
+
+/* The table of the areas (stat's), before their findings. */
+static int cmd_check_areas_table(const struct cmd_check_ctl *ctl,
+				 struct snapshot *const *v, unsigned int nr)
+{
+	struct cli_areas_row rows[SOURCE_AREAS_MAX];
+	struct snapfile_counter *c = NULL;
+	struct analysis *a = NULL;
+	int64_t at_id;
+	unsigned int i;
+	char *path;
+	size_t nc;
+	int rc;
+
+	rc = cli_source_split(ctl->src, ctl->id, &path, &at_id);
+	for (i = 0; !rc && i < nr; i++) {
+		rc = cli_load_counters(path, v[i]->prov.id, &c, &nc);
+		if (!rc && (rc = analysis_run(v[i], ctl->only, NULL, NULL, &a)))
+			rc = cli_errno_error(rc);
+		rows[i] = (struct cli_areas_row){
+			.s = v[i], .slots_used = a ? a->totals.slots_used : 0,
+			.fallback = cli_areas_fallback(c, nc),
+		};
+		analysis_free(a);
+		a = NULL;
+		free(c);
+		c = NULL;
+	}
+	free(path);
+	if (!rc && cli_areas_table(rows, nr, ctl->raw ? OUTPUT_RAW : OUTPUT_HUMAN,
+				   ctl->noheadings, ctl->bytes))
+		rc = cli_errno_error(-EIO);
+	return rc;
+}
+
+/*
+ * Every area of a source of several (or the one --area names, or one
+ * alone): the table of the areas, then each area's findings and summary
+ * under its heading; -J: {"areas": [{"findings": [...], "summary": {...}}]}.
+ * The exit code is the worst area's.
+ */
+static int cmd_check_areas(struct cmd_check_ctl *ctl)
+{
+	struct snapshot **v;
+	unsigned int nr, i;
+	int rc, worst = SWAPFS_EXIT_OK;
+
+	rc = cli_load_areas(ctl->src, ctl->id, &v, &nr);
+	if (rc)
+		return rc;
+	rc = cli_areas_keep(ctl->src, ctl->area, v, &nr);
+	ctl->several = nr > 1;
+	if (!rc && ctl->several && ctl->json) {
+		jsonout_begin(&ctl->j, stdout);
+		jsonout_array_open(&ctl->j, "areas");
+	} else if (!rc && ctl->several) {
+		rc = cmd_check_areas_table(ctl, v, nr);
+	}
+	for (i = 0; !rc && i < nr && worst <= 1; i++) {
+		if (ctl->several && !ctl->json)
+			cli_areas_heading(v[i], nr);
+		rc = cmd_check_area(ctl, v[i]);
+		worst = rc > worst ? rc : worst;
+		rc = rc > 1 ? rc : 0;
+	}
+	if (!rc && ctl->several && ctl->json) {
+		jsonout_array_close(&ctl->j);
+		if ((rc = jsonout_end(&ctl->j)))
+			rc = cli_errno_error(rc);
+	}
+	source_areas_free(v, nr);
+	return rc ? rc : worst;
+}
+
 static int cmd_check_exec(int argc, char **argv)
 {
-	struct cmd_check_ctl ctl = { .only = ANALYSIS_ALL_CHECKS, .min_severity = -1 };
+	struct cmd_check_ctl ctl = { .only = ANALYSIS_ALL_CHECKS, .min_severity = -1,
+				     .area = -1 };
 	static char outbuf[1 << 20];
 	struct analysis *a;
 	struct snapshot *s;
@@ -416,6 +534,12 @@ static int cmd_check_exec(int argc, char **argv)
 		ctl.min_severity = ctl.json ? ANALYSIS_INFO : ANALYSIS_WARNING;
 	/* millions of findings: write them in large blocks */
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	/* several areas are read whole; one alone as ever (a stream) */
+	if (ctl.area >= 0 || source_areas(ctl.src, ctl.id) != 1) {
+		rc = cmd_check_areas(&ctl);
+		scols_unref_table(ctl.tb);
+		return rc;
+	}
 	rc = cli_analyse(ctl.src, ctl.id, ctl.only, cmd_check_begin, cmd_check_print,
 			 &ctl, &s, &a);
 	if (!rc)
@@ -448,6 +572,8 @@ static const struct args_opt cmd_check_opts[] = {
 	{ 'b', "bytes", NULL, "print SIZE in bytes",
 	  .flag = ARGS_FIELD(struct cmd_check_ctl, bytes) },
 	ARGS_OPT_SNAPSHOT(struct cmd_check_ctl, id),
+	{ 'A', "area", "<n>", "only area n of several read at one moment",
+	  .value = ARGS_FIELD(struct cmd_check_ctl, area), .number = &cli_areas_number },
 	{ 0 },
 };
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <swapfs/snapfile.h>
+#include <swapfs/source.h>
 
 #include "args.h"
 #include "cli.h"
@@ -24,7 +25,8 @@ struct cmd_import_ctl {
 static int cmd_import_exec(int argc, char **argv)
 {
 	struct cmd_import_ctl ctl = { .id = 0 };
-	struct snapshot *s;
+	struct snapshot **v;
+	unsigned int nr, i;
 	const char *src;
 	int rc;
 
@@ -32,16 +34,18 @@ static int cmd_import_exec(int argc, char **argv)
 	if (!ctl.output)
 		args_usage_error(&cmd_import_entry, "no output file specified (-o)");
 	args_check_exclusive(&cmd_import_entry, &ctl);
-	rc = cli_load_source(src, ctl.id, &s);
+	/* several areas read at one moment are stored together, area 0 first */
+	rc = cli_load_areas(src, ctl.id, &v, &nr);
 	if (rc)
 		return rc;
-	if (ctl.note && snapshot_set_string(&s->prov.note, ctl.note))
-		rc = cli_errno_error(-ENOMEM);
-	else
-		rc = cli_snapfile_write(ctl.output, ctl.append, ctl.force,
-					"exists; use --append to add a snapshot or --force to replace it",
-					s);
-	snapshot_free(s);
+	for (i = 0; !rc && i < nr; i++)
+		if (ctl.note && snapshot_set_string(&v[i]->prov.note, ctl.note))
+			rc = cli_errno_error(-ENOMEM);
+	if (!rc)
+		rc = cli_snapfile_write_areas(ctl.output, ctl.append, ctl.force,
+					      "exists; use --append to add a snapshot or --force to replace it",
+					      v, nr);
+	source_areas_free(v, nr);
 	return rc;
 }
 

@@ -21,6 +21,7 @@
 
 #include <swapfs/analysis.h>
 #include <swapfs/live.h>
+#include <swapfs/source.h>
 #include <swapfs/snapedit.h>
 #include <swapfs/snapfile.h>
 #include <swapfs/target.h>
@@ -201,6 +202,35 @@ static int cmd_mount_path_error(const char *path)
 }
 
 /*
+ * Several areas read at one moment (a snapshot file's group, every active
+ * area of a bare live:): area 0 at the top, each under areas/<n>/; read
+ * once, read-only.
+ */
+static int cmd_mount_areas(struct cmd_mount_ctl *ctl, struct fs *fs)
+{
+	struct snapshot **v;
+	unsigned int nr;
+	int rc;
+
+	if (ctl->rw) {
+		warnx("%s: several swap areas: -o rw edits one; mount it alone "
+		      "(FILE@N of its snapshot, live:AREA)", ctl->src);
+		return SWAPFS_EXIT_USAGE;
+	}
+	rc = cli_load_areas(ctl->src, ctl->id, &v, &nr);
+	if (rc)
+		return rc;
+	fs->snap = v[0];
+	fs->src = ctl->src;
+	rc = nr > 1 ? fs_areas_set(fs, v, nr) : 0;
+	v[0] = NULL;
+	source_areas_free(v, nr);
+	if (rc)
+		warnx("%s: analysis: %s", ctl->src, strerror(-rc));
+	return rc ? SWAPFS_EXIT_SYSTEM : SWAPFS_EXIT_OK;
+}
+
+/*
  * A read-only mount of live: keeps its reader, to read again at opens
  * (fs-live.h); a read-write one edits the state read at mount.
  */
@@ -209,11 +239,16 @@ static int cmd_mount_source(struct cmd_mount_ctl *ctl, struct fs *fs)
 	struct diag d;
 	int rc;
 
+	if (source_areas(ctl->src, ctl->id) > 1)
+		return cmd_mount_areas(ctl, fs);
 	if (!cmd_mount_is_live(ctl->src) || ctl->rw)
 		return cli_load_source(ctl->src, ctl->id, &fs->snap) ?:
 		       cli_load_counters(ctl->src, ctl->id, &fs->counters, &fs->nr_counters);
 	fs->refresh_ms = ctl->refresh_set ? ctl->refresh_ms : 1000;
 	rc = fs_live_start(fs, ctl->src + strlen(LIVE_PREFIX), &d);
+	/* a bare live: of several active areas: every one, read once */
+	if (rc == -EINVAL && !strcmp(ctl->src, LIVE_PREFIX))
+		return cmd_mount_areas(ctl, fs);
 	return rc ? cli_diag_error(ctl->src, rc, &d) : SWAPFS_EXIT_OK;
 }
 
@@ -231,7 +266,8 @@ static int cmd_mount_series(struct cmd_mount_ctl *ctl, struct fs *fs)
 	struct diag d;
 	int rc;
 
-	if (cmd_mount_is_live(ctl->src))
+	/* a file of area groups is a series of each area: not one series */
+	if (cmd_mount_is_live(ctl->src) || fs->nr_areas > 1)
 		return SWAPFS_EXIT_OK;
 	rc = series_dir_open(fs, ctl->src_abs, ctl->src, &ops, &d);
 	return rc ? cli_diag_error(ctl->src, rc, &d) : SWAPFS_EXIT_OK;

@@ -3,6 +3,7 @@
  * cmd-stat.c - swapfs stat: the device, its totals, its clusters by list
  * and, per order, who owns what and how many allocations would succeed.
  */
+#include <err.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -12,7 +13,9 @@
 
 #include <swapfs/analysis.h>
 #include <swapfs/snapfile.h>
+#include <swapfs/source.h>
 
+#include "areas.h"
 #include "args.h"
 #include "cli.h"
 #include "explain.h"
@@ -395,61 +398,76 @@ static void cmd_stat_json_source(struct jsonout *j, const struct snapshot *s)
 	jsonout_object_close(j);
 }
 
-static int cmd_stat_json(const struct snapshot *s, const struct analysis *a,
-			 const struct cmd_stat_counters *cs)
+/* The members of one area's document. */
+static void cmd_stat_json_body(struct jsonout *j, const struct snapshot *s,
+			       const struct analysis *a, const struct cmd_stat_counters *cs)
 {
 	const struct analysis_totals *t = &a->totals;
-	struct jsonout j;
 	unsigned int k, c;
 
-	jsonout_begin(&j, stdout);
-	cmd_stat_json_source(&j, s);
-	jsonout_object_open(&j, "device");
-	jsonout_u64(&j, "slots", s->dev.max);
-	jsonout_u64(&j, "page_size", s->dev.page_size);
-	jsonout_u64(&j, "cluster_size", s->dev.cluster_size);
-	jsonout_u64(&j, "clusters", s->dev.nr_clusters);
-	jsonout_u64(&j, "nr_orders", s->dev.nr_orders);
-	jsonout_object_close(&j);
+	cmd_stat_json_source(j, s);
+	jsonout_object_open(j, "device");
+	jsonout_u64(j, "slots", s->dev.max);
+	jsonout_u64(j, "page_size", s->dev.page_size);
+	jsonout_u64(j, "cluster_size", s->dev.cluster_size);
+	jsonout_u64(j, "clusters", s->dev.nr_clusters);
+	jsonout_u64(j, "nr_orders", s->dev.nr_orders);
+	jsonout_object_close(j);
 
-	jsonout_object_open(&j, "totals");
-	jsonout_u64(&j, "slots_used", t->slots_used);
-	jsonout_u64(&j, "slots_free", t->slots_free);
-	jsonout_u64(&j, "slots_cached", t->slots_cached);
-	jsonout_u64(&j, "slots_cache_only", t->slots_cache_only);
-	jsonout_u64(&j, "slots_bad", t->slots_bad);
-	jsonout_u64(&j, "slots_zero", t->slots_zero);
-	jsonout_u64(&j, "slots_zswap", t->slots_zswap);
-	jsonout_bool(&j, "vm_swap_full", t->vm_swap_full);
-	jsonout_u64(&j, "clusters_moving", s->nr_moving);
-	jsonout_object_close(&j);
-	cmd_stat_json_flags(&j, "clusters", t->clusters);
+	jsonout_object_open(j, "totals");
+	jsonout_u64(j, "slots_used", t->slots_used);
+	jsonout_u64(j, "slots_free", t->slots_free);
+	jsonout_u64(j, "slots_cached", t->slots_cached);
+	jsonout_u64(j, "slots_cache_only", t->slots_cache_only);
+	jsonout_u64(j, "slots_bad", t->slots_bad);
+	jsonout_u64(j, "slots_zero", t->slots_zero);
+	jsonout_u64(j, "slots_zswap", t->slots_zswap);
+	jsonout_bool(j, "vm_swap_full", t->vm_swap_full);
+	jsonout_u64(j, "clusters_moving", s->nr_moving);
+	jsonout_object_close(j);
+	cmd_stat_json_flags(j, "clusters", t->clusters);
 
-	jsonout_object_open(&j, "findings");
-	jsonout_u64(&j, "errors", t->by_severity[ANALYSIS_ERROR]);
-	jsonout_u64(&j, "warnings", t->by_severity[ANALYSIS_WARNING]);
-	jsonout_u64(&j, "info", t->by_severity[ANALYSIS_INFO]);
+	jsonout_object_open(j, "findings");
+	jsonout_u64(j, "errors", t->by_severity[ANALYSIS_ERROR]);
+	jsonout_u64(j, "warnings", t->by_severity[ANALYSIS_WARNING]);
+	jsonout_u64(j, "info", t->by_severity[ANALYSIS_INFO]);
 	for (c = 0; c < ANALYSIS_NR_CHECKS; c++)
-		jsonout_u64(&j, analysis_check_name(c), t->findings[c]);
-	jsonout_object_close(&j);
+		jsonout_u64(j, analysis_check_name(c), t->findings[c]);
+	jsonout_object_close(j);
 
-	jsonout_array_open(&j, "orders");
+	jsonout_array_open(j, "orders");
 	for (k = 0; k < s->dev.nr_orders; k++) {
 		const struct analysis_order *o = &a->orders[k];
 
-		jsonout_object_open(&j, NULL);
-		jsonout_u64(&j, "order", k);
-		jsonout_u64(&j, "size", (uint64_t)s->dev.page_size << k);
-		cmd_stat_json_flags(&j, "clusters", o->clusters);
-		jsonout_u64(&j, "runs", o->runs);
-		jsonout_u64(&j, "folios", o->folios);
-		jsonout_u64(&j, "allocatable", o->allocatable);
-		jsonout_object_close(&j);
+		jsonout_object_open(j, NULL);
+		jsonout_u64(j, "order", k);
+		jsonout_u64(j, "size", (uint64_t)s->dev.page_size << k);
+		cmd_stat_json_flags(j, "clusters", o->clusters);
+		jsonout_u64(j, "runs", o->runs);
+		jsonout_u64(j, "folios", o->folios);
+		jsonout_u64(j, "allocatable", o->allocatable);
+		jsonout_object_close(j);
 	}
-	jsonout_array_close(&j);
-	cmd_stat_json_counters(&j, s, cs);
+	jsonout_array_close(j);
+	cmd_stat_json_counters(j, s, cs);
+}
+
+static int cmd_stat_json(const struct snapshot *s, const struct analysis *a,
+			 const struct cmd_stat_counters *cs)
+{
+	struct jsonout j;
+
+	jsonout_begin(&j, stdout);
+	cmd_stat_json_body(&j, s, a, cs);
 	return jsonout_end(&j);
 }
+
+/* One area: its analysis and the counters stored with it. */
+struct cmd_stat_area {
+	struct analysis *a;
+	struct snapfile_counter *counters;
+	struct cmd_stat_counters cs;
+};
 
 struct cmd_stat_ctl {
 	bool json;			/* -J */
@@ -457,56 +475,115 @@ struct cmd_stat_ctl {
 	const char *src;
 	bool raw;			/* -r */
 	int64_t id;			/* -s */
+	int area;			/* -A; -1: every area */
 	struct cmd_stat_fmt fmt;	/* -n, -b (and the mode -J or -r sets) */
 	struct output_columns cols;	/* -o: the per-order table only */
-	struct snapshot *s;
-	struct snapfile_counter *counters;
-	struct cmd_stat_counters cs;
+	struct snapshot **v;		/* the areas (source_load_areas()) */
+	unsigned int nr;
+	struct cmd_stat_area *areas;	/* [nr] */
 };
 
-/* The snapshot and the counters stored with it. */
-static int cmd_stat_load(struct cmd_stat_ctl *ctl, const char *src)
+/* The areas, the counters stored with each, and their analyses. */
+static int cmd_stat_load(struct cmd_stat_ctl *ctl)
 {
+	struct cmd_stat_area *ar;
+	int64_t at_id;
+	unsigned int i;
+	char *path;
 	int rc;
 
-	rc = cli_load_source(src, ctl->id, &ctl->s);
+	rc = cli_load_areas(ctl->src, ctl->id, &ctl->v, &ctl->nr) ?:
+	     cli_areas_keep(ctl->src, ctl->area, ctl->v, &ctl->nr);
 	if (rc)
 		return rc;
-	rc = cli_load_counters(src, ctl->id, &ctl->counters, &ctl->cs.nr);
-	if (rc) {
-		snapshot_free(ctl->s);
-		return rc;
+	if (ctl->nr > 1 && (ctl->prometheus || ctl->cols.given)) {
+		warnx("%s: holds %u areas: %s shows one; name it with --area", ctl->src,
+		      ctl->nr, ctl->prometheus ? "--format prometheus" : "-o");
+		return SWAPFS_EXIT_USAGE;
 	}
-	ctl->cs.c = ctl->counters;
-	return SWAPFS_EXIT_OK;
+	ctl->areas = calloc(ctl->nr, sizeof(*ctl->areas));
+	if (!ctl->areas)
+		return cli_errno_error(-ENOMEM);
+	rc = cli_source_split(ctl->src, ctl->id, &path, &at_id);
+	for (i = 0; !rc && i < ctl->nr; i++) {
+		ar = &ctl->areas[i];
+		/* each area's own snapshot id: FILE@N names the group's member N */
+		rc = cli_load_counters(path, ctl->v[i]->prov.id, &ar->counters, &ar->cs.nr);
+		ar->cs.c = ar->counters;
+		if (!rc && (rc = analysis_run(ctl->v[i], ANALYSIS_ALL_CHECKS, NULL, NULL,
+					      &ar->a)))
+			rc = cli_errno_error(rc);
+	}
+	free(path);
+	return rc;
 }
 
-static int cmd_stat_print(const struct cmd_stat_ctl *ctl)
+/* Area @i as stat shows one area alone. */
+static int cmd_stat_print(const struct cmd_stat_ctl *ctl, unsigned int i)
 {
-	struct analysis *a = NULL;
-	int rc;
-
+	const struct cmd_stat_area *ar = &ctl->areas[i];
 	struct cmd_stat_fmt fmt = ctl->fmt;
-	struct cmd_stat_rows r = { .s = ctl->s, .cs = &ctl->cs, .fmt = &fmt };
+	struct cmd_stat_rows r = { .s = ctl->v[i], .a = ar->a, .cs = &ar->cs, .fmt = &fmt };
 
 	fmt.mode = ctl->json ? OUTPUT_JSON : ctl->raw ? OUTPUT_RAW : OUTPUT_HUMAN;
-	rc = analysis_run(ctl->s, ANALYSIS_ALL_CHECKS, NULL, NULL, &a);
-	r.a = a;
-	if (rc)
-		;
-	else if (ctl->prometheus)
-		rc = prom_print(stdout, ctl->src, ctl->s, a);
-	else if (ctl->cols.given)	/* -o: the per-order table, in any format */
-		rc = cmd_stat_order_table(&r, "orders", &ctl->cols, false);
-	else if (ctl->json)
-		rc = cmd_stat_json(ctl->s, a, &ctl->cs);
-	else
-		rc = cmd_stat_human_device(ctl->s, a, &fmt) ?:
-		     cmd_stat_human_orders(&r) ?:
-		     cmd_stat_human_counters(&r) ?:
-		     cli_reasons_table(ctl->cs.c, ctl->cs.nr, fmt.mode, fmt.noheadings);
-	analysis_free(a);
+	if (ctl->prometheus)
+		return prom_print(stdout, ctl->src, r.s, r.a);
+	if (ctl->cols.given)	/* -o: the per-order table, in any format */
+		return cmd_stat_order_table(&r, "orders", &ctl->cols, false);
+	if (ctl->json)
+		return cmd_stat_json(r.s, r.a, &ar->cs);
+	return cmd_stat_human_device(r.s, r.a, &fmt) ?:
+	       cmd_stat_human_orders(&r) ?:
+	       cmd_stat_human_counters(&r) ?:
+	       cli_reasons_table(ar->cs.c, ar->cs.nr, fmt.mode, fmt.noheadings);
+}
+
+/*
+ * Several areas: {"areas": [ {one area's document}, ... ]}, or the table
+ * of the areas, then each area's usual output under its heading.
+ */
+static int cmd_stat_print_areas(const struct cmd_stat_ctl *ctl)
+{
+	struct cli_areas_row rows[SOURCE_AREAS_MAX];
+	struct jsonout j;
+	unsigned int i;
+	int rc = 0;
+
+	if (ctl->json) {
+		jsonout_begin(&j, stdout);
+		jsonout_array_open(&j, "areas");
+		for (i = 0; i < ctl->nr; i++) {
+			jsonout_object_open(&j, NULL);
+			cmd_stat_json_body(&j, ctl->v[i], ctl->areas[i].a, &ctl->areas[i].cs);
+			jsonout_object_close(&j);
+		}
+		jsonout_array_close(&j);
+		return jsonout_end(&j);
+	}
+	for (i = 0; i < ctl->nr; i++)
+		rows[i] = (struct cli_areas_row){
+			.s = ctl->v[i], .slots_used = ctl->areas[i].a->totals.slots_used,
+			.fallback = cli_areas_fallback(ctl->areas[i].cs.c, ctl->areas[i].cs.nr),
+		};
+	rc = cli_areas_table(rows, ctl->nr, ctl->raw ? OUTPUT_RAW : OUTPUT_HUMAN,
+			     ctl->fmt.noheadings, ctl->fmt.bytes);
+	for (i = 0; !rc && i < ctl->nr; i++) {
+		cli_areas_heading(ctl->v[i], ctl->nr);
+		rc = cmd_stat_print(ctl, i);
+	}
 	return rc;
+}
+
+static void cmd_stat_free(struct cmd_stat_ctl *ctl)
+{
+	unsigned int i;
+
+	for (i = 0; ctl->areas && i < ctl->nr; i++) {
+		analysis_free(ctl->areas[i].a);
+		free(ctl->areas[i].counters);
+	}
+	free(ctl->areas);
+	source_areas_free(ctl->v, ctl->nr);
 }
 
 static void cmd_stat_set_columns(void *p, const char *arg)
@@ -527,20 +604,19 @@ static void cmd_stat_help_columns(void)
 
 static int cmd_stat_exec(int argc, char **argv)
 {
-	struct cmd_stat_ctl ctl = { .id = 0 };
-	const char *src;
+	struct cmd_stat_ctl ctl = { .id = 0, .area = -1 };
 	int rc;
 
 	cmd_stat_order_defaults(&ctl.cols);
-	src = ctl.src = argv[args_parse(&cmd_stat_entry, argc, argv, &ctl)];
+	ctl.src = argv[args_parse(&cmd_stat_entry, argc, argv, &ctl)];
 	args_check_exclusive(&cmd_stat_entry, &ctl);
-	rc = cmd_stat_load(&ctl, src);
-	if (rc)
-		return rc;
-	rc = cmd_stat_print(&ctl);
-	free(ctl.counters);
-	snapshot_free(ctl.s);
-	return rc ? cli_errno_error(rc) : SWAPFS_EXIT_OK;
+	rc = cmd_stat_load(&ctl);
+	if (!rc) {
+		rc = ctl.nr > 1 ? cmd_stat_print_areas(&ctl) : cmd_stat_print(&ctl, 0);
+		rc = rc ? cli_errno_error(rc) : SWAPFS_EXIT_OK;
+	}
+	cmd_stat_free(&ctl);
+	return rc;
 }
 
 /* --format human|json|prometheus */
@@ -562,6 +638,9 @@ static const struct args_opt cmd_stat_opts[] = {
 	  "                          textfile collector)",
 	  .set = cmd_stat_set_format },
 	ARGS_OPT_SNAPSHOT(struct cmd_stat_ctl, id),
+	{ 'A', "area", "<n>", "only area n of several read at one moment (0: the\n"
+	  "                          first the kernel tries)",
+	  .value = ARGS_FIELD(struct cmd_stat_ctl, area), .number = &cli_areas_number },
 	{ 'o', "output", "<list>", "only the per-order table, these columns\n"
 	  "                          (+<list> adds to the default)",
 	  .set = cmd_stat_set_columns },

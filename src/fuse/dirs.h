@@ -34,6 +34,7 @@ extern const struct fs_kind cache_dir_kind, cache_folio_kind, cache_file_kind;
 extern const struct fs_kind findings_dir_kind, findings_file_kind;
 extern const struct fs_kind procs_dir_kind, procs_proc_kind, procs_file_kind;
 extern const struct fs_kind series_dir_kind, series_snap_kind, series_file_kind;
+extern const struct fs_kind areas_dir_kind;
 
 /*
  * procs_slot_owners - " owners=PID:0xVADDR,..." for a slot that processes

@@ -94,12 +94,13 @@ static int fs_file_fill(struct fs *fs, fuse_ino_t ino, int flags,
 	rc = fs_node_find(fs, ino, &node) ?: fs_file_allowed(fs, &node, flags);
 	if (rc)
 		return rc;
+	f->area = fs_area(fs, ino);	/* its kind reads the area's state */
 	if (!fs_state_changing(fs) && f->kind->read) {
 		f->streamed = true;
 		return -pthread_mutex_init(&f->cursor_lock, NULL);
 	}
 	fs_buf_init(&b);
-	rc = f->kind->content(fs, f->index, &b) ?: b.err;
+	rc = f->kind->content(f->area, f->index, &b) ?: b.err;
 	if (!rc) {
 		f->len = b.len;
 		f->data = fs_buf_detach(&b);
@@ -138,7 +139,7 @@ int fs_file_read(struct fs *fs, struct fs_file *f, uint64_t off, size_t size,
 
 	pthread_mutex_lock(&f->cursor_lock);
 	pthread_rwlock_rdlock(&fs->lock);
-	rc = f->kind->read(fs, f->index, &f->cursor, off, size, b);
+	rc = f->kind->read(f->area, f->index, &f->cursor, off, size, b);
 	pthread_rwlock_unlock(&fs->lock);
 	pthread_mutex_unlock(&f->cursor_lock);
 	return rc ?: b->err;
@@ -166,18 +167,19 @@ int fs_file_read_unopened(struct fs *fs, fuse_ino_t ino, uint64_t off,
 {
 	const struct fs_kind *k = fs_node_kind(ino);
 	uint64_t index = fs_ino_index(ino);
+	struct fs *area = fs_area(fs, ino);
 	void *cursor = NULL;
 	int rc;
 
-	if (!k || !k->content)
+	if (!k || !k->content || !area)
 		return -EIO;
 	pthread_rwlock_rdlock(&fs->lock);
 	if (k->read) {
-		rc = k->read(fs, index, &cursor, off, size, b);
+		rc = k->read(area, index, &cursor, off, size, b);
 		if (cursor)
 			k->release_cursor(cursor);
 	} else {
-		rc = fs_file_tail(fs, k, index, off, b);
+		rc = fs_file_tail(area, k, index, off, b);
 	}
 	pthread_rwlock_unlock(&fs->lock);
 	return rc;

@@ -17,6 +17,7 @@
 struct fs_file {
 	const struct fs_kind *kind;
 	uint64_t index;
+	struct fs *area;	/* the state its kind reads: fs, or an area's (fs_area()) */
 	char *data;		/* NULL for a file read in place */
 	size_t len;
 	void *cursor;		/* kind->read()'s */

@@ -48,6 +48,13 @@
  *	SERIES_DIR	ONE	0			series/
  *	SERIES_SNAP	OWN	position in the ids	series/<id>/
  *	SERIES_FILE	SUB	position << 4 | file	series/<id>/diff, diff.json
+ *	AREAS_DIR	ONE	0			areas/ (several areas)
+ *
+ * With several areas, areas/<n>/ is a whole tree of area n: its nodes are
+ * those above with n + 1 in bits 50..55 of the index (FS_AREA_SHIFT; no
+ * index above reaches bit 50), so areas/<n>/ itself is the root's inode
+ * with that tag. fs-node.c strips the tag before a kind sees the index,
+ * hands the kind the area's state (fs_area()), and tags what it returns.
  *
  * So nothing is allocated per node and forget() has nothing to do; a
  * node's existence is checked again on every lookup and getattr (an edit
@@ -101,6 +108,7 @@ enum fs_kind_id {
 	FS_KIND_SERIES_DIR,
 	FS_KIND_SERIES_SNAP,
 	FS_KIND_SERIES_FILE,
+	FS_KIND_AREAS_DIR,
 	FS_NR_KINDS,
 };
 
@@ -122,9 +130,28 @@ static inline unsigned int fs_ino_kind(fuse_ino_t ino)
 	return (unsigned int)(ino >> FS_KIND_SHIFT);
 }
 
+/* The area tag of an inode: 0 in the root's tree, n + 1 in areas/<n>/. */
+#define FS_AREA_SHIFT	50
+#define FS_AREA_MASK	(UINT64_C(63) << FS_AREA_SHIFT)
+
 static inline uint64_t fs_ino_index(fuse_ino_t ino)
 {
-	return ino & FS_INDEX_MASK;
+	return ino & FS_INDEX_MASK & ~FS_AREA_MASK;
+}
+
+static inline unsigned int fs_ino_area(fuse_ino_t ino)
+{
+	return (unsigned int)((ino & FS_AREA_MASK) >> FS_AREA_SHIFT);
+}
+
+/* fs_area - the state that serves @ino's tree; NULL for no such area. */
+static inline struct fs *fs_area(struct fs *fs, fuse_ino_t ino)
+{
+	unsigned int tag = fs_ino_area(ino);
+
+	if (!tag)
+		return fs;
+	return tag <= fs->nr_areas ? fs->areas[tag - 1] : NULL;
 }
 
 /* fs_index_one - the index of the one directory of @kind (/, clusters/, ...). */

@@ -47,6 +47,7 @@ const struct fs_kind *const fs_node_kinds[FS_NR_KINDS] = {
 	[FS_KIND_SERIES_DIR] = &series_dir_kind,
 	[FS_KIND_SERIES_SNAP] = &series_snap_kind,
 	[FS_KIND_SERIES_FILE] = &series_file_kind,
+	[FS_KIND_AREAS_DIR] = &areas_dir_kind,
 };
 
 /* The bound k->count stands for in this model. */
@@ -101,7 +102,9 @@ int fs_node_find(struct fs *fs, fuse_ino_t ino, struct fs_node *node)
 	const struct fs_kind *k = fs_node_kind(ino);
 	uint64_t index = fs_ino_index(ino);
 
-	if (!k || !fs_node_allowed(fs, fs_ino_kind(ino), k, index))
+	/* from here on, the state of the node's area (areas/<n>/) */
+	fs = fs_area(fs, ino);
+	if (!k || !fs || !fs_node_allowed(fs, fs_ino_kind(ino), k, index))
 		return -ENOENT;
 	*node = (struct fs_node){ .type = k->type };
 	return k->stat ? k->stat(fs, index, node) : 0;
@@ -116,13 +119,14 @@ int fs_node_stat(struct fs *fs, fuse_ino_t ino, struct fs_node *node)
 		return rc;
 	/* small files: measuring is generating (into the inline space) */
 	fs_buf_init(&b);
-	rc = fs_node_kind(ino)->content(fs, fs_ino_index(ino), &b) ?: b.err;
+	rc = fs_node_kind(ino)->content(fs_area(fs, ino), fs_ino_index(ino), &b) ?: b.err;
 	node->size = b.len;
 	fs_buf_free(&b);
 	return rc;
 }
 
-fuse_ino_t fs_node_parent(struct fs *fs, fuse_ino_t dir)
+/* The parent of @dir within its area's tree, untagged. */
+static fuse_ino_t fs_node_parent_in(struct fs *fs, fuse_ino_t dir)
 {
 	const struct fs_kind *k = fs_node_kind(dir);
 	uint64_t index = fs_ino_index(dir);
@@ -139,6 +143,19 @@ fuse_ino_t fs_node_parent(struct fs *fs, fuse_ino_t dir)
 	default:
 		return fs_ino_one(k->dir);
 	}
+}
+
+fuse_ino_t fs_node_parent(struct fs *fs, fuse_ino_t dir)
+{
+	struct fs *area = fs_area(fs, dir);
+	uint64_t tag = dir & FS_AREA_MASK;
+
+	if (!area)
+		return FUSE_ROOT_ID;
+	/* areas/<n>/ is its tree's root, in areas/ */
+	if (tag && fs_ino_kind(dir) == FS_KIND_ROOT)
+		return fs_ino_one(FS_KIND_AREAS_DIR);
+	return fs_node_parent_in(area, dir) | tag;
 }
 
 /* The inode of entry @n of directory @index of kind @k. */
@@ -245,6 +262,9 @@ int fs_node_lookup(struct fs *fs, fuse_ino_t dir, const char *name,
 
 	if (!k || k->type != FS_DIR)
 		return -ENOTDIR;
+	fs = fs_area(fs, dir);
+	if (!fs)
+		return -ENOENT;
 	if (k->lookup)
 		rc = k->lookup(fs, index, name, &n);
 	else if (k->names || k->name)
@@ -254,7 +274,7 @@ int fs_node_lookup(struct fs *fs, fuse_ino_t dir, const char *name,
 	if (!rc && k->has && !k->has(fs, index, n))
 		rc = -ENOENT;
 	if (!rc)
-		*ino = fs_node_child(k, index, n);
+		*ino = fs_node_child(k, index, n) | (dir & FS_AREA_MASK);
 	return rc;
 }
 
@@ -264,12 +284,15 @@ int fs_node_entry(struct fs *fs, fuse_ino_t dir, uint64_t *pos,
 	const struct fs_kind *k = fs_node_kind(dir);
 	uint64_t index = fs_ino_index(dir), first, end, n;
 
+	fs = fs_area(fs, dir);
+	if (!fs)
+		return -ENOENT;
 	fs_node_range(fs, k, index, &first, &end);
 	for (n = first + *pos; n < end; n++) {
 		if (k->has && !k->has(fs, index, n))
 			continue;
 		fs_node_name(fs, k, index, n, ent);
-		ent->ino = fs_node_child(k, index, n);
+		ent->ino = fs_node_child(k, index, n) | (dir & FS_AREA_MASK);
 		*pos = n - first;
 		return 0;
 	}

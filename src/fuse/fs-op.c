@@ -225,7 +225,7 @@ static void fs_op_readlink(fuse_req_t req, fuse_ino_t ino)
 	if (!rc && node.type != FS_LINK)
 		rc = -EINVAL;
 	if (!rc)
-		rc = fs_node_kind(ino)->content(fs, fs_ino_index(ino), &b);
+		rc = fs_node_kind(ino)->content(fs_area(fs, ino), fs_ino_index(ino), &b);
 	pthread_rwlock_unlock(&fs->lock);
 	fs_buf_add(&b, "", 1);
 	rc = rc ?: b.err;
@@ -317,7 +317,7 @@ static void fs_op_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	if (fs->rw && f->kind->write) {
 		/* the kinds record their refusals, with the value and the rule */
 		pthread_rwlock_wrlock(&fs->lock);
-		rc = f->kind->write(fs, f->index, buf, size);
+		rc = f->kind->write(f->area, f->index, buf, size);
 		if (!rc)
 			fs->version++;
 		pthread_rwlock_unlock(&fs->lock);

@@ -74,6 +74,15 @@ struct fs {
 	struct timespec live_at;	/* the last read, UTC */
 	uint64_t live_reads, live_failed;
 
+	/*
+	 * Several areas read at one moment (a snapshot file's group, a bare
+	 * live:): areas/<n>/ is area n's tree, served by areas[n], a state of
+	 * its own (areas[0] borrows this one's snapshot, which the root
+	 * shows); read-only, never refreshed. nr_areas 0: one area.
+	 */
+	struct fs **areas;
+	unsigned int nr_areas;
+
 	pthread_mutex_t refused_lock;	/* the last refusal (fs_state_refuse()) */
 	char refused[512];		/* its line; "" before the first */
 

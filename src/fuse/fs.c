@@ -51,8 +51,52 @@ int fs_init(struct fs *fs)
 	return 0;
 }
 
+int fs_areas_set(struct fs *fs, struct snapshot **v, unsigned int nr)
+{
+	struct fs *a;
+	unsigned int i;
+	int rc;
+
+	fs->areas = calloc(nr, sizeof(*fs->areas));
+	if (!fs->areas)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		a = malloc(sizeof(*a));
+		if (!a || (rc = fs_init(a))) {
+			free(a);
+			return -ENOMEM;
+		}
+		fs->areas[i] = a;
+		fs->nr_areas = i + 1;
+		a->src = fs->src;
+		a->time = fs->time;
+		/* area 0's snapshot is the root's: borrowed, not freed twice */
+		a->snap = i ? v[i] : fs->snap;
+		v[i] = NULL;
+		rc = findings_analyse(a);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The areas' states (fs_areas_set()). */
+static void fs_areas_free(struct fs *fs)
+{
+	unsigned int i;
+
+	for (i = 0; i < fs->nr_areas; i++) {
+		if (!i)
+			fs->areas[i]->snap = NULL;
+		fs_destroy(fs->areas[i]);
+		free(fs->areas[i]);
+	}
+	free(fs->areas);
+}
+
 void fs_destroy(struct fs *fs)
 {
+	fs_areas_free(fs);
 	while (fs->files)
 		fs_file_free(fs->files);
 	pthread_mutex_destroy(&fs->files_lock);

@@ -16,6 +16,15 @@
 /* fs_init - an empty state (locks initialised). Returns 0 or -errno. */
 int fs_init(struct fs *fs);
 
+/*
+ * fs_areas_set - a mount of several areas (@nr of @v, area 0 first, whose
+ * fs->snap is already v[0]'s): a state per area for areas/<n>/, each
+ * analysed (findings_analyse()); takes the snapshots (v[] cleared; v[0]
+ * is fs->snap's). Read-only, never refreshed. Returns 0 or -errno; on
+ * failure fs_destroy() frees what was made.
+ */
+int fs_areas_set(struct fs *fs, struct snapshot **v, unsigned int nr);
+
 /* fs_destroy - free the model, the analysis, the edits, the caches. */
 void fs_destroy(struct fs *fs);
 

@@ -46,6 +46,8 @@ static const char root_readme[] =
 "                    more): diff and diff.json, what `swapfs diff [--json]\n"
 "                    FILE@M FILE@N` prints, M the snapshot before N (empty\n"
 "                    for the first)\n"
+"areas/<n>/          with several areas read at one moment: area n's tree, as\n"
+"                    the top one is area 0's (0: the one the kernel tries first)\n"
 "\n"
 "clusters/<i>/slots/<offset>: count=N cached=0|1 bad=0|1 zero=0|1 zswap=0|1\n"
 "order=K|unknown, and for a capture owners=PID:0xVADDR,... (who maps it).\n"
@@ -83,9 +85,13 @@ static const struct fs_name root_names[] = {
 	{ "findings", FS_KIND_FINDINGS_DIR, 0 },
 	{ "procs", FS_KIND_PROCS_DIR, 0 },
 	{ "series", FS_KIND_SERIES_DIR, 0 },
+	{ "areas", FS_KIND_AREAS_DIR, 0 },
 };
 
-/* header/ is there only with --header, series/ only for a time series. */
+/*
+ * header/ is there only with --header, series/ only for a time series,
+ * areas/ only with several areas.
+ */
 static bool root_dir_has(struct fs *fs, uint64_t index, uint64_t n)
 {
 	switch (root_names[n].kind) {
@@ -93,6 +99,8 @@ static bool root_dir_has(struct fs *fs, uint64_t index, uint64_t n)
 		return fs->header_path;
 	case FS_KIND_SERIES_DIR:
 		return fs->series;
+	case FS_KIND_AREAS_DIR:
+		return fs->nr_areas > 1;
 	default:
 		return true;
 	}

@@ -156,3 +156,133 @@ int source_load_stream(const char *name, int64_t id, struct snapshot **out,
 	/* whatever stopped the stream, the whole reading says it in its words */
 	return source_load(name, id, out, d);
 }
+
+void source_areas_free(struct snapshot **areas, unsigned int nr)
+{
+	unsigned int i;
+
+	if (!areas)
+		return;
+	for (i = 0; i < nr; i++)
+		snapshot_free(areas[i]);
+	free(areas);
+}
+
+/* Member @i of the group starting at snapshot @base is what it claims. */
+static int source_group_check(const char *path, const struct snapshot *s,
+			      int64_t base, unsigned int i, unsigned int n,
+			      struct diag *d)
+{
+	const struct snapshot_device *dev = &s->dev;
+
+	if (dev->has_area && dev->areas == n && dev->area == i)
+		return 0;
+	return diag_line(d, path, 0, "source-area-group",
+			 "snapshot %lld: area %u of %u, where the group of snapshot %lld "
+			 "(area 0 of %u) needs area %u of %u: a group's areas are consecutive "
+			 "snapshots, area 0 first",
+			 (long long)(base + i), dev->has_area ? dev->area : 0,
+			 dev->areas, (long long)base, n, i, n);
+}
+
+/* The group snapshot @id of the snapshot file @path belongs to. */
+static int source_load_group(const char *path, int64_t id, struct snapshot **v,
+			     unsigned int *nr, struct diag *d)
+{
+	struct snapshot *s;
+	unsigned int i, n;
+	int64_t base;
+	int rc;
+
+	rc = source_load_snapfile(path, id, &s, d);
+	if (rc)
+		return rc;
+	/* info_apply() bounds areas to 1..32 and area below it */
+	n = s->dev.has_area ? s->dev.areas : 1;
+	base = s->prov.id - (s->dev.has_area ? s->dev.area : 0);
+	for (i = 0; !rc && i < n; i++) {
+		if (base + i == s->prov.id) {
+			v[i] = s;
+			continue;
+		}
+		rc = base < 1 ? -ENOENT : source_load_snapfile(path, base + i, &v[i], d);
+		if (rc == -ENOENT)
+			rc = diag_line(d, path, 0, "source-area-group",
+				       "snapshot %lld is area %u of %u, but there is no snapshot "
+				       "%lld for area %u: a group's areas are consecutive snapshots",
+				       (long long)s->prov.id, s->dev.area, n,
+				       (long long)(base + i), i);
+		else if (!rc)
+			rc = source_group_check(path, v[i], base, i, n, d);
+	}
+	if (!rc) {
+		*nr = n;
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (v[i] != s)
+			snapshot_free(v[i]);
+	snapshot_free(s);
+	memset(v, 0, n * sizeof(*v));
+	return rc;
+}
+
+int source_load_areas(const char *name, int64_t id, struct snapshot ***out,
+		      unsigned int *nr, struct diag *d)
+{
+	struct snapshot **v = calloc(SOURCE_AREAS_MAX, sizeof(*v));
+	struct stat st;
+	int64_t at_id;
+	char *path;
+	int rc;
+
+	diag_clear(d);
+	*out = NULL;
+	*nr = 0;
+	if (!v)
+		return diag_errno(d, name, -ENOMEM);
+	rc = source_name_split(name, &path, &at_id, d);
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	id = id ? id : at_id;
+	if (!strcmp(path, LIVE_PREFIX))
+		rc = source_one_state(path, id, "the running kernel", d) ?:
+		     live_load_areas(v, SOURCE_AREAS_MAX, nr, d);
+	else if (!source_is_live(path) && !stat(path, &st) && S_ISREG(st.st_mode) &&
+		 snapfile_probe(path))
+		rc = source_load_group(path, id, v, nr, d);
+	else if (!(rc = source_load_path(path, id, v, d)))
+		*nr = 1;
+	free(path);
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	return 0;
+}
+
+unsigned int source_areas(const char *name, int64_t id)
+{
+	unsigned int n = 1;
+	struct snapfile *f;
+	struct stat st;
+	struct diag d;
+	int64_t at_id;
+	char *path;
+
+	if (source_name_split(name, &path, &at_id, &d))
+		return 1;
+	if (!strcmp(path, LIVE_PREFIX))
+		n = 0;
+	else if (!source_is_live(path) && !stat(path, &st) && S_ISREG(st.st_mode) &&
+		 snapfile_probe(path) && !snapfile_open(path, false, &f, &d)) {
+		if (snapfile_areas(f, id ? id : at_id, &n, &d))
+			n = 1;
+		snapfile_close(f);
+	}
+	free(path);
+	return n;
+}

@@ -7,6 +7,7 @@
  */
 #include <curses.h>
 
+#include "areas.h"
 #include "keymap.h"
 #include "keys.h"
 #include "nav.h"
@@ -109,6 +110,12 @@ void keys_handle(struct session *sv, int ch)
 		break;
 	case 'T':
 		keys_step(sv, -1);
+		break;
+	case 'a':
+		areas_step(sv, 1);
+		break;
+	case 'A':
+		areas_step(sv, -1);
 		break;
 	case '/': case 'c':
 		prompt_start(sv, ch);

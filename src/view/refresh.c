@@ -201,7 +201,9 @@ int refresh_open(struct session *sv, double interval, char *err, size_t len)
 	int rc;
 
 	diag_clear(&d);
-	rc = live_open(sv->src + strlen(LIVE_PREFIX), &r->live, &d);
+	/* one of several areas of a bare live: goes by its swap type */
+	rc = live_open(sv->areas.nr ? sv->areas.spec : sv->src + strlen(LIVE_PREFIX),
+		       &r->live, &d);
 	if (!rc)
 		rc = live_read(r->live, &s, &d);
 	if (rc) {

@@ -138,20 +138,23 @@ int series_filter(struct session *sv)
 
 void series_step(struct session *sv, int dir)
 {
+	const struct snapshot_device *dev = &sv->snap->dev;
 	size_t cur = sv->nav.series, nr = sv->nr_ids;
+	/* a series of groups of areas: the same area of the next group */
+	size_t step = dev->has_area ? dev->areas : 1;
 	char err[DIAG_MAX + 64];
 	int64_t id;
 
-	if (nr < 2) {
+	if (nr <= step) {
 		nav_message(sv, "%s is not a time series: one snapshot", sv->src);
 		return;
 	}
-	if (dir > 0 ? cur + 1 >= nr : cur == 0) {
+	if (dir > 0 ? cur + step >= nr : cur < step) {
 		nav_message(sv, "this is the %s snapshot of the series (%zu)",
 			    dir > 0 ? "last" : "first", nr);
 		return;
 	}
-	id = sv->ids[dir > 0 ? cur + 1 : cur - 1];
+	id = sv->ids[dir > 0 ? cur + step : cur - step];
 	nav_message(sv, "loading snapshot %" PRId64 "...", id);
 	views_draw(sv);
 	if (series_load(sv, id, err, sizeof(err)))

@@ -87,6 +87,20 @@ struct refresh {
 	double last_ms;		/* the last refresh: read, compare, update */
 };
 
+/*
+ * Several areas read at one moment (areas.c): 'a' and 'A' switch between
+ * them. A snapshot file's group is known from the loaded snapshot's info
+ * keys; a bare live: with several active areas is read one area at a
+ * time, by swap type, in the order the kernel tries them.
+ */
+#define AREAS_MAX	32
+struct areas {
+	unsigned int nr;		/* of a live: source; 0: not several */
+	unsigned int cur;		/* the live area shown */
+	unsigned int types[AREAS_MAX];	/* the live areas' swap types, area 0 first */
+	char spec[16];			/* live:SPEC of the area shown */
+};
+
 struct session {
 	/* options */
 	const char *src;
@@ -109,6 +123,7 @@ struct session {
 	struct findnav findings;
 	struct changes changes;	/* what the last refresh changed */
 	struct refresh refresh;
+	struct areas areas;
 
 	struct nav nav;
 	bool quit;		/* q was pressed */

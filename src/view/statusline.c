@@ -65,17 +65,36 @@ static const char *statusline_filter(const struct session *sv)
 	}
 }
 
+void statusline_area(const struct session *sv, char *buf, size_t len)
+{
+	const struct snapshot *s = sv->snap;
+	const char *path = s->dev.path ? s->dev.path : "-";
+	unsigned int nr = sv->areas.nr ? sv->areas.nr : s->dev.has_area ? s->dev.areas : 1;
+	unsigned int cur = sv->areas.nr ? sv->areas.cur : s->dev.area;
+
+	buf[0] = '\0';
+	if (nr < 2)
+		return;
+	if (s->dev.has_prio)
+		snprintf(buf, len, "area %u/%u %s prio %d", cur, nr, path, s->dev.prio);
+	else
+		snprintf(buf, len, "area %u/%u %s", cur, nr, path);
+}
+
 /* Source, kernel, era, the snapshot of a series, totals, findings. */
 static void statusline_source(struct session *sv, int y)
 {
 	const struct snapshot *s = sv->snap;
 	const struct analysis_totals *t = &sv->an->totals;
 	const char *base = strrchr(sv->src, '/');
-	char line[512];
+	char line[512], where[160];
 	size_t n = 0;
 
 	text_append(line, sizeof(line), &n, " %s", base && base[1] ? base + 1 : sv->src);
 	statusline_live(sv, line, sizeof(line), &n);
+	statusline_area(sv, where, sizeof(where));
+	if (where[0])
+		text_append(line, sizeof(line), &n, " [%s]", where);
 	if (sv->nr_ids > 1)
 		text_append(line, sizeof(line), &n, " [snapshot %" PRId64 ", %zu of %zu]",
 			    s->prov.id, sv->nav.series + 1, sv->nr_ids);

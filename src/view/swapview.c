@@ -27,6 +27,7 @@
 #include "config.h"
 #include "glyph.h"
 #include "loop.h"
+#include "areas.h"
 #include "refresh.h"
 #include "screen.h"
 #include "series.h"
@@ -192,8 +193,10 @@ static int swapview_open(struct session *sv, int64_t id, double delay)
 	char err[DIAG_MAX + 64];
 	int rc;
 
+	/* a bare live: of several areas shows area 0; 'a' the others */
 	if (swapview_is_live(sv->src) && id <= 1)
-		rc = refresh_open(sv, delay ? delay : REFRESH_DEFAULT, err, sizeof(err));
+		rc = (strcmp(sv->src, LIVE_PREFIX) ? 0 : areas_live(sv, err, sizeof(err))) ?:
+		     refresh_open(sv, delay ? delay : REFRESH_DEFAULT, err, sizeof(err));
 	else
 		rc = series_list(sv, err, sizeof(err)) ?:
 		     series_load(sv, id, err, sizeof(err));

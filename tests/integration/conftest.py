@@ -181,7 +181,7 @@ needs_root = pytest.mark.skipif(not is_root, reason="needs root (swapon, loop de
 KERNEL_SWAP_MODULES = {
     "test_capture", "test_diff_live", "test_header_corpus", "test_kernel_replay", "test_label",
     "test_list", "test_live", "test_mount", "test_mount_live", "test_prometheus",
-    "test_swapview_live", "test_sim_areas",
+    "test_swapview_live", "test_sim_areas", "test_areas_live",
 }
 KERNEL_SWAP_LOCK = "/run/swapfs-tests.kernel-swap.lock"
 

@@ -759,7 +759,7 @@ def test_t_on_a_dump(planted, screen, tmp_path):
 # ---- help, resize, quit ----
 
 HELP_KEYS = ["q", "?", "F1", "Esc", "Backspace", "f", "n", "N", "o", "i", "/", "c",
-             "t", "T", "d", "s", "p", "Ctrl-L", "arrows", "hjkl", "PgUp", "PgDn", "g", "G", "Home",
+             "t", "T", "a", "A", "d", "s", "p", "Ctrl-L", "arrows", "hjkl", "PgUp", "PgDn", "g", "G", "Home",
              "End", "Enter"]
 
 

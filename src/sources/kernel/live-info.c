@@ -219,6 +219,18 @@ static void live_info_flags(uint64_t flags, char *buf, size_t len)
 	}
 }
 
+/* "area" and "areas": @t's place among the areas read together. */
+static int live_info_area(struct snapshot *s, const struct live_target *t)
+{
+	char v[12];
+	int rc;
+
+	snprintf(v, sizeof(v), "%u", t->area);
+	rc = snapshot_info_set(s, "area", v);
+	snprintf(v, sizeof(v), "%u", t->areas);
+	return rc ?: snapshot_info_set(s, "areas", v);
+}
+
 int live_info_device(struct snapshot *s, const struct live_areas *a,
 		     const struct live_target *t, const char *release, char era,
 		     struct diag *d)
@@ -246,6 +258,8 @@ int live_info_device(struct snapshot *s, const struct live_areas *a,
 	    (rc = snapshot_info_set(s, "flags", flags)) ||
 	    (rc = snapshot_info_set(s, "type", v)) ||
 	    (t->path[0] && (rc = snapshot_info_set(s, "path", t->path))))
+		return diag_errno(d, "live", rc);
+	if (t->areas && (rc = live_info_area(s, t)))
 		return diag_errno(d, "live", rc);
 	snprintf(v, sizeof(v), "%d", e->prio);
 	if ((rc = snapshot_info_set(s, "prio", v)) ||

@@ -211,6 +211,7 @@ uint64_t live_inuse(const struct live_areas *a, unsigned int type);
 struct live_target {
 	unsigned int type;
 	char *path;		/* as /proc/swaps shows it (owned) */
+	unsigned int area, areas;	/* its place among every area read (0 of 0: alone) */
 };
 
 /*
@@ -226,8 +227,9 @@ void live_target_free(struct live_target *t);
 
 /*
  * live_info_device - size @s for area @t and set its info keys as a dump
- * of kernel @release would have them (format .. rotational), @era the
- * era letter. Returns 0, -EINVAL with @d, -ENOMEM.
+ * of kernel @release would have them (format .. rotational, and area
+ * and areas when @t is one of several read together), @era the era
+ * letter. Returns 0, -EINVAL with @d, -ENOMEM.
  */
 int live_info_device(struct snapshot *s, const struct live_areas *a,
 		     const struct live_target *t, const char *release, char era,

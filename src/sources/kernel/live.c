@@ -186,9 +186,9 @@ static int live_read_into(struct live *l, const struct live_target *t,
 	return 0;
 }
 
-int live_open(const char *area, struct live **out, struct diag *d)
+/* A reader with swap_info[] found, for the areas @area names. */
+static int live_new(const char *area, struct live **out, struct diag *d)
 {
-	struct live_target t = { 0 };
 	struct live *l = calloc(1, sizeof(*l));
 	struct utsname u;
 	int rc;
@@ -201,15 +201,30 @@ int live_open(const char *area, struct live **out, struct diag *d)
 	uname(&u);
 	snprintf(l->release, sizeof(l->release), "%s", u.release);
 	rc = live_find(&l->b, &l->a, d);
-	if (!rc)	/* the area must exist now: say so at once */
-		rc = live_info_pick(&l->a, l->area, &t, d);
-	live_target_free(&t);
 	if (rc) {
 		live_close(l);
 		return rc;
 	}
 	*out = l;
 	return 0;
+}
+
+int live_open(const char *area, struct live **out, struct diag *d)
+{
+	struct live_target t = { 0 };
+	int rc;
+
+	rc = live_new(area, out, d);
+	if (rc)
+		return rc;
+	/* the area must exist now: say so at once */
+	rc = live_info_pick(&(*out)->a, area, &t, d);
+	live_target_free(&t);
+	if (rc) {
+		live_close(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 int live_read(struct live *l, struct snapshot **out, struct diag *d)
@@ -255,5 +270,84 @@ int live_load(const char *area, struct snapshot **out, struct diag *d)
 		return rc;
 	rc = live_read(l, out, d);
 	live_close(l);
+	return rc;
+}
+
+/*
+ * The active types in the order get_swap_pages() tries them: its plist
+ * swap_avail_heads keeps priority high to low; equal priorities go by
+ * type (the model's contract for a group of areas).
+ */
+static unsigned int live_order(const struct live_areas *a,
+			       unsigned int types[LIVE_TYPES_MAX])
+{
+	unsigned int n = 0, t, i;
+
+	for (t = 0; t < LIVE_TYPES_MAX; t++) {
+		if (!live_area_active(a, t))
+			continue;
+		/* insertion keeps equal priorities in type order */
+		for (i = n; i && a->v[types[i - 1]].prio < a->v[t].prio; i--)
+			types[i] = types[i - 1];
+		types[i] = t;
+		n++;
+	}
+	return n;
+}
+
+/* Area @type, the @i-th of @n in the kernel's order, into *@out. */
+static int live_read_one(struct live *l, unsigned int type, unsigned int i,
+			 unsigned int n, struct snapshot **out, struct diag *d)
+{
+	struct live_target t = { 0 };
+	char spec[12];
+	int rc;
+
+	snprintf(spec, sizeof(spec), "%u", type);
+	*out = NULL;
+	rc = live_info_pick(&l->a, spec, &t, d);
+	if (!rc) {
+		t.area = i;
+		t.areas = n > 1 ? n : 0;	/* one alone: no keys, as live_load() */
+		*out = snapshot_new();
+		rc = *out ? live_read_into(l, &t, *out, d) : diag_errno(d, "live", -ENOMEM);
+	}
+	live_target_free(&t);
+	if (rc) {
+		snapshot_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int live_load_areas(struct snapshot **out, unsigned int max, unsigned int *nr,
+		    struct diag *d)
+{
+	unsigned int types[LIVE_TYPES_MAX], n, i;
+	struct live *l;
+	int rc;
+
+	*nr = 0;
+	rc = live_new("", &l, d);
+	if (rc)
+		return rc;
+	n = live_order(&l->a, types);
+	if (!n) {
+		diag_line(d, "live", 0, "live-area", "no swap area is active");
+		rc = -ENOENT;
+	} else if (n > max) {
+		diag_line(d, "live", 0, "live-area",
+			  "%u swap areas are active; at most %u are read together", n, max);
+		rc = -E2BIG;
+	}
+	for (i = 0; !rc && i < n; i++)
+		rc = live_read_one(l, types[i], i, n, &out[i], d);
+	live_close(l);
+	if (!rc) {
+		*nr = n;
+		return 0;
+	}
+	while (i--)
+		snapshot_free(out[i]);
 	return rc;
 }

@@ -54,28 +54,99 @@ int snapfile_check_head(struct snapfile_writer *w)
 	return 0;
 }
 
+/* The last snapshot: its id and place in its group (0 of 1 alone). */
+struct snapfile_check_last {
+	int64_t id;
+	int64_t area, areas;
+};
+
+static int snapfile_check_last(struct snapfile_writer *w, struct snapfile_check_last *l)
+{
+	static const char sql[] =
+		"SELECT s.id,"
+		" (SELECT value FROM info WHERE snapshot = s.id AND key = 'area'),"
+		" (SELECT value FROM info WHERE snapshot = s.id AND key = 'areas')"
+		" FROM snapshots s ORDER BY s.id DESC LIMIT 1";
+	sqlite3_stmt *st;
+	int rc;
+
+	*l = (struct snapfile_check_last){ .id = 0, .area = 0, .areas = 1 };
+	rc = snapfile_sql_prepare(w->f, sql, &st, w->d);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		l->id = sqlite3_column_int64(st, 0);
+		/* text the reader checked (info_apply()): a number or absent */
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			l->area = sqlite3_column_int64(st, 1);
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+			l->areas = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : snapfile_sql_fail(w->f, rc, w->d);
+}
+
 /*
- * A time series is one area: a snapshot whose page size, cluster size or
- * slot count differs from the file's last one is refused, so that
- * snapshots of one file can be compared slot by slot. One area of several
- * read together (info keys area and areas) is compared with the same area
- * of the group before it: areas - 1 snapshots further back.
+ * Several areas read at one moment are consecutive snapshots, area 0
+ * first (swapfs-snapshot(5)): the new one must be the next area of the
+ * last group, or area 0 after a whole group of as many areas.
+ */
+static int snapfile_check_place(struct snapfile_writer *w,
+				const struct snapfile_check_last *l)
+{
+	const struct snapshot_device *dev = &w->s->dev;
+	int64_t area = dev->has_area ? dev->area : 0, areas = dev->has_area ? dev->areas : 1;
+
+	if (!l->id && !area)
+		return 0;
+	if (!l->id)
+		return snapfile_check_refuse(w, "snap-area",
+					     "it is area %" PRId64 " of %" PRId64 ", and a group "
+					     "starts with area 0", area, areas);
+	if (l->areas != areas)
+		return snapfile_check_refuse(w, "snap-area",
+					     "it is one of %" PRId64 " areas, snapshot %" PRId64
+					     " one of %" PRId64 ": every group of a file has as "
+					     "many areas", areas, l->id, l->areas);
+	if (area != (l->area + 1) % areas)
+		return snapfile_check_refuse(w, "snap-area",
+					     "it is area %" PRId64 ", snapshot %" PRId64 " area %"
+					     PRId64 " of %" PRId64 ": a group's areas are "
+					     "consecutive snapshots, area 0 first", area, l->id,
+					     l->area, areas);
+	return 0;
+}
+
+/*
+ * A time series is of one area each: a snapshot whose page size, cluster
+ * size or slot count differs from the last snapshot of its area (the last
+ * one, when the file has one area) is refused, so that snapshots of one
+ * area can be compared slot by slot.
  */
 int snapfile_check_series(struct snapfile_writer *w)
 {
-	static const char sql[] = "SELECT page_size, cluster_size, max, id FROM snapshots"
-				  " ORDER BY id DESC LIMIT 1 OFFSET ?";
+	static const char sql[] = "SELECT page_size, cluster_size, max FROM snapshots"
+				  " WHERE id = ?";
 	const struct snapshot_device *dev = &w->s->dev;
 	int64_t have[3], want[3] = { dev->page_size, dev->cluster_size, dev->max };
 	static const char *const what[3] = { "page size", "cluster size", "slot count" };
+	struct snapfile_check_last l;
 	sqlite3_stmt *st;
 	int64_t id;
 	int rc, i;
 
+	rc = snapfile_check_last(w, &l) ?: snapfile_check_place(w, &l);
+	if (rc)
+		return rc;
+	/* the new snapshot is l.id + 1; its area's last one a group before */
+	id = l.id + 1 - l.areas;
+	if (id < 1)
+		return 0;
 	rc = snapfile_sql_prepare(w->f, sql, &st, w->d);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, dev->has_area && dev->areas > 1 ? dev->areas - 1 : 0);
+	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(st);
@@ -83,7 +154,6 @@ int snapfile_check_series(struct snapfile_writer *w)
 	}
 	for (i = 0; i < 3; i++)
 		have[i] = sqlite3_column_int64(st, i);
-	id = sqlite3_column_int64(st, 3);
 	sqlite3_finalize(st);
 	for (i = 0; i < 3; i++)
 		if (have[i] != want[i])

@@ -185,3 +185,27 @@ int snapfile_list(struct snapfile *f, struct snapfile_entry **out, size_t *nr,
 	*nr = n;
 	return 0;
 }
+
+int snapfile_areas(struct snapfile *f, int64_t id, unsigned int *areas,
+		   struct diag *d)
+{
+	static const char sql[] =
+		"SELECT (SELECT value FROM info WHERE snapshot = s.id AND key = 'areas')"
+		" FROM snapshots s WHERE s.id = ?1 OR (?1 = 0 AND s.id ="
+		" (SELECT max(id) FROM snapshots))";
+	sqlite3_stmt *st;
+	const char *v;
+	int rc;
+
+	diag_clear(d);
+	*areas = 1;
+	rc = snapfile_sql_prepare(f, sql, &st, d);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && (v = (const char *)sqlite3_column_text(st, 0)))
+		*areas = (unsigned int)strtoul(v, NULL, 10);	/* the reader checks it */
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : snapfile_sql_fail(f, rc, d);
+}
