@@ -89,9 +89,7 @@ def sim_used(prios, tmp_path):
     assert p.returncode == 0, p.stderr
     used = [None] * len(prios)
     for i in range(len(prios)):
-        p = run("stat", "--json", f"{out}@{i + 1}")
-        assert p.returncode == 0, p.stderr
-        info = json.loads(p.stdout)["info"]
+        info, _, _ = snap_info(out, i + 1)
         assert (info["area"], info["areas"]) == (str(i), str(len(prios)))
         used[int(info["type"])] = int(info["inuse_pages"])
     return used
@@ -126,6 +124,8 @@ def snap_info(path, i):
     p = run("stat", "--json", f"{path}@{i}")
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
+    # FILE@i names the group snapshot i is in: {"areas": [...]}
+    d = next(a for a in d.get("areas", [d]) if a["source"]["snapshot"] == i)
     return d["info"], d["source"], d
 
 
@@ -148,7 +148,7 @@ def test_layout_try_order_and_keys(tmp_path):
         p = run("stat", "--json", f"{out}@{i}")
         if p.returncode:
             break
-        d = json.loads(p.stdout)
+        _, _, d = snap_info(out, i)
         rows.append((d["info"], d["source"]["step"]))
         i += 1
     assert len(rows) >= 4 and len(rows) % 2 == 0, rows
