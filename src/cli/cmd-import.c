@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include <swapfs/dump.h>
 #include <swapfs/snapfile.h>
 
 #include "args.h"
@@ -21,6 +23,35 @@ struct cmd_import_ctl {
 	const char *note;		/* --note */
 };
 
+/*
+ * A dump into a new file as a stream (dump_stream()): the writer stores
+ * each cluster as the reader makes it final, and the slot array is never
+ * whole in memory. Whatever goes wrong (a broken dump, a dump that cannot
+ * stream, the file), nothing has been said or kept: true means done,
+ * false that the whole reading must do it all again, which says what is
+ * wrong as it always has (so the first error is the same either way).
+ */
+static bool cmd_import_stream(const struct cmd_import_ctl *ctl, const char *src)
+{
+	struct snapfile *f = NULL;
+	struct snapshot *s;
+	struct stat st;
+	struct diag d;
+	bool done;
+
+	if (ctl->append || ctl->id || stat(src, &st) || !S_ISDIR(st.st_mode) ||
+	    dump_stream(src, &s, &d))
+		return false;
+	done = !(ctl->note && snapshot_set_string(&s->prov.note, ctl->note)) &&
+	       !snapfile_create(ctl->output, ctl->force, &f, &d);
+	if (done && snapfile_append(f, s, NULL, &d)) {
+		snapfile_close(f);
+		done = false;
+	}
+	snapshot_free(s);
+	return done && !snapfile_commit(f, &d);
+}
+
 static int cmd_import_exec(int argc, char **argv)
 {
 	struct cmd_import_ctl ctl = { .id = 0 };
@@ -32,6 +63,8 @@ static int cmd_import_exec(int argc, char **argv)
 	if (!ctl.output)
 		args_usage_error(&cmd_import_entry, "no output file specified (-o)");
 	args_check_exclusive(&cmd_import_entry, &ctl);
+	if (cmd_import_stream(&ctl, src))
+		return SWAPFS_EXIT_OK;
 	rc = cli_load_source(src, ctl.id, &s);
 	if (rc)
 		return rc;
