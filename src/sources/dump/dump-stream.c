@@ -63,7 +63,7 @@ static const uint16_t dump_stream_bitmap_mark[2] = {
 	SNAPSHOT_SLOT_ZERO, SNAPSHOT_SLOT_ZSWAP,
 };
 
-static void dump_streamer_free(struct dump_streamer *x)
+static void dump_stream_free(struct dump_streamer *x)
 {
 	int i;
 
@@ -190,7 +190,7 @@ static int dump_stream_produce(struct stream *st, void *arg)
 	}
 	if (!rc)
 		rc = dump_stream_finish(x);
-	dump_streamer_free(x);
+	dump_stream_free(x);
 	return rc;
 }
 
@@ -290,7 +290,7 @@ int dump_stream(const char *dir, struct snapshot **out, struct diag *d)
 			diag_errno(d, dir, rc);
 	}
 	if (rc) {
-		dump_streamer_free(x);
+		dump_stream_free(x);
 		snapshot_free(s);
 		return rc;
 	}

@@ -100,13 +100,18 @@ static int snapfile_append_clusters(struct snapfile_writer *w,
  * its folios checked now. The stream is the snapshot's own; ending it
  * changes nothing the caller gave as const but the waiting.
  */
+static int snapfile_append_stream_failed(struct snapfile_writer *w)
+{
+	return diag_line(w->d, w->f->path, 0, "snap-stream",
+			 "the snapshot's source failed while it was read");
+}
+
 static int snapfile_append_stream_end(struct snapfile_writer *w)
 {
 	if (!w->s->stream)
 		return 0;
 	if (stream_end((struct snapshot *)w->s))
-		return diag_line(w->d, w->f->path, 0, "snap-stream",
-				 "the snapshot's source failed while it was read");
+		return snapfile_append_stream_failed(w);
 	return snapfile_check_folios(w);
 }
 
@@ -133,9 +138,8 @@ static int snapfile_append_slots(struct snapfile_writer *w,
 	buf = (uint8_t *)(runs + s->dev.cluster_size);
 	stream_cursor_init(&cur, s);
 	for (ci = 0; !rc && ci < s->dev.nr_clusters; ci++) {
-		if ((rc = stream_at(&cur, ci))) {
-			rc = diag_line(w->d, w->f->path, 0, "snap-stream",
-				       "the snapshot's source failed while it was read");
+		if (stream_at(&cur, ci)) {
+			rc = snapfile_append_stream_failed(w);
 			break;
 		}
 		first = snapshot_cluster_first(s, ci);
