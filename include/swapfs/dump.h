@@ -28,6 +28,21 @@
 int dump_load(const char *dir, struct snapshot **out, struct diag *d);
 
 /*
+ * dump_stream - dump_load() as a stream (stream.h), for a caller that
+ * walks the clusters once, in order (`swapfs import`): info, clusters and
+ * next are read now and every other file opened; a thread of the
+ * stream's reads the files a chunk of slots at a time, through a window
+ * of a few MiB of the slot array, with dump_load()'s checks. Once
+ * stream_end() says 0, *@out is what dump_load() gives but the slot
+ * array (counts, shmem, folios sorted). The stream fails (stream_at(),
+ * stream_end()) when a rule is broken, a file changes, or a text file is
+ * not in slot order, and does not say which: the caller reads the dump
+ * again with dump_load(), which accepts it or names the error. @dir must
+ * outlive the stream. Returns 0, or -errno when even the start failed.
+ */
+int dump_stream(const char *dir, struct snapshot **out, struct diag *d);
+
+/*
  * dump_write - write @s as a dump directory @dir in era @era ('A'..'G', or
  * 0 for the snapshot's own era). The directory is built beside @dir and
  * renamed into place once every file is synced, so @dir holds a whole dump

@@ -102,6 +102,9 @@ int snapfile_open(const char *path, bool writable, struct snapfile **out,
  * goes to *@id (may be NULL). Ids count up from 1 in time order. On a
  * created file a failure midway cannot be rolled back (no journal): the
  * file is then spoilt, snapfile_commit() refuses it and the caller closes.
+ * @s may be a stream (stream.h, e.g. dump_stream()): its clusters' rows
+ * are written as they become final, the stream ended (stream_end()) after
+ * the last, and a stream that fails fails the append [snap-stream].
  */
 int snapfile_append(struct snapfile *f, const struct snapshot *s, int64_t *id,
 		    struct diag *d);

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include <swapfs/dump.h>
 #include <swapfs/snapfile.h>
 #include <swapfs/source.h>
 
@@ -22,6 +24,35 @@ struct cmd_import_ctl {
 	const char *note;		/* --note */
 };
 
+/*
+ * A dump into a new file as a stream (dump_stream()): the writer stores
+ * each cluster as the reader makes it final, and the slot array is never
+ * whole in memory. Whatever goes wrong (a broken dump, a dump that cannot
+ * stream, the file), nothing has been said or kept: true means done,
+ * false that the whole reading must do it all again, which says what is
+ * wrong as it always has (so the first error is the same either way).
+ */
+static bool cmd_import_stream(const struct cmd_import_ctl *ctl, const char *src)
+{
+	struct snapfile *f = NULL;
+	struct snapshot *s;
+	struct stat st;
+	struct diag d;
+	bool done;
+
+	if (ctl->append || ctl->id || stat(src, &st) || !S_ISDIR(st.st_mode) ||
+	    dump_stream(src, &s, &d))
+		return false;
+	done = !(ctl->note && snapshot_set_string(&s->prov.note, ctl->note)) &&
+	       !snapfile_create(ctl->output, ctl->force, &f, &d);
+	if (done && snapfile_append(f, s, NULL, &d)) {
+		snapfile_close(f);
+		done = false;
+	}
+	snapshot_free(s);
+	return done && !snapfile_commit(f, &d);
+}
+
 static int cmd_import_exec(int argc, char **argv)
 {
 	struct cmd_import_ctl ctl = { .id = 0 };
@@ -34,6 +65,9 @@ static int cmd_import_exec(int argc, char **argv)
 	if (!ctl.output)
 		args_usage_error(&cmd_import_entry, "no output file specified (-o)");
 	args_check_exclusive(&cmd_import_entry, &ctl);
+	/* a dump directory streams into a new file (dump_stream()) */
+	if (cmd_import_stream(&ctl, src))
+		return SWAPFS_EXIT_OK;
 	/* several areas read at one moment are stored together, area 0 first */
 	rc = cli_load_areas(src, ctl.id, &v, &nr);
 	if (rc)

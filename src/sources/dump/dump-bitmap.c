@@ -42,8 +42,8 @@ static int dump_bitmap_bit(struct dump_reader *r, uint64_t byte, unsigned int bi
  * marked; a bit that fails, or past max, goes to dump_bitmap_bit(), which
  * names it. Bits are visited in slot order, as the file has them.
  */
-static int dump_bitmap_chunk(struct dump_reader *r, const uint8_t *b,
-			     uint64_t off, size_t n)
+int dump_bitmap_chunk(struct dump_reader *r, const uint8_t *b,
+		      uint64_t off, size_t n)
 {
 	const uint16_t mark = r->bitmap_bit;
 	const uint16_t refuse = SNAPSHOT_SLOT_BAD |
@@ -90,16 +90,14 @@ static int dump_bitmap_chunk(struct dump_reader *r, const uint8_t *b,
 	return 0;
 }
 
-int dump_bitmap_read(struct dump_reader *r, const char *name,
-		     uint16_t mark, unsigned int file)
+int dump_bitmap_open(struct dump_reader *r, const char *name, uint16_t mark,
+		     int *fd)
 {
 	uint64_t want = ((uint64_t)r->s->dev.max + 7) / 8;
 	struct stat st;
-	int fd, rc;
+	int rc;
 
-	rc = dump_file_open(r, name, &fd, &st);
-	if (rc == 1)
-		return 0;
+	rc = dump_file_open(r, name, fd, &st);
 	if (rc)
 		return rc;
 	if (mark == SNAPSHOT_SLOT_ZERO && !r->era->zeromap)
@@ -111,10 +109,24 @@ int dump_bitmap_read(struct dump_reader *r, const char *name,
 			       "is %llu bytes; max %u needs %llu (one bit per slot)",
 			       (unsigned long long)st.st_size, r->s->dev.max,
 			       (unsigned long long)want);
-	if (!rc) {
-		r->bitmap_bit = mark;
-		rc = dump_file_binary(r, fd, want, "bitmap-size", dump_bitmap_chunk, false);
-	}
+	if (rc)
+		close(*fd);
+	return rc;
+}
+
+int dump_bitmap_read(struct dump_reader *r, const char *name,
+		     uint16_t mark, unsigned int file)
+{
+	uint64_t want = ((uint64_t)r->s->dev.max + 7) / 8;
+	int fd, rc;
+
+	rc = dump_bitmap_open(r, name, mark, &fd);
+	if (rc == 1)
+		return 0;
+	if (rc)
+		return rc;
+	r->bitmap_bit = mark;
+	rc = dump_file_binary(r, fd, want, "bitmap-size", dump_bitmap_chunk, false);
 	close(fd);
 	if (!rc)
 		r->s->files |= file;

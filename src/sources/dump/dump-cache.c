@@ -69,6 +69,10 @@ static int dump_cache_add(struct dump_reader *r, struct dump_cursor *c,
 		return dump_text_fail(c, "cache-range",
 				      "folio of order %u at %u ends past max %u",
 				      order, offset, r->s->dev.max);
+	/* only era F's folios touch the slot words: the others need no order */
+	if (r->era->cache_from_folios &&
+	    (rc = dump_reader_bound(r, offset, 1ull << order)))
+		return rc;
 	if (snapshot_add_folio(r->s, offset, order, bits, extra) ||
 	    array_grow((void **)&r->folio_lines, &r->alloc_folio_lines,
 		       r->nr_folio_lines, sizeof(*r->folio_lines), 64))
@@ -120,7 +124,7 @@ static int dump_cache_line_cmp(const void *a, const void *b)
 }
 
 /* Two folios on one slot: name the later line, and the earlier one. */
-static int dump_cache_overlap(struct dump_reader *r)
+int dump_cache_overlap(struct dump_reader *r)
 {
 	struct dump_folio_line *a, *b, *first, *second;
 	size_t i;
@@ -144,16 +148,16 @@ static int dump_cache_overlap(struct dump_reader *r)
 	return 0;
 }
 
+const struct dump_text_ops dump_cache_ops = {
+	.line = dump_cache_line, .nr_fast = 2, .apply = dump_cache_apply,
+};
+
 int dump_cache_read(struct dump_reader *r)
 {
 	bool present;
 	int rc;
 
-	static const struct dump_text_ops ops = {
-		.line = dump_cache_line, .nr_fast = 2, .apply = dump_cache_apply,
-	};
-
-	rc = dump_text_read_file(r, "cache", &ops, &present);
+	rc = dump_text_read_file(r, "cache", &dump_cache_ops, &present);
 	if (rc || !present)
 		return rc;
 	r->s->files |= SNAPSHOT_HAS_CACHE;

@@ -45,7 +45,8 @@ static int dump_continued_apply(struct dump_reader *r, struct dump_cursor *c,
 	struct dump_pending *p;
 	int rc;
 
-	if ((rc = dump_text_check_offset(c, offset)))
+	if ((rc = dump_text_check_offset(c, offset)) ||
+	    (rc = dump_reader_bound(r, offset, 1)))
 		return rc;
 	p = dump_continued_find(r, offset);
 	if (!p)
@@ -84,12 +85,12 @@ static int dump_continued_line(struct dump_reader *r, struct dump_cursor *c)
 }
 
 /* Every marked slot has its count; put the counts in the slot words. */
-static int dump_continued_counts(struct dump_reader *r)
+int dump_continued_counts(struct dump_reader *r, size_t *at, uint64_t end)
 {
 	uint16_t *slots = r->s->slots;
 	size_t i;
 
-	for (i = 0; i < r->nr_pending; i++) {
+	for (i = *at; i < r->nr_pending && r->pending[i].slot < end; *at = ++i) {
 		struct dump_pending *p = &r->pending[i];
 
 		if (!p->line) {
@@ -114,19 +115,20 @@ static int dump_continued_counts(struct dump_reader *r)
 	return 0;
 }
 
+const struct dump_text_ops dump_continued_ops = {
+	.line = dump_continued_line, .nr_fast = 2, .apply = dump_continued_apply,
+};
+
 int dump_continued_read(struct dump_reader *r)
 {
+	size_t at = 0;
 	bool present;
 	int rc;
 
-	static const struct dump_text_ops ops = {
-		.line = dump_continued_line, .nr_fast = 2, .apply = dump_continued_apply,
-	};
-
-	rc = dump_text_read_file(r, "continued", &ops, &present);
+	rc = dump_text_read_file(r, "continued", &dump_continued_ops, &present);
 	if (rc)
 		return rc;
 	if (present)
 		r->s->files |= SNAPSHOT_HAS_CONTINUED;
-	return dump_continued_counts(r);
+	return dump_continued_counts(r, &at, UINT64_MAX);
 }

@@ -135,8 +135,8 @@ static int dump_map_discard(struct dump_reader *r, const uint8_t *b,
 	return 0;
 }
 
-static int dump_map_chunk(struct dump_reader *r, const uint8_t *b, uint64_t off,
-			  size_t n)
+int dump_map_chunk(struct dump_reader *r, const uint8_t *b, uint64_t off,
+		   size_t n)
 {
 	const struct snapshot *s = r->s;
 	uint32_t slot = (uint32_t)off, ci, end;

@@ -28,6 +28,9 @@ static int dump_orders_apply(struct dump_reader *r, struct dump_cursor *c,
 		return dump_text_fail(c, "orders-range",
 				      "run of order %u at %u ends past max %u",
 				      order, offset, r->s->dev.max);
+	rc = dump_reader_bound(r, offset, 1ull << order);
+	if (rc)
+		return rc;
 	rc = snapshot_add_run(r->s, offset, order, &clash);
 	if (!rc)
 		return 0;
@@ -168,7 +171,9 @@ static int dump_orders_bulk(struct dump_text *t, struct dump_cursor *c)
 {
 	struct dump_reader *r = t->r;
 	uint16_t *slots = r->s->slots;
-	const uint64_t max = r->s->dev.max;
+	/* a stream's chunk: what is outside goes to dump_orders_apply() */
+	const uint64_t lo = r->streaming ? r->lo : 0;
+	const uint64_t max = r->streaming ? r->hi : r->s->dev.max;
 	const uint32_t nr_orders = r->s->dev.nr_orders < SNAPSHOT_MAX_ORDER + 1 ?
 				   r->s->dev.nr_orders : SNAPSHOT_MAX_ORDER + 1;
 	const char *p = t->buf + t->pos;
@@ -180,11 +185,16 @@ static int dump_orders_bulk(struct dump_text *t, struct dump_cursor *c)
 	while ((len = dump_orders_pair_line(p, &v[0], &v[1]))) {
 		line++;
 		if (__builtin_expect(v[1] >= nr_orders ||
-				     (uint64_t)v[0] + (1u << v[1]) > max ||
+				     (uint64_t)v[0] + (1u << v[1]) > max || v[0] < lo ||
 				     !dump_orders_run_free(slots + v[0], v[1]), 0)) {
 			/* Names the rule; never adds what the checks refused. */
 			c->line = line;
 			rc = dump_orders_apply(r, c, v);
+			if (rc == DUMP_PAUSE) {	/* the next chunk's: unread */
+				t->line = line - 1;
+				t->pos = (size_t)(p - t->buf);
+				return rc;
+			}
 			if (rc) {
 				t->line = line;
 				return rc;
@@ -199,17 +209,17 @@ static int dump_orders_bulk(struct dump_text *t, struct dump_cursor *c)
 	return 0;
 }
 
+const struct dump_text_ops dump_orders_ops = {
+	.line = dump_orders_line, .nr_fast = 2, .apply = dump_orders_apply,
+	.bulk = dump_orders_bulk,
+};
+
 int dump_orders_read(struct dump_reader *r)
 {
 	bool present;
 	int rc;
 
-	static const struct dump_text_ops ops = {
-		.line = dump_orders_line, .nr_fast = 2, .apply = dump_orders_apply,
-		.bulk = dump_orders_bulk,
-	};
-
-	rc = dump_text_read_file(r, "orders", &ops, &present);
+	rc = dump_text_read_file(r, "orders", &dump_orders_ops, &present);
 	if (!rc && present)
 		r->s->files |= SNAPSHOT_HAS_ORDERS;
 	return rc;

@@ -23,16 +23,14 @@
 
 #include "dump-file.h"
 
-static int dump_read_all(struct dump_reader *r)
+int dump_read_head(struct dump_reader *r, int *fd, uint64_t *size)
 {
-	uint64_t size = 0;
-	uint32_t clash;
-	int fd, rc;
+	int rc;
 
 	rc = dump_info_read(r);
 	if (rc)
 		return rc;
-	rc = dump_map_open(r, &fd, &size);
+	rc = dump_map_open(r, fd, size);
 	if (rc)
 		return rc;
 	rc = snapshot_set_geometry(r->s, r->s->dev.max, r->s->dev.cluster_size);
@@ -40,8 +38,21 @@ static int dump_read_all(struct dump_reader *r)
 		rc = dump_clusters_read(r);
 	else
 		rc = diag_errno(r->d, r->path, rc);
-	if (!rc)
-		rc = dump_map_read(r, fd, size);
+	if (rc)
+		close(*fd);
+	return rc;
+}
+
+static int dump_read_all(struct dump_reader *r)
+{
+	uint64_t size = 0;
+	uint32_t clash;
+	int fd, rc;
+
+	rc = dump_read_head(r, &fd, &size);
+	if (rc)
+		return rc;
+	rc = dump_map_read(r, fd, size);
 	close(fd);
 	if (rc)
 		return rc;
@@ -63,35 +74,49 @@ static int dump_read_all(struct dump_reader *r)
 	return 0;
 }
 
+int dump_reader_init(struct dump_reader *r, const char *dir, struct diag *d)
+{
+	*r = (struct dump_reader){ .dir = dir, .d = d, .dirfd = -1 };
+	snprintf(r->path, sizeof(r->path), "%s", dir);
+	r->s = snapshot_new();
+	/* Zeroed, and longer: the fast parsers load past the end. */
+	r->buf = calloc(DUMP_CHUNK + DUMP_SLACK, 1);
+	if (!r->s || !r->buf)
+		return dump_file_nomem(r);
+	r->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (r->dirfd < 0)
+		return diag_errno(d, dir, -errno);
+	return 0;
+}
+
+void dump_reader_release(struct dump_reader *r)
+{
+	if (r->dirfd >= 0)
+		close(r->dirfd);
+	r->dirfd = -1;
+	free(r->buf);
+	free(r->info_lines);
+	free(r->pending);
+	free(r->folio_lines);
+	free(r->next_seen);
+	r->buf = NULL;
+	r->info_lines = NULL;
+	r->pending = NULL;
+	r->folio_lines = NULL;
+	r->next_seen = NULL;
+}
+
 int dump_load(const char *dir, struct snapshot **out, struct diag *d)
 {
-	struct dump_reader r = { .dir = dir, .d = d, .dirfd = -1 };
+	struct dump_reader r;
 	int rc;
 
 	*out = NULL;
 	diag_clear(d);
-	snprintf(r.path, sizeof(r.path), "%s", dir);
-	r.s = snapshot_new();
-	/* Zeroed, and longer: the fast parsers load past the end. */
-	r.buf = calloc(DUMP_CHUNK + DUMP_SLACK, 1);
-	if (!r.s || !r.buf) {
-		rc = dump_file_nomem(&r);
-		goto out;
-	}
-	r.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (r.dirfd < 0) {
-		rc = diag_errno(d, dir, -errno);
-		goto out;
-	}
-	rc = dump_read_all(&r);
-out:
-	if (r.dirfd >= 0)
-		close(r.dirfd);
-	free(r.buf);
-	free(r.info_lines);
-	free(r.pending);
-	free(r.folio_lines);
-	free(r.next_seen);
+	rc = dump_reader_init(&r, dir, d);
+	if (!rc)
+		rc = dump_read_all(&r);
+	dump_reader_release(&r);
 	if (rc)
 		snapshot_free(r.s);
 	else

@@ -12,6 +12,7 @@
 #ifndef SWAPFS_DUMP_READER_H
 #define SWAPFS_DUMP_READER_H
 
+#include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,6 +28,12 @@
 #define DUMP_LINE_MAX		4096u
 /* The map and the swap table are decoded this many slots at a time. */
 #define DUMP_MAP_BLOCK		64u
+
+/*
+ * What an apply function of a streamed text file returns for a line of a
+ * later chunk (dump-stream.c): the line is left unread for the next call.
+ */
+#define DUMP_PAUSE		1
 
 /* A slot the map marked as continued, waiting for its 'continued' line. */
 struct dump_pending {
@@ -59,6 +66,14 @@ struct dump_reader {
 	 * continuations, big counts) and names errors.
 	 */
 	bool deferring;
+	/*
+	 * A dump read as a stream (dump-stream.c): only slots lo..hi - 1 are
+	 * there to write; a line of a text file for a later slot waits
+	 * (DUMP_PAUSE), and one for an earlier slot, or reaching past hi,
+	 * cannot be streamed (-EAGAIN: the dump is read whole instead).
+	 */
+	bool streaming;
+	uint32_t lo, hi;
 
 	unsigned long *info_lines;	/* line of each s->info entry */
 	uint16_t dec[256];		/* swap_map byte -> slot word */
@@ -75,9 +90,38 @@ struct dump_reader {
 };
 
 /*
+ * dump_reader_bound - whether the @n slots from @slot may be written now:
+ * 0 (always, unless streaming), DUMP_PAUSE when they are a later chunk's,
+ * -EAGAIN when they are not in one chunk of the stream's order.
+ */
+static inline int dump_reader_bound(const struct dump_reader *r, uint32_t slot,
+				    uint64_t n)
+{
+	if (!r->streaming)
+		return 0;
+	if (slot >= r->hi)
+		return DUMP_PAUSE;
+	return slot < r->lo || slot + n > r->hi ? -EAGAIN : 0;
+}
+
+/*
  * The readers of the dump's files, each 0 or -errno with r->d filled.
  * Each optional file that is there sets its bit in r->s->files.
  */
+
+/*
+ * dump_reader_init - @r for the dump @dir: a new snapshot, the buffer,
+ * the directory opened (dump-read.c). 0 or -errno with @d filled; either
+ * way dump_reader_release() frees what was made, but the snapshot.
+ */
+int dump_reader_init(struct dump_reader *r, const char *dir, struct diag *d);
+/* dump_reader_release - all of @r but r->s. */
+void dump_reader_release(struct dump_reader *r);
+/*
+ * dump_read_head - info, the map's file opened and sized (*@fd, *@size),
+ * the slot array allocated, clusters: what comes before the first slot.
+ */
+int dump_read_head(struct dump_reader *r, int *fd, uint64_t *size);
 
 /* dump_info_read - info: the keys, then the device they make (dump-info.c). */
 int dump_info_read(struct dump_reader *r);
@@ -90,6 +134,9 @@ int dump_clusters_read(struct dump_reader *r);
 int dump_map_open(struct dump_reader *r, int *fd, uint64_t *size);
 /* dump_map_read - the map file opened by dump_map_open() into the slot words. */
 int dump_map_read(struct dump_reader *r, int fd, uint64_t size);
+/* dump_map_chunk - @n bytes of swap_map from byte @off into the slot words (dump-map.c). */
+int dump_map_chunk(struct dump_reader *r, const uint8_t *b, uint64_t off,
+		   size_t n);
 /* dump_table_chunk - @n bytes of swap_table from byte @off into the slot words (dump-table.c). */
 int dump_table_chunk(struct dump_reader *r, const uint8_t *b, uint64_t off,
 		     size_t n);
@@ -100,6 +147,25 @@ int dump_table_chunk(struct dump_reader *r, const uint8_t *b, uint64_t off,
 int dump_continued_pend(struct dump_reader *r, uint32_t slot, unsigned int digit);
 /* dump_continued_read - continued, then every pending slot's count set. */
 int dump_continued_read(struct dump_reader *r);
+/*
+ * dump_continued_counts - the counts of the pending slots from *@at on
+ * below @end set in the slot words (each must have had its line); *@at
+ * moves past them.
+ */
+int dump_continued_counts(struct dump_reader *r, size_t *at, uint64_t end);
+/* dump_cache_overlap - no two folios of the cache file on one slot. */
+int dump_cache_overlap(struct dump_reader *r);
+/* dump_bitmap_chunk - @n bytes of a bitmap from byte @off, checked and marked (r->bitmap_bit). */
+int dump_bitmap_chunk(struct dump_reader *r, const uint8_t *b, uint64_t off,
+		      size_t n);
+/* dump_bitmap_open - zeromap or zswap opened and sized; 1 when it is not there. */
+int dump_bitmap_open(struct dump_reader *r, const char *name, uint16_t mark,
+		     int *fd);
+
+/* How the text files are read, for dump-stream.c (dump-text.h). */
+struct dump_text_ops;
+extern const struct dump_text_ops dump_continued_ops, dump_cache_ops,
+	dump_orders_ops;
 /* dump_cache_read - cache: the folios in the swap cache (dump-cache.c). */
 int dump_cache_read(struct dump_reader *r);
 /*

@@ -200,6 +200,10 @@ int dump_text_fast(struct dump_text *t, struct dump_cursor *c,
 	while ((next = dump_text_fast_line(p, ops->nr_fast, v))) {
 		c->line = ++t->line;
 		rc = ops->apply(t->r, c, v);
+		if (rc == DUMP_PAUSE) {	/* the line is the next chunk's: unread */
+			t->line--;
+			t->pos = (size_t)(p - t->buf);
+		}
 		if (rc)
 			return rc;
 		p = next;
@@ -209,15 +213,16 @@ int dump_text_fast(struct dump_text *t, struct dump_cursor *c,
 }
 
 /*
- * Hand each record line of a text file to @ops. Inlined into each caller,
- * so the per-line calls through @ops become direct calls.
+ * Hand each record line of the text file @t reads to @ops, from where it
+ * stands: to its end (0), to the first error, or to the first line an
+ * apply function left for later (DUMP_PAUSE: @t stands before it, and a
+ * later call resumes there). Inlined into each caller, so the per-line
+ * calls through @ops become direct calls.
  */
 static inline __attribute__((always_inline))
-int dump_text_read(struct dump_reader *r, int fd, const struct dump_text_ops *ops)
+int dump_text_run(struct dump_text *t, const struct dump_text_ops *ops)
 {
-	struct dump_text t = { .r = r, .fd = fd, .buf = r->buf };
-
-	r->buf[0] = '\0';
+	struct dump_reader *r = t->r;
 	struct dump_cursor c = { .r = r };
 	const char *line = NULL, *bad;
 	size_t n = 0;
@@ -225,29 +230,43 @@ int dump_text_read(struct dump_reader *r, int fd, const struct dump_text_ops *op
 
 	for (;;) {
 		if (ops->bulk) {
-			if ((rc = ops->bulk(&t, &c)))
+			if ((rc = ops->bulk(t, &c)))
 				return rc;
-		} else if (ops->nr_fast && (rc = dump_text_fast(&t, &c, ops))) {
+		} else if (ops->nr_fast && (rc = dump_text_fast(t, &c, ops))) {
 			return rc;
 		}
-		rc = dump_text_next(&t, &line, &n);
+		rc = dump_text_next(t, &line, &n);
 		if (rc <= 0)
 			break;
 		bad = dump_text_bad_byte(line, n);
 		if (bad)
-			return diag_line(r->d, r->path, t.line, "text-byte",
+			return diag_line(r->d, r->path, t->line, "text-byte",
 					 "byte 0x%02x at column %zu; text files are ASCII without NUL",
 					 (unsigned char)*bad, (size_t)(bad - line) + 1);
 		if (!n || line[0] == '#' || dump_text_all_blank(line, n))
 			continue;
 		c.p = line;
 		c.end = line + n;
-		c.line = t.line;
+		c.line = t->line;
 		rc = ops->line(r, &c);
+		if (rc == DUMP_PAUSE) {
+			t->pos = (size_t)(line - t->buf);
+			t->line--;
+		}
 		if (rc)
 			return rc;
 	}
 	return rc;
+}
+
+/* dump_text_read - every record line of @fd, read through r->buf, to @ops. */
+static inline __attribute__((always_inline))
+int dump_text_read(struct dump_reader *r, int fd, const struct dump_text_ops *ops)
+{
+	struct dump_text t = { .r = r, .fd = fd, .buf = r->buf };
+
+	r->buf[0] = '\0';
+	return dump_text_run(&t, ops);
 }
 
 #endif

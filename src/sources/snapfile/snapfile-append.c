@@ -13,6 +13,7 @@
 #include "snapfile-codec.h"
 #include "snapfile-batch.h"
 #include "snapfile-writer.h"
+#include "swapfs/stream.h"
 #include "swapfs/utc.h"
 
 static int snapfile_append_head(struct snapfile_writer *w)
@@ -94,13 +95,36 @@ static int snapfile_append_clusters(struct snapfile_writer *w,
 }
 
 /*
+ * A stream's end (stream.h): the slot words are all written, and what the
+ * producer kept beside them (counts, shmem, folios) is whole from here on,
+ * its folios checked now. The stream is the snapshot's own; ending it
+ * changes nothing the caller gave as const but the waiting.
+ */
+static int snapfile_append_stream_failed(struct snapfile_writer *w)
+{
+	return diag_line(w->d, w->f->path, 0, "snap-stream",
+			 "the snapshot's source failed while it was read");
+}
+
+static int snapfile_append_stream_end(struct snapfile_writer *w)
+{
+	if (!w->s->stream)
+		return 0;
+	if (stream_end((struct snapshot *)w->s))
+		return snapfile_append_stream_failed(w);
+	return snapfile_check_folios(w);
+}
+
+/*
  * One slots row per cluster (snapfile_codec_encode()), and one runs row for
- * each cluster in which runs start, found on the same pass.
+ * each cluster in which runs start, found on the same pass; a stream's
+ * clusters as they become final.
  */
 static int snapfile_append_slots(struct snapfile_writer *w,
 				 struct snapfile_batch *b)
 {
 	const struct snapshot *s = w->s;
+	struct stream_cursor cur;
 	uint32_t ci, first, n, len, nr;
 	unsigned int top;
 	uint32_t *runs;
@@ -112,7 +136,12 @@ static int snapfile_append_slots(struct snapfile_writer *w,
 	if (!runs)
 		return diag_errno(w->d, w->f->path, -ENOMEM);
 	buf = (uint8_t *)(runs + s->dev.cluster_size);
+	stream_cursor_init(&cur, s);
 	for (ci = 0; !rc && ci < s->dev.nr_clusters; ci++) {
+		if (stream_at(&cur, ci)) {
+			rc = snapfile_append_stream_failed(w);
+			break;
+		}
 		first = snapshot_cluster_first(s, ci);
 		n = snapshot_cluster_end(s, ci) - first;
 		len = snapfile_codec_encode(buf, s->slots + first, n, &all);
@@ -136,7 +165,7 @@ static int snapfile_append_slots(struct snapfile_writer *w,
 		rc = snapfile_batch_row_done(w->runs);
 	}
 	free(runs);
-	return rc;
+	return rc ?: snapfile_append_stream_end(w);
 }
 
 static int snapfile_append_counts(struct snapfile_writer *w,

@@ -164,26 +164,13 @@ int snapfile_check_series(struct snapfile_writer *w)
 	return 0;
 }
 
-/* What becomes text, and what the reader would refuse: before any row. */
-int snapfile_check_rows(struct snapfile_writer *w)
+int snapfile_check_folios(struct snapfile_writer *w)
 {
 	const struct snapshot *s = w->s;
-	const struct snapfile_counter *c = w->counters;
 	const char *why, *extra;
 	unsigned int bits;
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < s->nr_info; i++)
-		if ((why = snapfile_text_info_why(s->info[i].key, s->info[i].value)))
-			return snapfile_check_refuse(w, "snap-info-key", "info key '%.40s': %s",
-						     s->info[i].key, why);
-	for (i = 0; i < s->dev.nr_clusters; i++)
-		if (s->clusters[i].flags >= SNAPSHOT_CLUSTER_NR_FLAGS ||
-		    s->clusters[i].order >= s->dev.nr_orders ||
-		    s->clusters[i].count > s->dev.cluster_size)
-			return snapfile_check_refuse(w, "snap-cluster", "cluster %zu: flags %u, order %u, count %u",
-						     i, s->clusters[i].flags,
-						     s->clusters[i].order, s->clusters[i].count);
 	for (i = 0; i < s->nr_folios; i++) {
 		const struct snapshot_folio *fo = &s->folios[i];
 
@@ -196,6 +183,31 @@ int snapfile_check_rows(struct snapfile_writer *w)
 						     fo->flags, snapshot_folio_extra(s, fo),
 						     why ? why : "the other names hold a known one");
 	}
+	return 0;
+}
+
+/* What becomes text, and what the reader would refuse: before any row. */
+int snapfile_check_rows(struct snapfile_writer *w)
+{
+	const struct snapshot *s = w->s;
+	const struct snapfile_counter *c = w->counters;
+	const char *why;
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < s->nr_info; i++)
+		if ((why = snapfile_text_info_why(s->info[i].key, s->info[i].value)))
+			return snapfile_check_refuse(w, "snap-info-key", "info key '%.40s': %s",
+						     s->info[i].key, why);
+	for (i = 0; i < s->dev.nr_clusters; i++)
+		if (s->clusters[i].flags >= SNAPSHOT_CLUSTER_NR_FLAGS ||
+		    s->clusters[i].order >= s->dev.nr_orders ||
+		    s->clusters[i].count > s->dev.cluster_size)
+			return snapfile_check_refuse(w, "snap-cluster", "cluster %zu: flags %u, order %u, count %u",
+						     i, s->clusters[i].flags,
+						     s->clusters[i].order, s->clusters[i].count);
+	if (!s->stream && (rc = snapfile_check_folios(w)))
+		return rc;
 	for (i = 0; i < w->nr_counters; i++) {
 		size_t len = strnlen(c[i].name, sizeof(c[i].name));
 

@@ -38,8 +38,14 @@ int snapfile_check_head(struct snapfile_writer *w);
  * cluster size and slot count (rule snap-series); 0 in an empty file.
  */
 int snapfile_check_series(struct snapfile_writer *w);
-/* snapfile_check_rows - the info keys, clusters, folio flags and counters. */
+/*
+ * snapfile_check_rows - the info keys, clusters, folio flags and counters;
+ * of a stream (stream.h), whose folios are whole only once it has ended,
+ * all but the folios, which snapfile_check_folios() checks then.
+ */
 int snapfile_check_rows(struct snapfile_writer *w);
+/* snapfile_check_folios - every folio's flags are names the reader takes. */
+int snapfile_check_folios(struct snapfile_writer *w);
 
 /* ---- the tables with a file of their own (a writer each, for append) ---- */
 
